@@ -1,0 +1,75 @@
+"""marsad core: the plugin contract and the engine.
+
+Plugin authors import from here and nowhere else::
+
+    from marsad.core import Stage, StageContext, hookimpl
+
+    class Sentiment(Stage):
+        name = "sentiment"
+        after = ("normalize",)
+
+        def process(self, ctx: StageContext, article: Article) -> None:
+            ...
+
+    @hookimpl
+    def marsad_register_stages():
+        return [Sentiment()]
+
+The hooks are documented in :mod:`marsad.core.hookspecs`; the tables a stage reads and
+writes are the models in :mod:`marsad.core.models`, re-exported here.
+"""
+
+from marsad.core.hookspecs import hookimpl
+from marsad.core.models import (
+    Article,
+    ArticleLink,
+    ArticleLinkKind,
+    Claim,
+    ClaimKind,
+    ClaimLink,
+    ClaimLinkKind,
+    Entity,
+    EntityAlias,
+    EntityMention,
+    Fingerprint,
+    Outlet,
+    Paragraph,
+    Qualifier,
+    RawInput,
+    RunStatus,
+    StageRun,
+    Story,
+    Translation,
+)
+from marsad.core.readers import InputError, RawRecord, Reader
+from marsad.core.stages import Stage, StageContext
+from marsad.core.translation import Translator
+
+__all__ = [
+    "Article",
+    "ArticleLink",
+    "ArticleLinkKind",
+    "Claim",
+    "ClaimKind",
+    "ClaimLink",
+    "ClaimLinkKind",
+    "Entity",
+    "EntityAlias",
+    "EntityMention",
+    "Fingerprint",
+    "InputError",
+    "Outlet",
+    "Paragraph",
+    "Qualifier",
+    "RawInput",
+    "RawRecord",
+    "Reader",
+    "RunStatus",
+    "Stage",
+    "StageContext",
+    "StageRun",
+    "Story",
+    "Translation",
+    "Translator",
+    "hookimpl",
+]

@@ -1,0 +1,55 @@
+"""One marsad application instance: settings, database, plugins, pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from marsad.core.db import make_engine, make_session_factory
+from marsad.core.ingest import AUTO, IngestReport, ingest
+from marsad.core.pipeline import Pipeline
+from marsad.core.plugins import Plugins, make_plugins
+from marsad.core.schema import check_schema
+from marsad.core.settings import Settings
+
+
+class Marsad:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        engine: Engine | None = None,
+        plugins: Plugins | None = None,
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        self.engine = engine or make_engine(self.settings.database_url)
+        self.session_factory = make_session_factory(self.engine)
+        self.plugins = plugins or make_plugins(self.settings)
+
+    def check_schema(self) -> None:
+        check_schema(self.engine)
+
+    def pipeline(self) -> Pipeline:
+        return Pipeline(self.plugins, self.session_factory, self.settings)
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        *,
+        fmt: str = AUTO,
+        outlet: str | None = None,
+        on_file: Callable[[Path], None] | None = None,
+    ) -> IngestReport:
+        return ingest(
+            paths,
+            session_factory=self.session_factory,
+            readers=self.plugins.readers(),
+            fmt=fmt,
+            outlet=outlet,
+            on_file=on_file,
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()

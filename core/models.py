@@ -1,0 +1,328 @@
+"""The database schema, as typed SQLAlchemy 2.0 models.
+
+Every table the core owns is declared here and nowhere else; Alembic migrations in
+``marsad.migrations`` must match it exactly (a test compares them). Offsets (``start``,
+``end``) always point into ``Article.text``, the display text a person reads.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Constraint names are part of the schema: SQLite batch migrations and PostgreSQL
+# downgrades can only drop a constraint they can name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    # Store the lower-case value, not the member name, and as a plain string column:
+    # native enum types make every new member a PostgreSQL migration.
+    return Enum(
+        cls,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class ClaimKind(enum.Enum):
+    STATEMENT = "statement"
+    QUANTITY = "quantity"
+    EVENT = "event"
+
+
+class Qualifier(enum.Enum):
+    EXACT = "exact"
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    ABOUT = "about"
+    MORE_THAN = "more_than"
+    LESS_THAN = "less_than"
+
+
+class ArticleLinkKind(enum.Enum):
+    DUPLICATE = "duplicate"
+    REUSES = "reuses"
+    SAME_STORY = "same_story"
+
+
+class ClaimLinkKind(enum.Enum):
+    SAME_QUOTE = "same_quote"
+    CORROBORATES = "corroborates"
+    CONTRADICTS = "contradicts"
+
+
+class RunStatus(enum.Enum):
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class Outlet(Base):
+    __tablename__ = "outlets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class RawInput(Base):
+    """Bytes exactly as they arrived, stored before anything is processed.
+
+    ``sha256`` covers the content and the hints, so re-ingesting the same input is a
+    no-op while the same text filed under another outlet is a new input.
+    """
+
+    __tablename__ = "raw_inputs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    media_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    hints: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Story(Base):
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    raw_input_id: Mapped[int] = mapped_column(
+        ForeignKey("raw_inputs.id", ondelete="CASCADE"), unique=True
+    )
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id"), index=True)
+    story_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stories.id", ondelete="SET NULL"), index=True
+    )
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    subtitle: Mapped[str | None] = mapped_column(Text)
+    dateline: Mapped[str | None] = mapped_column(String(200))
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    language: Mapped[str | None] = mapped_column(String(16), index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    match_key: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    raw_input: Mapped[RawInput] = relationship()
+    outlet: Mapped[Outlet | None] = relationship()
+    story: Mapped[Story | None] = relationship()
+    paragraphs: Mapped[list[Paragraph]] = relationship(
+        order_by="Paragraph.position", cascade="all, delete-orphan"
+    )
+    claims: Mapped[list[Claim]] = relationship(
+        order_by="Claim.start", cascade="all, delete-orphan", back_populates="article"
+    )
+
+
+class Paragraph(Base):
+    __tablename__ = "paragraphs"
+    __table_args__ = (UniqueConstraint("article_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    start: Mapped[int]
+    end: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Entity(Base):
+    __tablename__ = "entities"
+    __table_args__ = (UniqueConstraint("type", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(16))
+    # ``key`` is the match key of the canonical name; ``name`` is how a person writes it.
+    key: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(300))
+
+    aliases: Mapped[list[EntityAlias]] = relationship(cascade="all, delete-orphan")
+
+
+class EntityAlias(Base):
+    __tablename__ = "entity_aliases"
+    __table_args__ = (UniqueConstraint("entity_id", "alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(String(300))
+
+
+class EntityMention(Base):
+    __tablename__ = "entity_mentions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), index=True
+    )
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[int]
+    end: Mapped[int]
+    text: Mapped[str] = mapped_column(String(300))
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+    __table_args__ = (Index("ix_claims_slot_key", "slot_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ClaimKind] = mapped_column(_enum(ClaimKind), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int]
+    end: Mapped[int]
+    speaker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("entities.id", ondelete="SET NULL"), index=True
+    )
+    speaker_text: Mapped[str | None] = mapped_column(String(300))
+    verb: Mapped[str | None] = mapped_column(String(100))
+    direct: Mapped[bool | None] = mapped_column(Boolean)
+    channel: Mapped[str | None] = mapped_column(String(200))
+    cited_source: Mapped[str | None] = mapped_column(String(300))
+    quantity_value: Mapped[float | None] = mapped_column(Float)
+    quantity_unit: Mapped[str | None] = mapped_column(String(100))
+    qualifier: Mapped[Qualifier | None] = mapped_column(_enum(Qualifier))
+    negated: Mapped[bool] = mapped_column(default=False)
+    # What the claim is about, as a match key: claims on one slot can agree or clash.
+    slot_key: Mapped[str | None] = mapped_column(String(300))
+
+    article: Mapped[Article] = relationship(back_populates="claims")
+    speaker: Mapped[Entity | None] = relationship()
+
+
+class ArticleLink(Base):
+    """A directed relation between two articles: ``source`` relates to ``target``.
+
+    For REUSES the source reuses text of the target, which is the likely original.
+    """
+
+    __tablename__ = "article_links"
+    __table_args__ = (UniqueConstraint("source_id", "target_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ArticleLinkKind] = mapped_column(_enum(ArticleLinkKind))
+    score: Mapped[float]
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ClaimLink(Base):
+    __tablename__ = "claim_links"
+    __table_args__ = (UniqueConstraint("source_id", "target_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), index=True
+    )
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ClaimLinkKind] = mapped_column(_enum(ClaimLinkKind))
+    score: Mapped[float]
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Fingerprint(Base):
+    """An index entry for finding candidate copies: one hashed feature of one article.
+
+    A stage looks up articles that share a value under the same ``scheme`` with an
+    indexed query, so candidates are found without comparing all pairs.
+    """
+
+    __tablename__ = "fingerprints"
+    __table_args__ = (Index("ix_fingerprints_scheme_value", "scheme", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    scheme: Mapped[str] = mapped_column(String(32))
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class Translation(Base):
+    __tablename__ = "translations"
+    __table_args__ = (UniqueConstraint("article_id", "field", "position", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # "title", "paragraph" or "claim"; ``position`` is the paragraph position or claim id.
+    field: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(default=0)
+    language: Mapped[str] = mapped_column(String(16))
+    engine: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class StageRun(Base):
+    """The latest run of one stage on one article; ``attempts`` counts all of them."""
+
+    __tablename__ = "stage_runs"
+    __table_args__ = (UniqueConstraint("article_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(100))
+    plugin: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(50))
+    status: Mapped[RunStatus] = mapped_column(_enum(RunStatus), index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[float] = mapped_column(default=0.0)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    finished_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,162 @@
+"""The plugin manager factory: one manager per application instance, never a global.
+
+Built-in plugins are registered from a tuple exactly as third-party ones are found
+through entry points; each entry point is loaded on its own so one broken plugin is
+reported and skipped instead of stopping all of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points, version
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from marsad.core import hookspecs
+from marsad.core.hookspecs import PROJECT_NAME
+from marsad.core.readers import Reader
+from marsad.core.settings import Settings
+from marsad.core.stages import RegisteredStage, order_stages
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "marsad"
+
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "marsad.plugins.readers",
+    "marsad.plugins.parse",
+    "marsad.plugins.normalize",
+    "marsad.plugins.dedupe",
+    "marsad.plugins.extract",
+    "marsad.plugins.link",
+    "marsad.plugins.cluster",
+    "marsad.plugins.translate",
+)
+
+
+class PluginLoadError(Exception):
+    """A plugin could not be loaded (raised only in strict mode)."""
+
+
+def marsad_version() -> str:
+    try:
+        return version("marsad")
+    except Exception:  # running from a source tree that is not installed
+        return "0+unknown"
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    name: str
+    version: str
+    builtin: bool
+    hooks: tuple[str, ...]
+    stages: tuple[str, ...]
+
+
+@dataclass
+class Plugins:
+    """The loaded plugins of one application, with the errors of those that failed."""
+
+    manager: pluggy.PluginManager
+    load_errors: dict[str, str] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def hook(self) -> Any:
+        return self.manager.hook
+
+    def stages(self) -> list[RegisteredStage]:
+        """All registered stages in dependency order, each with its plugin's name."""
+        registered = []
+        for impl in self.manager.hook.marsad_register_stages.get_hookimpls():
+            for stage in impl.function() or ():
+                registered.append(RegisteredStage(stage=stage, plugin=impl.plugin_name))
+        return order_stages(registered)
+
+    def readers(self) -> dict[str, Reader]:
+        """Readers by format name; a later-registered plugin cannot shadow an earlier one."""
+        readers: dict[str, Reader] = {}
+        for impl in self.manager.hook.marsad_register_readers.get_hookimpls():
+            for reader in impl.function() or ():
+                readers.setdefault(reader.name, reader)
+        return readers
+
+    def describe(self) -> list[PluginInfo]:
+        stage_plugins: dict[str, list[str]] = {}
+        for registered in self.stages():
+            stage_plugins.setdefault(registered.plugin, []).append(registered.name)
+        infos = []
+        for name, plugin in sorted(self.manager.list_name_plugin()):
+            callers = self.manager.get_hookcallers(plugin) or []
+            infos.append(
+                PluginInfo(
+                    name=name,
+                    version=self.versions.get(name, marsad_version()),
+                    builtin=name in _builtin_names(),
+                    hooks=tuple(sorted(caller.name for caller in callers)),
+                    stages=tuple(stage_plugins.get(name, ())),
+                )
+            )
+        return infos
+
+
+def _builtin_names() -> set[str]:
+    return {module.rsplit(".", 1)[-1] for module in BUILTIN_PLUGINS}
+
+
+def make_plugins(
+    settings: Settings,
+    *,
+    extra: tuple[ModuleType | object, ...] = (),
+    load_entry_points: bool = True,
+) -> Plugins:
+    """Build the plugin manager: built-ins, then ``extra`` (tests), then entry points.
+
+    Plugins named in ``settings.disabled_plugins`` are not registered. A plugin that
+    fails to import or register is logged and skipped, or raises
+    :class:`PluginLoadError` when ``settings.strict_plugins`` is set.
+    """
+    manager = pluggy.PluginManager(PROJECT_NAME)
+    manager.add_hookspecs(hookspecs)
+    plugins = Plugins(manager=manager)
+
+    def fail(name: str, error: BaseException) -> None:
+        message = f"{type(error).__name__}: {error}"
+        if settings.strict_plugins:
+            raise PluginLoadError(f"plugin {name!r} failed to load: {message}") from error
+        log.warning("plugin %r failed to load and is skipped: %s", name, message)
+        plugins.load_errors[name] = message
+
+    for module_name in BUILTIN_PLUGINS:
+        name = module_name.rsplit(".", 1)[-1]
+        if name not in settings.disabled_plugins:
+            manager.register(importlib.import_module(module_name), name=name)
+
+    for plugin in extra:
+        manager.register(plugin)
+
+    if load_entry_points:
+        for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+            if entry_point.name in settings.disabled_plugins:
+                continue
+            if manager.has_plugin(entry_point.name):
+                fail(entry_point.name, ValueError("a plugin of this name is already loaded"))
+                continue
+            try:
+                manager.register(entry_point.load(), name=entry_point.name)
+                manager.check_pending()
+            except Exception as error:
+                if manager.has_plugin(entry_point.name):
+                    manager.unregister(name=entry_point.name)
+                fail(entry_point.name, error)
+                continue
+            if entry_point.dist is not None:
+                plugins.versions[entry_point.name] = entry_point.dist.version
+
+    manager.check_pending()
+    return plugins

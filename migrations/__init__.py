@@ -1,0 +1,1 @@
+"""Alembic migrations of the marsad core schema, shipped inside the package."""

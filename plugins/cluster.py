@@ -1,0 +1,83 @@
+"""The ``cluster`` stage: stories as the connected groups of linked articles.
+
+An article joins the story of any article it is linked to (by an article link, or by
+a link between their claims); when it bridges two stories they merge into the older
+one. Each story is titled after its earliest article.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import aliased
+
+from marsad.core import Article, ArticleLink, Claim, ClaimLink, Stage, StageContext, Story, hookimpl
+
+
+def linked_article_ids(ctx: StageContext, article_id: int) -> set[int]:
+    session = ctx.session
+    linked: set[int] = set()
+    for source, target in session.execute(
+        select(ArticleLink.source_id, ArticleLink.target_id).where(
+            or_(ArticleLink.source_id == article_id, ArticleLink.target_id == article_id)
+        )
+    ):
+        linked.update((source, target))
+    source_claim, target_claim = aliased(Claim), aliased(Claim)
+    for source, target in session.execute(
+        select(source_claim.article_id, target_claim.article_id)
+        .join(ClaimLink, ClaimLink.source_id == source_claim.id)
+        .join(target_claim, ClaimLink.target_id == target_claim.id)
+        .where(or_(source_claim.article_id == article_id, target_claim.article_id == article_id))
+    ):
+        linked.update((source, target))
+    linked.discard(article_id)
+    return linked
+
+
+class Cluster(Stage):
+    name = "cluster"
+    after = ("dedupe", "link")
+    version = "0.1.0"
+
+    def process(self, ctx: StageContext, article: Article) -> None:
+        session = ctx.session
+        neighbours = linked_article_ids(ctx, article.id)
+        story_ids = set(
+            session.scalars(
+                select(Article.story_id).where(
+                    Article.id.in_(neighbours), Article.story_id.is_not(None)
+                )
+            )
+        )
+        if not story_ids:
+            if article.story_id is None:
+                article.story = Story(title=article.title)
+            return
+        if article.story_id is not None:
+            story_ids.add(article.story_id)
+        keep = min(story_ids)
+        merged = story_ids - {keep}
+        article.story_id = keep
+        session.execute(
+            update(Article)
+            .where(Article.id.in_(neighbours | {article.id}))
+            .values(story_id=keep)
+        )
+        session.execute(
+            update(Article).where(Article.story_id.in_(merged)).values(story_id=keep)
+        )
+        for story_id in merged:
+            session.delete(session.get_one(Story, story_id))
+        earliest = session.scalars(
+            select(Article)
+            .where(Article.story_id == keep, Article.title.is_not(None))
+            .order_by(Article.published_at.asc().nulls_last(), Article.id)
+            .limit(1)
+        ).first()
+        if earliest is not None:
+            session.get_one(Story, keep).title = earliest.title
+
+
+@hookimpl
+def marsad_register_stages() -> list[Stage]:
+    return [Cluster()]
