@@ -13,11 +13,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from marsad.core.application import Marsad
 from marsad.core.ingest import find_files
+from marsad.core.models import Article
 from marsad.core.pipeline import PipelineReport, articles_to_reprocess
 from marsad.core.plugins import PluginLoadError
 from marsad.core.readers import InputError
@@ -141,7 +142,9 @@ def _summary(report: PipelineReport) -> str:
 
 @app.command()
 def reprocess(
-    failed: Annotated[bool, typer.Option("--failed", help="Only articles with failed runs.")] = False,
+    failed: Annotated[
+        bool, typer.Option("--failed", help="Only articles with failed runs.")
+    ] = False,
     stage: Annotated[
         list[str] | None, typer.Option("--stage", help="Run this stage and its dependents.")
     ] = None,
@@ -193,9 +196,7 @@ def serve(
 
     marsad = _app()
     with marsad.session_factory() as session:
-        from marsad.core.models import Article
-
-        count = len(session.scalars(select(Article.id)).all())
+        count = session.scalar(select(func.count(Article.id)))
     console.print(f"{count} articles; GraphiQL at http://{host}:{port}/graphql")
     uvicorn.run(create_app(marsad), host=host, port=port, log_level="info")
 

@@ -149,7 +149,9 @@ class Pipeline:
                     with ctx.session.begin_nested():
                         stage.process(ctx, article)
                 except Exception as error:
-                    log.debug("stage %s failed on article %s", stage.name, article.id, exc_info=True)
+                    log.debug(
+                        "stage %s failed on article %s", stage.name, article.id, exc_info=True
+                    )
                     status, error_text = RunStatus.FAILED, _describe(error)
                     self._notify(
                         "marsad_on_stage_error", stage=stage, ctx=ctx, article=article, error=error

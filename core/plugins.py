@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points, version
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import pluggy
 
@@ -20,7 +21,7 @@ from marsad.core import hookspecs
 from marsad.core.hookspecs import PROJECT_NAME
 from marsad.core.readers import Reader
 from marsad.core.settings import Settings
-from marsad.core.stages import RegisteredStage, order_stages
+from marsad.core.stages import RegisteredStage, Stage, order_stages
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,8 @@ class Plugins:
         """All registered stages in dependency order, each with its plugin's name."""
         registered = []
         for impl in self.manager.hook.marsad_register_stages.get_hookimpls():
-            for stage in impl.function() or ():
+            stages = cast(Iterable[Stage], impl.function() or ())
+            for stage in stages:
                 registered.append(RegisteredStage(stage=stage, plugin=impl.plugin_name))
         return order_stages(registered)
 
@@ -82,7 +84,8 @@ class Plugins:
         """Readers by format name; a later-registered plugin cannot shadow an earlier one."""
         readers: dict[str, Reader] = {}
         for impl in self.manager.hook.marsad_register_readers.get_hookimpls():
-            for reader in impl.function() or ():
+            provided = cast(Iterable[Reader], impl.function() or ())
+            for reader in provided:
                 readers.setdefault(reader.name, reader)
         return readers
 

@@ -42,13 +42,13 @@ class Cluster(Stage):
     def process(self, ctx: StageContext, article: Article) -> None:
         session = ctx.session
         neighbours = linked_article_ids(ctx, article.id)
-        story_ids = set(
-            session.scalars(
-                select(Article.story_id).where(
-                    Article.id.in_(neighbours), Article.story_id.is_not(None)
-                )
+        story_ids = {
+            story_id
+            for story_id in session.scalars(
+                select(Article.story_id).where(Article.id.in_(neighbours))
             )
-        )
+            if story_id is not None
+        }
         if not story_ids:
             if article.story_id is None:
                 article.story = Story(title=article.title)
@@ -59,13 +59,9 @@ class Cluster(Stage):
         merged = story_ids - {keep}
         article.story_id = keep
         session.execute(
-            update(Article)
-            .where(Article.id.in_(neighbours | {article.id}))
-            .values(story_id=keep)
+            update(Article).where(Article.id.in_(neighbours | {article.id})).values(story_id=keep)
         )
-        session.execute(
-            update(Article).where(Article.story_id.in_(merged)).values(story_id=keep)
-        )
+        session.execute(update(Article).where(Article.story_id.in_(merged)).values(story_id=keep))
         for story_id in merged:
             session.delete(session.get_one(Story, story_id))
         earliest = session.scalars(
