@@ -29,6 +29,7 @@ ENTRY_POINT_GROUP = "marsad"
 
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "marsad.plugins.readers",
+    "marsad.plugins.saudinewsnet",
     "marsad.plugins.parse",
     "marsad.plugins.normalize",
     "marsad.plugins.dedupe",
@@ -99,13 +100,18 @@ class Plugins:
             infos.append(
                 PluginInfo(
                     name=name,
-                    version=self.versions.get(name, marsad_version()),
+                    version=self.versions.get(name) or _own_version(plugin),
                     builtin=name in _builtin_names(),
                     hooks=tuple(sorted(caller.name for caller in callers)),
                     stages=tuple(stage_plugins.get(name, ())),
                 )
             )
         return infos
+
+
+def _own_version(plugin: object) -> str:
+    declared = getattr(plugin, "__version__", None)
+    return declared if isinstance(declared, str) else marsad_version()
 
 
 def _builtin_names() -> set[str]:
@@ -142,6 +148,9 @@ def make_plugins(
 
     for plugin in extra:
         manager.register(plugin)
+    # Validate these first, so a bad built-in or extra hook is not blamed on the first
+    # entry point checked below (and that good plugin unregistered for it).
+    manager.check_pending()
 
     if load_entry_points:
         for entry_point in entry_points(group=ENTRY_POINT_GROUP):

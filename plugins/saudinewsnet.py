@@ -1,0 +1,94 @@
+"""Reader for the SaudiNewsNet daily dumps: a zip holding one JSON array of articles.
+
+Each item is ``{source, url, date_extracted, title, author, content}``; ``source`` is
+the outlet's short name (``was`` is the Saudi Press Agency wire) and
+``date_extracted`` the crawl time, the closest thing to a publication time the dump
+has, so it is used as one and also kept as metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from marsad.core import InputError, RawRecord, Reader, hookimpl
+
+ZIP_MAGIC = b"PK\x03\x04"
+REQUIRED = ("source", "content")
+
+
+class SaudiNewsNetReader(Reader):
+    name = "saudinewsnet"
+    suffixes = (".zip",)
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        if not head.startswith(ZIP_MAGIC):
+            return False
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            return False
+        return bool(names) and all(name.endswith(".json") for name in names)
+
+    def read(self, path: Path) -> Iterator[RawRecord | InputError]:
+        try:
+            archive = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as error:
+            raise InputError(path, f"not a readable zip archive ({error})") from None
+        with archive:
+            for member in archive.namelist():
+                yield from self._read_member(path, archive, member)
+
+    def _read_member(
+        self, path: Path, archive: zipfile.ZipFile, member: str
+    ) -> Iterator[RawRecord | InputError]:
+        where = f"{path}!{member}"
+        try:
+            items = json.loads(archive.read(member).decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            yield InputError(where, f"not a JSON document ({error})")
+            return
+        if not isinstance(items, list):
+            yield InputError(where, "expected a JSON array of articles")
+            return
+        for index, item in enumerate(items):
+            source = f"{where}#{index}"
+            problem = _problem(item)
+            if problem:
+                yield InputError(source, problem)
+                continue
+            yield RawRecord(_record(item), "application/json", source)
+
+
+def _problem(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return "expected a JSON object"
+    missing = [key for key in REQUIRED if key not in item]
+    if missing:
+        return f"missing {', '.join(missing)}"
+    if not str(item.get("content") or "").strip():
+        return "empty article (no content)"
+    return None
+
+
+def _record(item: dict[str, Any]) -> bytes:
+    record: dict[str, Any] = {
+        "title": item.get("title"),
+        "text": item["content"],
+        "url": item.get("url"),
+        "outlet": item["source"],
+        "published": item.get("date_extracted"),
+        "author": item.get("author") or None,
+        "date_extracted": item.get("date_extracted"),
+    }
+    clean = {key: value for key, value in record.items() if value not in (None, "")}
+    return json.dumps(clean, ensure_ascii=False, sort_keys=True).encode()
+
+
+@hookimpl
+def marsad_register_readers() -> list[Reader]:
+    return [SaudiNewsNetReader()]
