@@ -1,0 +1,22 @@
+"""Errors the client caused, and which errors reach the client unmasked."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+
+class UserError(Exception):
+    """A request that cannot be answered as asked: a bad cursor, a page too large, a
+    missing token. Its message is meant for the client and is never masked."""
+
+
+def should_mask_error(error: GraphQLError) -> bool:
+    """Mask everything except errors the client can act on.
+
+    Parse and validation errors (depth, tokens, aliases, unknown fields) carry no
+    original exception; they describe the query, not the server, so they stay.
+    """
+    original = error.original_error
+    if original is None:
+        return False
+    return not isinstance(original, UserError)

@@ -1,0 +1,94 @@
+"""Filter inputs and the SQL conditions they stand for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from sqlalchemy import ColumnElement, exists, or_, select
+
+from marsad.api import enums  # noqa: F401  (registers the enums first)
+from marsad.api.ids import database_id
+from marsad.core import models as db
+
+
+@strawberry.input(description="All given conditions must hold.")
+class ArticleFilter:
+    outlet: str | None = strawberry.UNSET
+    language: str | None = strawberry.UNSET
+    published_after: datetime | None = strawberry.UNSET
+    published_before: datetime | None = strawberry.UNSET
+    story: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="A Story id."
+    )
+    search: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Text contained in the title or the body."
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = []
+        if self.outlet:
+            outlets = select(db.Outlet.id).where(db.Outlet.name == self.outlet.strip())
+            where.append(db.Article.outlet_id.in_(outlets))
+        if self.language:
+            where.append(db.Article.language == self.language)
+        if self.published_after:
+            where.append(db.Article.published_at >= self.published_after)
+        if self.published_before:
+            where.append(db.Article.published_at < self.published_before)
+        if self.story:
+            where.append(db.Article.story_id == database_id(self.story, "Story"))
+        if self.search:
+            where.append(
+                or_(
+                    db.Article.title.icontains(self.search, autoescape=True),
+                    db.Article.text.icontains(self.search, autoescape=True),
+                )
+            )
+        return where
+
+
+@strawberry.input(description="All given conditions must hold.")
+class ClaimFilter:
+    kind: db.ClaimKind | None = strawberry.UNSET
+    speaker: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Contained in the speaker's name, one of its aliases, or the name as written.",
+    )
+    article: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="An Article id."
+    )
+    disputed: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Whether some other claim contradicts it."
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = []
+        if self.kind:
+            where.append(db.Claim.kind == self.kind)
+        if self.speaker:
+            where.append(_spoken_by(self.speaker))
+        if self.article:
+            where.append(db.Claim.article_id == database_id(self.article, "Article"))
+        if self.disputed is not None and self.disputed is not strawberry.UNSET:
+            where.append(_disputed() if self.disputed else ~_disputed())
+        return where
+
+
+def _spoken_by(name: str) -> ColumnElement[bool]:
+    entities = select(db.Entity.id).where(db.Entity.name.icontains(name, autoescape=True))
+    aliased = select(db.EntityAlias.entity_id).where(
+        db.EntityAlias.alias.icontains(name, autoescape=True)
+    )
+    return or_(
+        db.Claim.speaker_id.in_(entities),
+        db.Claim.speaker_id.in_(aliased),
+        db.Claim.speaker_text.icontains(name, autoescape=True),
+    )
+
+
+def _disputed() -> ColumnElement[bool]:
+    return exists().where(
+        db.ClaimLink.kind == db.ClaimLinkKind.CONTRADICTS,
+        or_(db.ClaimLink.source_id == db.Claim.id, db.ClaimLink.target_id == db.Claim.id),
+    )

@@ -1,0 +1,48 @@
+"""The GraphQL endpoint, with a GraphiQL page that loads its assets from this server.
+
+Strawberry's own page loads GraphiQL and React from a CDN, which fails on machines
+without internet access; ours points at the copies vendored under ``static/graphiql``.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import cache
+from importlib.resources import files
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.schema import BaseSchema
+
+from marsad.api.context import Context
+from marsad.core.application import Marsad
+
+STATIC_PATH = "/static/graphiql"
+
+
+@cache
+def _template() -> str:
+    return files("marsad.api").joinpath("graphiql.html").read_text(encoding="utf-8")
+
+
+def graphiql_page(root_path: str = "") -> str:
+    # root_path keeps the links right when the app is mounted below a prefix.
+    return _template().replace("{{ static }}", html.escape(root_path + STATIC_PATH))
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """Strawberry's ASGI view, with marsad's context and the offline GraphiQL page."""
+
+    def __init__(self, marsad: Marsad, schema: BaseSchema) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.marsad = marsad
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        return Context(marsad=self.marsad, request=request, response=response)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(graphiql_page(request.scope.get("root_path", "")))

@@ -1,0 +1,213 @@
+"""Per-request data loaders: one query per batch of keys, whatever the page size.
+
+Each loader selects ``... WHERE key IN (:keys)`` once for all the keys that resolvers
+asked for in the same tick, and returns results in key order. Rows come back with
+``raiseload("*")`` so that touching a relationship raises instead of quietly issuing
+one more query per row. A new set of loaders is made for every request, so their
+caches never serve one client's data to another or outlive a write.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, raiseload, sessionmaker
+from strawberry.dataloader import DataLoader
+
+from marsad.api.db import in_session
+from marsad.api.limits import MAX_BATCH_SIZE
+from marsad.core import models as db
+
+K = TypeVar("K", bound=Hashable)
+R = TypeVar("R")
+V = TypeVar("V")
+
+NO_LAZY = raiseload("*")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TranslationRows:
+    engine: str | None
+    title: str | None
+    paragraphs: tuple[str, ...]
+
+
+def one_per_key(keys: Sequence[K], rows: Iterable[R], key: Callable[[R], K]) -> list[R | None]:
+    found = {key(row): row for row in rows}
+    return [found.get(k) for k in keys]
+
+
+def many_per_key(keys: Sequence[K], rows: Iterable[R], key: Callable[[R], K]) -> list[list[R]]:
+    groups: dict[K, list[R]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return [groups.get(k, []) for k in keys]
+
+
+def links_per_key(keys: Sequence[int], rows: Iterable[V]) -> list[list[V]]:
+    """A link belongs to both of its ends: each end lists it among its links."""
+    groups: dict[int, list[V]] = defaultdict(list)
+    for row in rows:
+        source: int = getattr(row, "source_id")  # noqa: B009  (shared by two models)
+        target: int = getattr(row, "target_id")  # noqa: B009
+        groups[source].append(row)
+        if target != source:
+            groups[target].append(row)
+    return [groups.get(k, []) for k in keys]
+
+
+class Loaders:
+    """Every loader of one request, all reading through ``factory``."""
+
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self._factory = factory
+        self.article = self._loader(self._articles)
+        self.claim = self._loader(self._claims)
+        self.outlet = self._loader(self._outlets)
+        self.story = self._loader(self._stories)
+        self.speaker = self._loader(self._speakers)
+        self.paragraphs = self._loader(self._paragraphs)
+        self.claims_by_article = self._loader(self._claims_by_article)
+        self.articles_by_story = self._loader(self._articles_by_story)
+        self.article_links = self._loader(self._article_links)
+        self.claim_links = self._loader(self._claim_links)
+        self.runs = self._loader(self._runs)
+        self.translation = self._loader(self._translations)
+
+    def _loader(self, query: Callable[[Session, list[K]], Sequence[V]]) -> DataLoader[K, V]:
+        async def load(keys: list[K]) -> Sequence[V]:
+            return await in_session(self._factory, lambda session: query(session, keys))
+
+        return DataLoader(load_fn=load, max_batch_size=MAX_BATCH_SIZE)
+
+    @staticmethod
+    def _articles(session: Session, keys: list[int]) -> list[db.Article | None]:
+        rows = session.scalars(select(db.Article).options(NO_LAZY).where(db.Article.id.in_(keys)))
+        return one_per_key(keys, rows, lambda row: row.id)
+
+    @staticmethod
+    def _claims(session: Session, keys: list[int]) -> list[db.Claim | None]:
+        rows = session.scalars(select(db.Claim).options(NO_LAZY).where(db.Claim.id.in_(keys)))
+        return one_per_key(keys, rows, lambda row: row.id)
+
+    @staticmethod
+    def _outlets(session: Session, keys: list[int]) -> list[db.Outlet | None]:
+        rows = session.scalars(select(db.Outlet).where(db.Outlet.id.in_(keys)))
+        return one_per_key(keys, rows, lambda row: row.id)
+
+    @staticmethod
+    def _stories(session: Session, keys: list[int]) -> list[db.Story | None]:
+        rows = session.scalars(select(db.Story).options(NO_LAZY).where(db.Story.id.in_(keys)))
+        return one_per_key(keys, rows, lambda row: row.id)
+
+    @staticmethod
+    def _speakers(session: Session, keys: list[int]) -> list[Speaker | None]:
+        names: dict[int, str] = {
+            entity_id: name
+            for entity_id, name in session.execute(
+                select(db.Entity.id, db.Entity.name).where(db.Entity.id.in_(keys))
+            )
+        }
+        aliases: dict[int, list[str]] = defaultdict(list)
+        for entity_id, alias in session.execute(
+            select(db.EntityAlias.entity_id, db.EntityAlias.alias)
+            .where(db.EntityAlias.entity_id.in_(keys))
+            .order_by(db.EntityAlias.id)
+        ):
+            aliases[entity_id].append(alias)
+        return [Speaker(names[key], tuple(aliases[key])) if key in names else None for key in keys]
+
+    @staticmethod
+    def _paragraphs(session: Session, keys: list[int]) -> list[list[db.Paragraph]]:
+        rows = session.scalars(
+            select(db.Paragraph)
+            .options(NO_LAZY)
+            .where(db.Paragraph.article_id.in_(keys))
+            .order_by(db.Paragraph.article_id, db.Paragraph.position)
+        )
+        return many_per_key(keys, rows, lambda row: row.article_id)
+
+    @staticmethod
+    def _claims_by_article(session: Session, keys: list[int]) -> list[list[db.Claim]]:
+        rows = session.scalars(
+            select(db.Claim)
+            .options(NO_LAZY)
+            .where(db.Claim.article_id.in_(keys))
+            .order_by(db.Claim.article_id, db.Claim.start, db.Claim.id)
+        )
+        return many_per_key(keys, rows, lambda row: row.article_id)
+
+    @staticmethod
+    def _articles_by_story(session: Session, keys: list[int]) -> list[list[db.Article]]:
+        rows = session.scalars(
+            select(db.Article)
+            .options(NO_LAZY)
+            .where(db.Article.story_id.in_(keys))
+            .order_by(db.Article.id)
+        )
+        # story_id is set on every row: the query selected rows by it.
+        return many_per_key(keys, rows, lambda row: row.story_id or 0)
+
+    @staticmethod
+    def _article_links(session: Session, keys: list[int]) -> list[list[db.ArticleLink]]:
+        rows = session.scalars(
+            select(db.ArticleLink)
+            .where(or_(db.ArticleLink.source_id.in_(keys), db.ArticleLink.target_id.in_(keys)))
+            .order_by(db.ArticleLink.id)
+        )
+        return links_per_key(keys, rows)
+
+    @staticmethod
+    def _claim_links(session: Session, keys: list[int]) -> list[list[db.ClaimLink]]:
+        rows = session.scalars(
+            select(db.ClaimLink)
+            .where(or_(db.ClaimLink.source_id.in_(keys), db.ClaimLink.target_id.in_(keys)))
+            .order_by(db.ClaimLink.id)
+        )
+        return links_per_key(keys, rows)
+
+    @staticmethod
+    def _runs(session: Session, keys: list[int]) -> list[list[db.StageRun]]:
+        rows = session.scalars(
+            select(db.StageRun)
+            .where(db.StageRun.article_id.in_(keys))
+            .order_by(db.StageRun.article_id, db.StageRun.finished_at, db.StageRun.id)
+        )
+        return many_per_key(keys, rows, lambda row: row.article_id)
+
+    @staticmethod
+    def _translations(
+        session: Session, keys: list[tuple[int, str]]
+    ) -> list[TranslationRows | None]:
+        """Keys are ``(article id, language)``; claim translations are not part of it."""
+        rows = session.scalars(
+            select(db.Translation)
+            .where(
+                db.Translation.article_id.in_({article for article, _ in keys}),
+                db.Translation.language.in_({language for _, language in keys}),
+                db.Translation.field.in_(("title", "paragraph")),
+            )
+            .order_by(db.Translation.position, db.Translation.id)
+        )
+        grouped = many_per_key(keys, rows, lambda row: (row.article_id, row.language))
+        return [_translation(group) for group in grouped]
+
+
+def _translation(rows: list[db.Translation]) -> TranslationRows | None:
+    if not rows:
+        return None
+    return TranslationRows(
+        engine=rows[0].engine,
+        title=next((row.text for row in rows if row.field == "title"), None),
+        paragraphs=tuple(row.text for row in rows if row.field == "paragraph"),
+    )

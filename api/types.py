@@ -1,0 +1,351 @@
+"""GraphQL object types, built from ORM rows and resolved through the request's loaders.
+
+Types copy the columns they show and keep foreign keys as private fields; anything
+reached through a relationship is loaded by a data loader, never by the ORM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Self
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from marsad.api import enums  # noqa: F401  (registers the enums first)
+from marsad.api.context import Info
+from marsad.api.fields import field
+from marsad.core import models as db
+from marsad.core.plugins import PluginInfo
+
+
+@strawberry.type
+class Outlet:
+    name: str
+
+
+@strawberry.type(description="A body paragraph; offsets point into `Article.text`.")
+class Paragraph:
+    position: int
+    text: str
+    start: int
+    end: int
+
+
+@strawberry.type(description="Who a statement is attributed to.")
+class Speaker:
+    name: str
+    aliases: list[str]
+
+
+@strawberry.type(description="A counted fact: `value` `unit`, e.g. 3 rockets.")
+class Quantity:
+    value: float | None
+    unit: str | None
+    qualifier: db.Qualifier | None
+
+
+@strawberry.type(description="An article's title and paragraphs in another language.")
+class Translation:
+    language: str
+    engine: str | None
+    title: str | None
+    paragraphs: list[str]
+
+
+@strawberry.type(description="The latest run of one pipeline stage on one article.")
+class StageRun:
+    stage: str
+    plugin: str
+    version: str
+    status: db.RunStatus
+    error: str | None
+    duration_ms: float
+    attempts: int
+    finished_at: datetime
+
+    @classmethod
+    def from_row(cls, row: db.StageRun) -> Self:
+        return cls(
+            stage=row.stage,
+            plugin=row.plugin,
+            version=row.version,
+            status=row.status,
+            error=row.error,
+            duration_ms=row.duration_ms,
+            attempts=row.attempts,
+            finished_at=row.finished_at,
+        )
+
+
+@strawberry.type(description="A loaded plugin and what it contributes.")
+class Plugin:
+    name: str
+    version: str
+    builtin: bool
+    hooks: list[str]
+    stages: list[str]
+
+    @classmethod
+    def from_info(cls, info: PluginInfo) -> Self:
+        return cls(
+            name=info.name,
+            version=info.version,
+            builtin=info.builtin,
+            hooks=list(info.hooks),
+            stages=list(info.stages),
+        )
+
+
+def _other_end(row: db.ArticleLink | db.ClaimLink, this: int) -> tuple[int, bool]:
+    """The id at the other end of a link, and whether the link points away from ``this``."""
+    outgoing = row.source_id == this
+    return (row.target_id if outgoing else row.source_id), outgoing
+
+
+@strawberry.type(description="A relation between this article and `article`.")
+class ArticleLink:
+    kind: db.ArticleLinkKind
+    score: float
+    evidence: JSON
+    outgoing: bool = strawberry.field(
+        description="True when this article is the link's source: for REUSES, the one "
+        "that reuses text of `article`."
+    )
+    other_id: strawberry.Private[int]
+
+    @field("The article at the other end of the link.")
+    async def article(self, info: Info) -> Article | None:
+        row = await info.context.loaders.article.load(self.other_id)
+        return Article.from_row(row) if row is not None else None
+
+
+@strawberry.type(description="A relation between this claim and `claim`.")
+class ClaimLink:
+    kind: db.ClaimLinkKind
+    score: float
+    evidence: JSON
+    outgoing: bool = strawberry.field(description="True when this claim is the link's source.")
+    other_id: strawberry.Private[int]
+
+    @field("The claim at the other end of the link.")
+    async def claim(self, info: Info) -> Claim | None:
+        row = await info.context.loaders.claim.load(self.other_id)
+        return Claim.from_row(row) if row is not None else None
+
+
+def _evidence(value: dict[str, Any] | None) -> JSON:
+    return JSON(value or {})
+
+
+@strawberry.type(name="Article", description="One news article as a person reads it.")
+class Article(relay.Node):
+    id: relay.NodeID[int]
+    title: str | None
+    subtitle: str | None
+    dateline: str | None
+    published_at: datetime | None
+    url: str | None
+    language: str | None
+    text: str | None
+    outlet_id: strawberry.Private[int | None]
+    story_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: db.Article) -> Self:
+        return cls(
+            id=row.id,
+            title=row.title,
+            subtitle=row.subtitle,
+            dateline=row.dateline,
+            published_at=row.published_at,
+            url=row.url,
+            language=row.language,
+            text=row.text,
+            outlet_id=row.outlet_id,
+            story_id=row.story_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        rows = await info.context.loaders.article.load_many([int(i) for i in node_ids])
+        return [cls.from_row(row) if row is not None else None for row in rows]
+
+    @strawberry.field
+    async def outlet(self, info: Info) -> Outlet | None:
+        if self.outlet_id is None:
+            return None
+        row = await info.context.loaders.outlet.load(self.outlet_id)
+        return Outlet(name=row.name) if row is not None else None
+
+    @strawberry.field
+    async def paragraphs(self, info: Info) -> list[Paragraph]:
+        rows = await info.context.loaders.paragraphs.load(self.id)
+        return [Paragraph(position=r.position, text=r.text, start=r.start, end=r.end) for r in rows]
+
+    @field("Claims in the order they appear in the text.")
+    async def claims(self, info: Info) -> list[Claim]:
+        rows = await info.context.loaders.claims_by_article.load(self.id)
+        return [Claim.from_row(row) for row in rows]
+
+    @field("Links to other articles, in both directions.")
+    async def links(self, info: Info, kind: db.ArticleLinkKind | None = None) -> list[ArticleLink]:
+        rows = await info.context.loaders.article_links.load(self.id)
+        links = []
+        for row in rows:
+            if kind is not None and row.kind is not kind:
+                continue
+            other, outgoing = _other_end(row, self.id)
+            links.append(
+                ArticleLink(
+                    kind=row.kind,
+                    score=row.score,
+                    evidence=_evidence(row.evidence),
+                    outgoing=outgoing,
+                    other_id=other,
+                )
+            )
+        return links
+
+    @strawberry.field
+    async def story(self, info: Info) -> Story | None:
+        if self.story_id is None:
+            return None
+        row = await info.context.loaders.story.load(self.story_id)
+        return Story.from_row(row) if row is not None else None
+
+    @field("The stored translation into `language`, if any.")
+    async def translation(self, info: Info, language: str) -> Translation | None:
+        found = await info.context.loaders.translation.load((self.id, language))
+        if found is None:
+            return None
+        return Translation(
+            language=language,
+            engine=found.engine,
+            title=found.title,
+            paragraphs=list(found.paragraphs),
+        )
+
+    @field("The latest run of each pipeline stage on this article.")
+    async def runs(self, info: Info) -> list[StageRun]:
+        rows = await info.context.loaders.runs.load(self.id)
+        return [StageRun.from_row(row) for row in rows]
+
+
+@strawberry.type(name="Claim", description="What an article asserts or reports someone asserting.")
+class Claim(relay.Node):
+    id: relay.NodeID[int]
+    kind: db.ClaimKind
+    text: str
+    start: int
+    end: int
+    verb: str | None
+    direct: bool | None
+    channel: str | None
+    cited_source: str | None
+    negated: bool
+    article_id: strawberry.Private[int]
+    speaker_id: strawberry.Private[int | None]
+    speaker_text: strawberry.Private[str | None]
+    quantity_value: strawberry.Private[float | None]
+    quantity_unit: strawberry.Private[str | None]
+    qualifier: strawberry.Private[db.Qualifier | None]
+
+    @classmethod
+    def from_row(cls, row: db.Claim) -> Self:
+        return cls(
+            id=row.id,
+            kind=row.kind,
+            text=row.text,
+            start=row.start,
+            end=row.end,
+            verb=row.verb,
+            direct=row.direct,
+            channel=row.channel,
+            cited_source=row.cited_source,
+            negated=row.negated,
+            article_id=row.article_id,
+            speaker_id=row.speaker_id,
+            speaker_text=row.speaker_text,
+            quantity_value=row.quantity_value,
+            quantity_unit=row.quantity_unit,
+            qualifier=row.qualifier,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        rows = await info.context.loaders.claim.load_many([int(i) for i in node_ids])
+        return [cls.from_row(row) if row is not None else None for row in rows]
+
+    @field("The known entity, or the name as written when unresolved.")
+    async def speaker(self, info: Info) -> Speaker | None:
+        if self.speaker_id is not None:
+            found = await info.context.loaders.speaker.load(self.speaker_id)
+            if found is not None:
+                return Speaker(name=found.name, aliases=list(found.aliases))
+        if self.speaker_text:
+            return Speaker(name=self.speaker_text, aliases=[])
+        return None
+
+    @field("Set only for claims that count something.")
+    def quantity(self) -> Quantity | None:
+        if self.quantity_value is None and self.quantity_unit is None and self.qualifier is None:
+            return None
+        return Quantity(
+            value=self.quantity_value, unit=self.quantity_unit, qualifier=self.qualifier
+        )
+
+    @strawberry.field
+    async def article(self, info: Info) -> Article:
+        row = await info.context.loaders.article.load(self.article_id)
+        if row is None:  # a claim cannot outlive its article (ON DELETE CASCADE)
+            raise LookupError(f"article {self.article_id} of claim {self.id} is gone")
+        return Article.from_row(row)
+
+    @field("Links to claims in other articles, in both directions.")
+    async def links(self, info: Info, kind: db.ClaimLinkKind | None = None) -> list[ClaimLink]:
+        rows = await info.context.loaders.claim_links.load(self.id)
+        links = []
+        for row in rows:
+            if kind is not None and row.kind is not kind:
+                continue
+            other, outgoing = _other_end(row, self.id)
+            links.append(
+                ClaimLink(
+                    kind=row.kind,
+                    score=row.score,
+                    evidence=_evidence(row.evidence),
+                    outgoing=outgoing,
+                    other_id=other,
+                )
+            )
+        return links
+
+
+@strawberry.type(name="Story", description="Articles from any outlet about the same event.")
+class Story(relay.Node):
+    id: relay.NodeID[int]
+    title: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: db.Story) -> Self:
+        return cls(id=row.id, title=row.title, created_at=row.created_at)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        rows = await info.context.loaders.story.load_many([int(i) for i in node_ids])
+        return [cls.from_row(row) if row is not None else None for row in rows]
+
+    @strawberry.field
+    async def articles(self, info: Info) -> list[Article]:
+        rows = await info.context.loaders.articles_by_story.load(self.id)
+        return [Article.from_row(row) for row in rows]
