@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from marsad.core.models import Article, RawInput
@@ -84,14 +85,24 @@ def ingest(
         if isinstance(item, InputError):
             report.errors.append(item)
             continue
+        reader: Reader | None = None
         try:
+            reader = choose_reader(item, readers, fmt)
             with session_factory() as session:
-                _ingest_file(session, item, choose_reader(item, readers, fmt), outlet, report)
+                _ingest_file(session, item, reader, outlet, report)
                 session.commit()
         except InputError as error:
             report.errors.append(error)
         except OSError as error:
             report.errors.append(InputError(item, error.strerror or str(error)))
+        except SQLAlchemyError:
+            raise  # the database, not this file, is the problem
+        except Exception as error:
+            # A reader plugin's bug is this file's error, not the end of the whole ingest.
+            name = "?" if reader is None else reader.name
+            lines = str(error).strip().splitlines()
+            detail = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+            report.errors.append(InputError(item, f"reader {name!r} failed ({detail})"))
         if on_file is not None:
             on_file(item)
     return report

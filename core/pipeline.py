@@ -66,7 +66,8 @@ class Pipeline:
 
         ``on_batch`` is called with the number of articles after each batch.
         """
-        selected = [s for s in self.stages if only is None or s.name in set(only)]
+        wanted = None if only is None else set(only)  # once: ``only`` may be an iterator
+        selected = [s for s in self.stages if wanted is None or s.name in wanted]
         report = PipelineReport(articles=len(article_ids))
         size = max(1, self.settings.batch_size)
         for begin in range(0, len(article_ids), size):
@@ -188,11 +189,21 @@ class Pipeline:
         return run
 
     def _notify(self, hook_name: str, **kwargs: object) -> None:
-        # Observers must not break the pipeline: their errors are logged only.
-        try:
-            getattr(self.plugins.hook, hook_name)(**kwargs)
-        except Exception:
-            log.exception("a %s hook implementation failed", hook_name)
+        # Observers must not break the pipeline nor keep the others from being called
+        # (pluggy stops at the first exception), so each is called on its own.
+        caller = getattr(self.plugins.hook, hook_name)
+        impls = caller.get_hookimpls()
+        if any(impl.hookwrapper or impl.wrapper for impl in impls):
+            try:  # wrappers need pluggy's own call loop
+                caller(**kwargs)
+            except Exception:
+                log.exception("a %s hook implementation failed", hook_name)
+            return
+        for impl in reversed(impls):  # pluggy's order: last registered first
+            try:
+                impl.function(*(kwargs[name] for name in impl.argnames))
+            except Exception:
+                log.exception("plugin %r failed in %s", impl.plugin_name, hook_name)
 
 
 def articles_to_reprocess(

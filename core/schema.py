@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 
@@ -24,7 +25,9 @@ class SchemaOutOfDate(Exception):
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(files("marsad.migrations")))
+    # Config values go through configparser interpolation: a literal "%" must be doubled.
+    location = str(files("marsad.migrations"))
+    config.set_main_option("script_location", location.replace("%", "%%"))
     if url is not None:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if connection is not None:
@@ -54,6 +57,13 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(alembic_config(connection), revision)
 
 
+def _known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def check_schema(engine: Engine) -> None:
     """Raise :class:`SchemaOutOfDate`, naming the upgrade command, unless at head."""
     current = current_revision(engine)
@@ -61,6 +71,12 @@ def check_schema(engine: Engine) -> None:
     if current == expected:
         return
     where = make_url(str(engine.url)).render_as_string(hide_password=True)
+    if current is not None and not _known_revision(current):
+        raise SchemaOutOfDate(
+            f"the database {where} is at revision {current}, which this marsad does not "
+            f"know (it needs {expected}): it was upgraded by a newer marsad; use that "
+            f"version, or its `marsad db downgrade {expected}`"
+        )
     state = "has no marsad schema" if current is None else f"is at revision {current}"
     raise SchemaOutOfDate(
         f"the database {where} {state}, but this marsad needs revision {expected}; "

@@ -90,7 +90,8 @@ def order_stages(stages: Iterable[RegisteredStage]) -> list[RegisteredStage]:
     dependents: dict[str, list[str]] = {name: [] for name in by_name}
     waiting_on: dict[str, int] = {}
     for name, registered in by_name.items():
-        for dependency in registered.stage.after:
+        # A dependency named twice must still be waited on once, not released early.
+        for dependency in dict.fromkeys(registered.stage.after):
             if dependency not in by_name:
                 raise StageOrderError(
                     f"stage {name!r} (plugin {registered.plugin!r}) runs after "

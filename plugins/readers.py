@@ -47,7 +47,9 @@ class JsonLinesReader(Reader):
 
     def read(self, path: Path) -> Iterator[RawRecord | InputError]:
         text = check_text(path, path.read_bytes())
-        for number, line in enumerate(text.splitlines(), start=1):
+        # Only "\n" ends a record: str.splitlines() would also split inside JSON strings
+        # at U+2028, U+2029, U+0085 and other characters that JSON leaves unescaped.
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             where = f"{path}:{number}"

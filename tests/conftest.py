@@ -31,6 +31,10 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_HOST = os.environ.get("MARSAD_TEST_PG_HOST", "127.0.0.1:5432")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes seconds (builds a wheel); -m 'not slow'")
+
+
 def need(condition: bool, reason: str) -> None:
     """Skip when ``condition`` is false, or fail under CI=true, where nothing may skip."""
     if condition:
@@ -132,6 +136,18 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     finally:
         _truncate(engine)
         engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new database with no schema at all: a SQLite file, or a PostgreSQL database.
+
+    For migration tests; PostgreSQL databases are dropped at the end of the run.
+    """
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'fresh.db'}"
+    server = require_postgres(request.getfixturevalue("postgres"))
+    return server.create_database()
 
 
 MakeApp = Callable[..., Marsad]

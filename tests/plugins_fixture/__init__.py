@@ -1,0 +1,1 @@
+"""Tiny third-party plugins for the entry-point tests (imported, never installed)."""
