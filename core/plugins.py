@@ -72,14 +72,19 @@ class Plugins:
     def hook(self) -> Any:
         return self.manager.hook
 
-    def stages(self) -> list[RegisteredStage]:
-        """All registered stages in dependency order, each with its plugin's name."""
+    def registered_stages(self) -> list[RegisteredStage]:
+        """Every stage each plugin registers, in no particular order."""
         registered = []
         for impl in self.manager.hook.marsad_register_stages.get_hookimpls():
             stages = cast(Iterable[Stage], impl.function() or ())
-            for stage in stages:
-                registered.append(RegisteredStage(stage=stage, plugin=impl.plugin_name))
-        return order_stages(registered)
+            registered.extend(
+                RegisteredStage(stage=stage, plugin=impl.plugin_name) for stage in stages
+            )
+        return registered
+
+    def stages(self) -> list[RegisteredStage]:
+        """All registered stages in dependency order, each with its plugin's name."""
+        return order_stages(self.registered_stages())
 
     def readers(self) -> dict[str, Reader]:
         """Readers by format name; a later-registered plugin cannot shadow an earlier one."""
@@ -92,7 +97,8 @@ class Plugins:
 
     def describe(self) -> list[PluginInfo]:
         stage_plugins: dict[str, list[str]] = {}
-        for registered in self.stages():
+        # Unordered on purpose: listing plugins must work while the stage graph is broken.
+        for registered in self.registered_stages():
             stage_plugins.setdefault(registered.plugin, []).append(registered.name)
         infos = []
         for name, plugin in sorted(self.manager.list_name_plugin()):

@@ -221,3 +221,14 @@ def test_a_bad_extra_plugin_is_not_blamed_on_an_entry_point(
     fake_entry_points.append(entry_point("good", "good"))
     with pytest.raises(pluggy.PluginValidationError, match="marsad_register_stagez"):
         make_plugins(Settings(strict_plugins=True), extra=(unknown_hook,))
+
+
+def test_describe_works_while_the_stage_graph_is_broken() -> None:
+    # `marsad plugins` is how a user debugs a broken setup, so it must not need one.
+    plugins = make_plugins(
+        Settings(disabled_plugins=frozenset({"extract"})), load_entry_points=False
+    )
+    with pytest.raises(StageOrderError):
+        plugins.stages()
+    described = {info.name: info.stages for info in plugins.describe()}
+    assert described["link"] == ("link",) and "extract" not in described
