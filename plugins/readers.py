@@ -7,24 +7,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from marsad.core import InputError, RawRecord, Reader, hookimpl
+from marsad.plugins.encoding import Decoded, UndecodableText, decode
 
 TEXT = "text/plain"
 RECORD = "application/json"
-UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def check_text(path: Path | str, content: bytes) -> str:
-    """Decode ``content`` as UTF-8 text, or say why it is not usable text."""
+def check_text(path: Path | str, content: bytes) -> Decoded:
+    """Decode ``content`` in whichever accepted encoding it is, or say why it cannot be."""
     if not content.strip():
         raise InputError(path, "empty file")
-    if b"\0" in content[:8192]:
-        raise InputError(path, "binary file (contains NUL bytes), not text")
     try:
-        return content.removeprefix(UTF8_BOM).decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            path, f"not valid UTF-8 (byte 0x{content[error.start]:02x} at offset {error.start})"
-        ) from None
+        decoded = decode(content)
+    except UndecodableText as error:
+        raise InputError(path, str(error)) from None
+    if not decoded.text.strip():
+        raise InputError(path, "empty file")
+    return decoded
 
 
 class TextReader(Reader):
@@ -35,8 +34,10 @@ class TextReader(Reader):
 
     def read(self, path: Path) -> Iterator[RawRecord | InputError]:
         content = path.read_bytes()
-        check_text(path, content)
-        yield RawRecord(content=content, media_type=TEXT, source=str(path), hints={})
+        encoding = check_text(path, content).encoding
+        # The bytes are stored as they came; the parse stage decodes them with this.
+        hints = {} if encoding == "utf-8" else {"charset": encoding}
+        yield RawRecord(content=content, media_type=TEXT, source=str(path), hints=hints)
 
 
 class JsonLinesReader(Reader):
@@ -46,7 +47,7 @@ class JsonLinesReader(Reader):
     suffixes = (".jsonl", ".ndjson")
 
     def read(self, path: Path) -> Iterator[RawRecord | InputError]:
-        text = check_text(path, path.read_bytes())
+        text = check_text(path, path.read_bytes()).text
         # Only "\n" ends a record: str.splitlines() would also split inside JSON strings
         # at U+2028, U+2029, U+0085 and other characters that JSON leaves unescaped.
         for number, line in enumerate(text.split("\n"), start=1):

@@ -314,3 +314,19 @@ def test_a_reader_bug_is_one_files_error(make_app: MakeApp, tmp_path: Path) -> N
     one_line_naming(report.errors[0], folder / "a-bad.buggy", "buggy", "KeyError")
     # Nothing of the failed file was stored, not even the record read before the bug.
     assert count(app, RawInput.id) == 1
+
+
+@pytest.mark.parametrize("encoding", ["windows-1256", "utf-16", "utf-8-sig"])
+def test_legacy_and_unicode_encodings_are_detected(
+    app: Marsad, tmp_path: Path, encoding: str
+) -> None:
+    title = "بايدن يتباحث مع الكاظمي"
+    path = tmp_path / "article.bin"  # the name says nothing about the encoding
+    path.write_bytes(f"{title}\nقال البيت الأبيض إن الرئيس بحث الهجمات.".encode(encoding))
+    report = app.ingest([path], fmt="text")
+    assert report.stored == 1 and not report.errors
+    assert not app.pipeline().run(report.article_ids).failures
+    with app.session_factory() as session:
+        article = session.scalars(select(Article)).one()
+        assert article.title == title
+        assert article.text == "قال البيت الأبيض إن الرئيس بحث الهجمات."
