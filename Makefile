@@ -23,7 +23,8 @@ demo: install
 	$(BIN)/marsad ingest examples/seeds
 	$(BIN)/marsad serve --host $(HOST) --port $(PORT)
 
-test: install
+# Lint first, so the test runner's summary is the last thing printed.
+test: lint
 	$(BIN)/python -m pytest
 
 lint: install

@@ -74,7 +74,7 @@ class Plugins:
 
     def registered_stages(self) -> list[RegisteredStage]:
         """Every stage each plugin registers, in no particular order."""
-        registered = []
+        registered: list[RegisteredStage] = []
         for impl in self.manager.hook.marsad_register_stages.get_hookimpls():
             stages = cast(Iterable[Stage], impl.function() or ())
             registered.extend(
