@@ -1,0 +1,209 @@
+"""How two claims on one slot relate: same quote, corroborates, contradicts, or nothing.
+
+Statements (same speaker entity, found by slot): the overlap of their content words
+is ``|A ∩ B| / min(|A|, |B|)`` on match keys without stop words. At least 0.8 is the
+same quote, at least 0.5 corroborates; the shorter side needs three content words.
+
+Counts (same counted noun, found by slot): each claim is an interval of values
+(exact 3 = [3, 3], at least 3 = [3, ∞), more than 12 = (12, ∞), about 10 = [8, 12],
+"no injuries" = [0, 0], "a number of injuries" = [1, ∞)); overlapping intervals
+corroborate, disjoint ones contradict. The same noun is not the same event, so a pair
+is compared only when its sentences place it at the same site ("المنطقة الخضراء",
+"قاعدة بلد", see :func:`anchors`), or, when either names no site, share at least
+``MIN_CONTEXT`` of their content words. A count whose sentence also numbers the noun
+("صاروخين ... فيما لم ينجح صاروخ ثالث") is a part of a larger total, so it is read as
+"at least".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+
+from marsad.core import ClaimKind, ClaimLinkKind, Qualifier
+from marsad.plugins.arabic import match_key, sentences
+from marsad.plugins.tokens import bare, keys, read_lexicon, tokenize
+
+SAME_QUOTE = 0.8
+CORROBORATES = 0.5
+MIN_WORDS = 3
+MIN_CONTEXT = 0.3
+ABOUT = 0.2  # "about 10" is 8 to 12
+
+STOP_WORDS = keys(
+    "في على من إلى الى عن مع أن إن أنه ما لا لم لن قد كما هو هي هذا هذه التي الذي بين "
+    "و أو ثم كل بعد قبل خلال حيث لكن وقد"
+)
+ORDINALS = keys("ثان ثاني ثالث رابع خامس سادس سابع ثامن تاسع عاشر ثانية ثالثة رابعة")
+SITE_HEADS = keys("قاعدة مطار معسكر ميناء")
+# Spelling variants a site key must not depend on ("الأميركية" / "الأمريكية").
+_VARIANTS = {match_key("اميركي"): match_key("امريكي")}
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """What comparing needs of a claim, plus the sentence it sits in."""
+
+    id: int
+    article_id: int
+    kind: ClaimKind
+    text: str
+    start: int
+    end: int
+    sentence: str
+    speaker_id: int | None = None
+    speaker_text: str | None = None
+    cited_source: str | None = None
+    direct: bool | None = None
+    value: float | None = None
+    unit: str | None = None
+    qualifier: Qualifier | None = None
+    negated: bool = False
+
+    def span(self) -> dict[str, object]:
+        return {
+            "claim_id": self.id,
+            "article_id": self.article_id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Relation:
+    kind: ClaimLinkKind
+    score: float
+    details: dict[str, object]
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    for sentence in sentences(text):
+        if sentence.start <= start and end <= sentence.end:
+            return sentence.text
+    return text[start:end]
+
+
+def content_words(text: str) -> set[str]:
+    words = set()
+    for token in tokenize(match_key(text)):
+        if token.kind in ("word", "num") and token.text not in STOP_WORDS:
+            word = bare(token.text)
+            words.add(_VARIANTS.get(word, word))
+    return words
+
+
+def overlap(a: set[str], b: set[str]) -> float:
+    if min(len(a), len(b)) < MIN_WORDS:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+@cache
+def _places() -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        tuple(_bare_key(word) for word in line.split()) for line in read_lexicon("places.txt")
+    )
+
+
+def _bare_key(word: str) -> str:
+    key = bare(match_key(word))
+    for variant, usual in _VARIANTS.items():
+        key = key.replace(variant, usual)
+    return key
+
+
+def anchors(sentence: str) -> set[str]:
+    """Sites named in a sentence: lexicon entries and "قاعدة X" / "مطار X"."""
+    words = [_bare_key(t.text) for t in tokenize(match_key(sentence)) if t.kind == "word"]
+    found = set()
+    for place in _places():
+        for index in range(len(words) - len(place) + 1):
+            if tuple(words[index : index + len(place)]) == place:
+                found.add(" ".join(place))
+    heads = {_bare_key(word) for word in SITE_HEADS}
+    for index, word in enumerate(words[:-1]):
+        if word in heads:
+            found.add(f"{word} {words[index + 1]}")
+    return found
+
+
+def _is_part(claim: ClaimView) -> bool:
+    """The sentence numbers another item of the same noun: "صاروخ ثالث"."""
+    if claim.unit is None:
+        return False
+    unit = _bare_key(claim.unit)
+    words = [_bare_key(t.text) for t in tokenize(match_key(claim.sentence)) if t.kind == "word"]
+    ordinals = {_bare_key(word) for word in ORDINALS}
+    return any(words[i] == unit and words[i + 1] in ordinals for i in range(len(words) - 1))
+
+
+def interval(claim: ClaimView) -> tuple[float, float]:
+    if claim.negated:
+        return 0.0, 0.0
+    if claim.value is None:
+        return 1.0, math.inf
+    value = claim.value
+    qualifier = Qualifier.AT_LEAST if _is_part(claim) else claim.qualifier or Qualifier.EXACT
+    return {
+        Qualifier.EXACT: (value, value),
+        Qualifier.AT_LEAST: (value, math.inf),
+        Qualifier.MORE_THAN: (math.nextafter(value, math.inf), math.inf),
+        Qualifier.AT_MOST: (0.0, value),
+        Qualifier.LESS_THAN: (0.0, math.nextafter(value, 0.0)),
+        Qualifier.ABOUT: (value * (1 - ABOUT), value * (1 + ABOUT)),
+    }[qualifier]
+
+
+def same_context(a: ClaimView, b: ClaimView) -> tuple[bool, dict[str, object]]:
+    sites_a, sites_b = anchors(a.sentence), anchors(b.sentence)
+    if sites_a and sites_b:
+        shared = sorted(sites_a & sites_b)
+        return bool(shared), {"rule": "same site", "sites": shared}
+    words_a = content_words(a.sentence) - content_words(a.text)
+    words_b = content_words(b.sentence) - content_words(b.text)
+    union = words_a | words_b
+    share = len(words_a & words_b) / len(union) if union else 0.0
+    return share >= MIN_CONTEXT, {"rule": "shared context words", "share": round(share, 4)}
+
+
+def compare(a: ClaimView, b: ClaimView) -> Relation | None:
+    if a.kind is ClaimKind.STATEMENT and b.kind is ClaimKind.STATEMENT:
+        return _statements(a, b)
+    if a.kind is not ClaimKind.STATEMENT and b.kind is not ClaimKind.STATEMENT:
+        return _counts(a, b)
+    return None
+
+
+def _statements(a: ClaimView, b: ClaimView) -> Relation | None:
+    if a.speaker_id is None or a.speaker_id != b.speaker_id:
+        return None
+    score = overlap(content_words(a.text), content_words(b.text))
+    if score >= SAME_QUOTE:
+        kind = ClaimLinkKind.SAME_QUOTE
+    elif score >= CORROBORATES:
+        kind = ClaimLinkKind.CORROBORATES
+    else:
+        return None
+    return Relation(kind, round(score, 4), {"rule": "content overlap"})
+
+
+def _counts(a: ClaimView, b: ClaimView) -> Relation | None:
+    if a.unit != b.unit:
+        return None
+    related, context = same_context(a, b)
+    if not related:
+        return None
+    low_a, high_a = interval(a)
+    low_b, high_b = interval(b)
+    compatible = max(low_a, low_b) <= min(high_a, high_b)
+    kind = ClaimLinkKind.CORROBORATES if compatible else ClaimLinkKind.CONTRADICTS
+    score = 1.0 if context.get("rule") == "same site" else float(str(context.get("share", 0.0)))
+    details = dict(context)
+    details["intervals"] = [_show(low_a, high_a), _show(low_b, high_b)]
+    return Relation(kind, round(score, 4), details)
+
+
+def _show(low: float, high: float) -> list[float | None]:
+    return [low, None if math.isinf(high) else high]

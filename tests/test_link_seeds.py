@@ -1,0 +1,131 @@
+"""The linker on the seeds: quote groups, contradictions, and what must not clash."""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+
+from conftest import GOLD
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from marsad.core import Article, Claim, ClaimKind, ClaimLink, ClaimLinkKind, Qualifier
+from marsad.core.application import Marsad
+from marsad.plugins.compare import ClaimView, compare
+
+TATWEEL = "\u0640"
+
+
+def names(session: Session) -> dict[int, str]:
+    return {a.id: a.raw_input.source.rsplit("/", 1)[-1] for a in session.scalars(select(Article))}
+
+
+def links(session: Session) -> list[tuple[ClaimLinkKind, Claim, Claim, ClaimLink]]:
+    found = []
+    for link in session.scalars(select(ClaimLink)):
+        found.append(
+            (
+                link.kind,
+                session.get_one(Claim, link.source_id),
+                session.get_one(Claim, link.target_id),
+                link,
+            )
+        )
+    return found
+
+
+def matches(claim: Claim, article: str, evidence: str, by_id: dict[int, str]) -> bool:
+    evidence = evidence.replace(TATWEEL, "")
+    return by_id[claim.article_id] == article and (claim.text in evidence or evidence in claim.text)
+
+
+def kinds_between(session: Session, a: dict[str, str], b: dict[str, str]) -> set[ClaimLinkKind]:
+    by_id = names(session)
+    found = set()
+    for kind, source, target, _ in links(session):
+        for x, y in ((source, target), (target, source)):
+            if matches(x, a["article"], a["evidence"], by_id) and matches(
+                y, b["article"], b["evidence"], by_id
+            ):
+                found.add(kind)
+    return found
+
+
+def test_gold_contradictions_are_found(seeded_app: Marsad) -> None:
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))["contradictions"]
+    with seeded_app.session_factory() as session:
+        for slot in gold:
+            for a, b in slot["pairs"]:
+                assert kinds_between(session, a, b) == {ClaimLinkKind.CONTRADICTS}, (a, b)
+            for a, b in slot.get("compatible", []):
+                found = kinds_between(session, a, b)
+                assert ClaimLinkKind.CONTRADICTS not in found, (a, b)
+                assert found == {ClaimLinkKind.CORROBORATES}
+
+
+def test_kadhimi_tweet_quote_links_all_five(seeded_app: Marsad) -> None:
+    group = json.loads(GOLD.read_text(encoding="utf-8"))["quote_groups"][0]
+    assert group["id"] == "kadhimi-tweet-dialogue"
+    evidence = group["evidence"]
+    with seeded_app.session_factory() as session:
+        for a, b in combinations(sorted(evidence), 2):
+            found = kinds_between(
+                session,
+                {"article": a, "evidence": evidence[a]},
+                {"article": b, "evidence": evidence[b]},
+            )
+            assert found & {ClaimLinkKind.SAME_QUOTE, ClaimLinkKind.CORROBORATES}, (a, b)
+
+
+def test_links_carry_evidence_with_exact_spans(seeded_app: Marsad) -> None:
+    with seeded_app.session_factory() as session:
+        found = links(session)
+        assert found
+        for _, source, target, link in found:
+            assert source.id > target.id
+            for side, claim in (("source", source), ("target", target)):
+                span = link.evidence[side]
+                text = session.get_one(Article, span["article_id"]).text or ""
+                assert span["text"] == text[span["start"] : span["end"]] == claim.text
+            assert link.evidence["score"] == link.score
+
+
+def test_no_pair_is_stored_twice(seeded_app: Marsad) -> None:
+    with seeded_app.session_factory() as session:
+        pairs = [(s.id, t.id) for _, s, t, _ in links(session)]
+        assert len(pairs) == len(set(pairs))
+
+
+def view(**fields: object) -> ClaimView:
+    base: dict[str, object] = {
+        "id": 1,
+        "article_id": 1,
+        "kind": ClaimKind.QUANTITY,
+        "text": "",
+        "start": 0,
+        "end": 0,
+        "sentence": "سقطت الصواريخ على المنطقة الخضراء",
+        "unit": "صاروخ",
+        "qualifier": Qualifier.EXACT,
+    }
+    base.update(fields)
+    return ClaimView(**base)  # type: ignore[arg-type]
+
+
+def test_value_rules() -> None:
+    three, four = view(value=3.0), view(value=4.0)
+    at_least_three = view(value=3.0, qualifier=Qualifier.AT_LEAST)
+    assert compare(three, four).kind is ClaimLinkKind.CONTRADICTS  # type: ignore[union-attr]
+    assert compare(at_least_three, four).kind is ClaimLinkKind.CORROBORATES  # type: ignore[union-attr]
+    assert compare(three, at_least_three).kind is ClaimLinkKind.CORROBORATES  # type: ignore[union-attr]
+    more_than_three = view(value=3.0, qualifier=Qualifier.MORE_THAN)
+    assert compare(three, more_than_three).kind is ClaimLinkKind.CONTRADICTS  # type: ignore[union-attr]
+    none = view(kind=ClaimKind.EVENT, negated=True)
+    some = view(kind=ClaimKind.EVENT)
+    assert compare(none, some).kind is ClaimLinkKind.CONTRADICTS  # type: ignore[union-attr]
+
+
+def test_same_noun_at_another_site_is_not_compared() -> None:
+    green_zone = view(value=3.0)
+    balad = view(value=2.0, sentence="استهدف صاروخان قاعدة بلد الجوية")
+    assert compare(green_zone, balad) is None
