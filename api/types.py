@@ -116,6 +116,17 @@ class ArticleLink:
     )
     other_id: strawberry.Private[int]
 
+    @classmethod
+    def from_row(cls, row: db.ArticleLink, this: int) -> ArticleLink:
+        other, outgoing = _other_end(row, this)
+        return cls(
+            kind=row.kind,
+            score=row.score,
+            evidence=_evidence(row.evidence),
+            outgoing=outgoing,
+            other_id=other,
+        )
+
     @field("The article at the other end of the link.")
     async def article(self, info: Info) -> Article | None:
         row = await info.context.loaders.article.load(self.other_id)
@@ -129,6 +140,17 @@ class ClaimLink:
     evidence: JSON
     outgoing: bool = strawberry.field(description="True when this claim is the link's source.")
     other_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: db.ClaimLink, this: int) -> ClaimLink:
+        other, outgoing = _other_end(row, this)
+        return cls(
+            kind=row.kind,
+            score=row.score,
+            evidence=_evidence(row.evidence),
+            outgoing=outgoing,
+            other_id=other,
+        )
 
     @field("The claim at the other end of the link.")
     async def claim(self, info: Info) -> Claim | None:
@@ -195,21 +217,9 @@ class Article(relay.Node):
     @field("Links to other articles, in both directions.")
     async def links(self, info: Info, kind: db.ArticleLinkKind | None = None) -> list[ArticleLink]:
         rows = await info.context.loaders.article_links.load(self.id)
-        links = []
-        for row in rows:
-            if kind is not None and row.kind is not kind:
-                continue
-            other, outgoing = _other_end(row, self.id)
-            links.append(
-                ArticleLink(
-                    kind=row.kind,
-                    score=row.score,
-                    evidence=_evidence(row.evidence),
-                    outgoing=outgoing,
-                    other_id=other,
-                )
-            )
-        return links
+        return [
+            ArticleLink.from_row(row, self.id) for row in rows if kind is None or row.kind is kind
+        ]
 
     @strawberry.field
     async def story(self, info: Info) -> Story | None:
@@ -311,21 +321,9 @@ class Claim(relay.Node):
     @field("Links to claims in other articles, in both directions.")
     async def links(self, info: Info, kind: db.ClaimLinkKind | None = None) -> list[ClaimLink]:
         rows = await info.context.loaders.claim_links.load(self.id)
-        links = []
-        for row in rows:
-            if kind is not None and row.kind is not kind:
-                continue
-            other, outgoing = _other_end(row, self.id)
-            links.append(
-                ClaimLink(
-                    kind=row.kind,
-                    score=row.score,
-                    evidence=_evidence(row.evidence),
-                    outgoing=outgoing,
-                    other_id=other,
-                )
-            )
-        return links
+        return [
+            ClaimLink.from_row(row, self.id) for row in rows if kind is None or row.kind is kind
+        ]
 
 
 @strawberry.type(name="Story", description="Articles from any outlet about the same event.")
