@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 from marsad.core.db import make_engine
-from marsad.core.models import Base
+from marsad.core.models import Base, UTCDateTime
 from marsad.core.settings import Settings
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def render_item(kind: str, item: Any, autogen_context: AutogenContext) -> str | bool:
+    # Migrations must not import the models: they describe the schema as it was then.
+    if kind == "type" and isinstance(item, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def run_with(connection: Connection) -> None:
@@ -21,6 +31,7 @@ def run_with(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         transaction_per_migration=True,
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 11:00:06.731812
+Create Date: 2026-11-23 11:22:39.515167
 """
 
 from collections.abc import Sequence
