@@ -20,9 +20,10 @@ from marsad.core.application import Marsad
 from marsad.core.ingest import find_files
 from marsad.core.models import Article
 from marsad.core.pipeline import PipelineReport, articles_to_reprocess
-from marsad.core.plugins import PluginLoadError
+from marsad.core.plugins import PluginLoadError, make_plugins
 from marsad.core.readers import InputError
 from marsad.core.schema import SchemaOutOfDate, current_revision, downgrade, head_revision, upgrade
+from marsad.core.settings import Settings
 from marsad.core.stages import StageOrderError, downstream_of
 
 console = Console(stderr=True)
@@ -30,6 +31,8 @@ out = Console()
 app = typer.Typer(help="marsad: read the news across outlets.", no_args_is_help=True)
 db_app = typer.Typer(help="Create and upgrade the database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+eval_app = typer.Typer(help="Measure output against hand-made gold files.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
 
 EXPECTED_ERRORS = (SchemaOutOfDate, StageOrderError, PluginLoadError, InputError, SQLAlchemyError)
 _state: dict[str, Any] = {"debug": False}
@@ -49,7 +52,7 @@ def main_options(
 
 
 def _app(check: bool = True) -> Marsad:
-    marsad = Marsad()
+    marsad = Marsad(plugins=_state.get("plugins"))
     if check:
         marsad.check_schema()
     return marsad
@@ -216,4 +219,12 @@ def _guarded(function: Callable[[], T]) -> T:
 
 def main() -> None:
     _state["debug"] = "--debug" in sys.argv
-    _guarded(lambda: app(standalone_mode=True))
+
+    def run() -> None:
+        # Plugins are loaded before the arguments are parsed so they can add commands.
+        plugins = make_plugins(Settings.from_env())
+        _state["plugins"] = plugins
+        plugins.hook.marsad_register_commands(cli=app, eval_cli=eval_app)
+        app(standalone_mode=True)
+
+    _guarded(run)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    import typer
+
     from marsad.core.models import Article, StageRun
     from marsad.core.readers import Reader
     from marsad.core.stages import Stage, StageContext
@@ -58,6 +60,19 @@ def marsad_register_translators() -> Iterable[Translator]:
     The stage asks each engine whether it ``supports`` the language pair and uses the
     first that does, preferring engines of plugins other than the built-in offline
     stub. The engine's ``name`` is stored with every translation it produced.
+    """
+
+
+@hookspec
+def marsad_register_commands(cli: typer.Typer, eval_cli: typer.Typer) -> None:
+    """Add commands to the ``marsad`` command line.
+
+    ``cli`` is the top-level Typer app; ``eval_cli`` is the ``marsad eval`` group, for
+    commands that measure output against a hand-made gold file. Register commands with
+    ``@cli.command()``; a command that needs the database builds
+    ``marsad.core.application.Marsad()``, which reads the same settings. Raise
+    :class:`marsad.core.InputError` (or ``typer.BadParameter``) for bad input: the CLI
+    prints it as one line, with a traceback only under ``--debug``.
     """
 
 
