@@ -11,6 +11,7 @@ from marsad.core.db import make_engine, make_session_factory
 from marsad.core.ingest import AUTO, IngestReport, ingest
 from marsad.core.pipeline import Pipeline
 from marsad.core.plugins import Plugins, make_plugins
+from marsad.core.readers import ReadOptions
 from marsad.core.schema import check_schema
 from marsad.core.settings import Settings
 
@@ -40,6 +41,7 @@ class Marsad:
         *,
         fmt: str = AUTO,
         outlet: str | None = None,
+        options: ReadOptions | None = None,
         on_file: Callable[[Path], None] | None = None,
     ) -> IngestReport:
         return ingest(
@@ -48,6 +50,7 @@ class Marsad:
             readers=self.plugins.readers(),
             fmt=fmt,
             outlet=outlet,
+            options=options,
             on_file=on_file,
         )
 

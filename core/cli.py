@@ -21,7 +21,7 @@ from marsad.core.ingest import find_files
 from marsad.core.models import Article
 from marsad.core.pipeline import PipelineReport, articles_to_reprocess
 from marsad.core.plugins import PluginLoadError, make_plugins
-from marsad.core.readers import InputError
+from marsad.core.readers import RECORD_FIELDS, InputError, ReadOptions
 from marsad.core.schema import SchemaOutOfDate, current_revision, downgrade, head_revision, upgrade
 from marsad.core.settings import Settings
 from marsad.core.stages import StageOrderError, downstream_of
@@ -115,14 +115,28 @@ def ingest(
     outlet: Annotated[str | None, typer.Option(help="Outlet of every record.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Input format, or auto.")] = "auto",
     process: Annotated[bool, typer.Option(help="Run the pipeline on what was stored.")] = True,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            help="Where a JSON record keeps a field, as NAME=KEY (e.g. text=body); "
+            "NAME is one of title, subtitle, text, url, outlet, published.",
+        ),
+    ] = None,
 ) -> None:
-    """Store articles from files, directories and JSONL, then process the new ones."""
+    """Store articles from files, directories, JSON, JSONL, HTML and SaudiNewsNet zips,
+    then process the new ones."""
+    options = ReadOptions(fields=_field_names(field or []))
     marsad = _app()
     files = [item for item in find_files(paths) if isinstance(item, Path)]
     with _progress() as progress:
         task = progress.add_task("reading", total=len(files))
         report = marsad.ingest(
-            paths, fmt=fmt, outlet=outlet, on_file=lambda _path: progress.advance(task)
+            paths,
+            fmt=fmt,
+            outlet=outlet,
+            options=options,
+            on_file=lambda _path: progress.advance(task),
         )
     for error in report.errors:
         console.print(f"[red]error[/red] {error}", soft_wrap=True)
@@ -136,6 +150,19 @@ def ingest(
         console.print(_summary(pipeline_report))
     if report.errors:
         raise typer.Exit(1)
+
+
+def _field_names(pairs: list[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, key = pair.partition("=")
+        if not sep or name not in RECORD_FIELDS or not key:
+            raise typer.BadParameter(
+                f"{pair!r}: expected NAME=KEY with NAME one of {', '.join(RECORD_FIELDS)}",
+                param_hint="--field",
+            )
+        names[name] = key
+    return names
 
 
 def _summary(report: PipelineReport) -> str:
@@ -228,3 +255,7 @@ def main() -> None:
         app(standalone_mode=True)
 
     _guarded(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from marsad.core.models import Article, RawInput
-from marsad.core.readers import InputError, RawRecord, Reader
+from marsad.core.readers import InputError, RawRecord, Reader, ReadOptions
 
 AUTO = "auto"
 
@@ -77,6 +77,7 @@ def ingest(
     readers: dict[str, Reader],
     fmt: str = AUTO,
     outlet: str | None = None,
+    options: ReadOptions | None = None,
     on_file: Callable[[Path], None] | None = None,
 ) -> IngestReport:
     """Store every readable record under ``paths``; report the rest, one error each."""
@@ -89,7 +90,7 @@ def ingest(
         try:
             reader = choose_reader(item, readers, fmt)
             with session_factory() as session:
-                _ingest_file(session, item, reader, outlet, report)
+                _ingest_file(session, item, reader, outlet, options or ReadOptions(), report)
                 session.commit()
         except InputError as error:
             report.errors.append(error)
@@ -109,12 +110,17 @@ def ingest(
 
 
 def _ingest_file(
-    session: Session, path: Path, reader: Reader, outlet: str | None, report: IngestReport
+    session: Session,
+    path: Path,
+    reader: Reader,
+    outlet: str | None,
+    options: ReadOptions,
+    report: IngestReport,
 ) -> None:
     new_articles: list[Article] = []
     seen: set[str] = set()
     skipped = 0
-    for item in reader.read(path):
+    for item in reader.read(path, options):
         if isinstance(item, InputError):
             report.errors.append(item)
             continue

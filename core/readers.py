@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
+
+# The fields of an article record (JSON, JSONL, CSV...) that parse understands; any
+# other field is kept as metadata. ``marsad ingest --field NAME=KEY`` renames them.
+RECORD_FIELDS = ("title", "subtitle", "text", "url", "outlet", "published")
 
 
 class InputError(Exception):
@@ -16,6 +20,24 @@ class InputError(Exception):
         super().__init__(f"{source}: {problem}")
         self.source = str(source)
         self.problem = problem
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How the user asked for the input to be read.
+
+    ``fields`` maps a record field (one of :data:`RECORD_FIELDS`) to the key the input
+    uses for it, from ``marsad ingest --field text=body``.
+    """
+
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+    def canonical(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record with its keys renamed to marsad's field names."""
+        if not self.fields:
+            return record
+        renamed = {source: target for target, source in self.fields.items()}
+        return {renamed.get(key, key): value for key, value in record.items()}
 
 
 @dataclass(frozen=True)
@@ -49,5 +71,8 @@ class Reader(ABC):
         return path.suffix.lower() in self.suffixes
 
     @abstractmethod
-    def read(self, path: Path) -> Iterator[RawRecord | InputError]:
-        """Yield the records of ``path`` (or errors for single bad records)."""
+    def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord | InputError]:
+        """Yield the records of ``path`` (or errors for single bad records).
+
+        Readers of records with named fields apply ``options.canonical`` to each.
+        """

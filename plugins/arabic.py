@@ -69,14 +69,59 @@ for _zero, _block in ((0x0660, "arabic-indic"), (0x06F0, "persian")):
         _KEY_MAP[chr(_zero + _digit)] = str(_digit)
 
 
+def display_map(text: str) -> tuple[str, list[int]]:
+    """What a person reads, and per character its offset in ``text``.
+
+    NFC, invisible controls and tatweel removed, no-break and other spaces turned into
+    plain ones, runs of spaces collapsed, lines stripped. Like :func:`fold`, the
+    offsets have one extra entry, ``len(text)``.
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    for index, ch in enumerate(text):
+        if ch in INVISIBLE or ch == TATWEEL:
+            continue
+        if ch in SPACES:
+            ch = " "
+        elif ch == "\r":
+            if text[index + 1 : index + 2] == "\n":
+                continue
+            ch = "\n"
+        elif unicodedata.combining(ch) and chars:
+            # Compose with the previous character where NFC would (ا + ٔ -> أ).
+            composed = unicodedata.normalize("NFC", chars[-1] + ch)
+            if len(composed) == 1:
+                chars[-1] = composed
+                continue
+        chars.append(ch)
+        offsets.append(index)
+    out: list[str] = []
+    out_offsets: list[int] = []
+    for ch, offset in zip(chars, offsets, strict=True):
+        if ch == " " and (not out or out[-1] in " \n"):
+            continue  # collapse runs, and no space at a line's start
+        if ch == "\n":
+            while out and out[-1] == " ":  # no space at a line's end
+                out.pop()
+                out_offsets.pop()
+            if not out or out[-1] == "\n":
+                continue  # no empty lines (and none at the start)
+        out.append(ch)
+        out_offsets.append(offset)
+    while out and out[-1] in " \n":
+        out.pop()
+        out_offsets.pop()
+    result = unicodedata.normalize("NFC", "".join(out))
+    if len(result) != len(out):
+        # NFC composed across characters this loop kept apart (rare outside Arabic and
+        # Latin): offsets of the composed text are approximate from here on.
+        out_offsets = out_offsets[: len(result)]
+    out_offsets.append(len(text))
+    return result, out_offsets
+
+
 def display_text(text: str) -> str:
-    """What a person reads: NFC, invisible controls and tatweel gone, spaces tidied."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(
-        " " if ch in SPACES else ch for ch in text if ch not in INVISIBLE and ch != TATWEEL
-    )
-    lines = [re.sub(r" {2,}", " ", line).strip() for line in text.splitlines()]
-    return "\n".join(lines).strip()
+    return display_map(text)[0]
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -98,10 +143,22 @@ def fold(text: str) -> tuple[str, list[int]]:
             out.append(" ")
             offsets.append(index - 1)
             pending_space = False
-        out.append(_KEY_MAP.get(ch, ch).lower())
-        offsets.append(index)
+        folded = _KEY_MAP.get(ch, ch).lower()
+        out.extend(folded)  # lower() can give two characters (İ -> i̇)
+        offsets.extend([index] * len(folded))
     offsets.append(len(text))
-    return "".join(out), offsets
+    return _spelling_variants("".join(out), offsets)
+
+
+# Words outlets spell in more than one way, as key fragments: variant -> the form
+# used. Same lengths, so the offsets stay as they are.
+SPELLING_VARIANTS = {"اميرك": "امريك"}  # الأميركية / الأمريكية
+_VARIANT_PATTERN = re.compile("|".join(map(re.escape, SPELLING_VARIANTS)))
+assert all(len(a) == len(b) for a, b in SPELLING_VARIANTS.items())
+
+
+def _spelling_variants(key: str, offsets: list[int]) -> tuple[str, list[int]]:
+    return _VARIANT_PATTERN.sub(lambda m: SPELLING_VARIANTS[m.group()], key), offsets
 
 
 def match_key(text: str) -> str:
@@ -125,19 +182,62 @@ class Sentence:
     text: str
 
 
-# A sentence ends at . ! ? ؟ (not between digits, as in 3.5) or at a line break.
-_SENTENCE_END = re.compile(r"(?<!\d)[.!?؟](?!\d)[\"”»’)]*|\n+")
+_ENDERS = ".!?؟…"
+_CLOSERS = '"”»’)]'
+_OPENERS = "“«"  # always open a quote
+_TOGGLES = '"”'  # open or close by position: some outlets use ” on both sides
+_QUOTE_START = '"“”«'
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Split display text into sentences with their offsets in ``text``."""
+    """Split display text into sentences with their offsets in ``text``.
+
+    A sentence ends at . ! ? ؟ … (with any closing quotes after it), at a colon that
+    introduces a quotation, and at every line break. It does not end inside a number
+    (3.5), after a one-letter abbreviation (د. for doctor), or inside quote marks.
+    """
     found: list[Sentence] = []
     begin = 0
-    for match in _SENTENCE_END.finditer(text):
-        _append_sentence(found, text, begin, match.end())
-        begin = match.end()
-    _append_sentence(found, text, begin, len(text))
+    quoted = False
+    index = 0
+    length = len(text)
+    while index < length:
+        ch = text[index]
+        if ch == "\n":
+            _append_sentence(found, text, begin, index)
+            begin, quoted = index + 1, False
+        elif ch in _OPENERS:
+            quoted = True
+        elif ch in _TOGGLES:
+            quoted = not quoted
+        elif ch in "»":
+            quoted = False
+        elif not quoted and ch in _ENDERS and not _inside_token(text, index):
+            end = index + 1
+            while end < length and text[end] in _CLOSERS:
+                end += 1
+            _append_sentence(found, text, begin, end)
+            begin = index = end
+            continue
+        elif not quoted and ch == ":" and text[index + 1 : index + 3].lstrip()[:1] in _QUOTE_START:
+            _append_sentence(found, text, begin, index + 1)
+            begin = index + 1
+        index += 1
+    _append_sentence(found, text, begin, length)
     return found
+
+
+def _inside_token(text: str, index: int) -> bool:
+    """Whether the mark at ``index`` is part of a number or an abbreviation."""
+    before = text[index - 1] if index > 0 else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    if before.isdigit() and after.isdigit():
+        return True
+    if text[index] != ".":
+        return False
+    # "د." (doctor), "م." (engineer), "U.S.": a lone letter before the dot.
+    two_before = text[index - 2] if index > 1 else " "
+    return before.isalpha() and not two_before.isalnum()
 
 
 def _append_sentence(found: list[Sentence], text: str, start: int, end: int) -> None:

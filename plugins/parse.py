@@ -1,20 +1,29 @@
-"""The ``parse`` stage: raw input to title, body paragraphs, outlet, URL and time."""
+"""The ``parse`` stage: stored input to title, subtitle, dateline, time, outlet and body.
+
+Plain text, JSON records and HTML pages end in the same structure detection
+(:mod:`marsad.plugins.textparse`), so boilerplate is kept out of the body whatever the
+input looked like, and what was removed is stored with the reason.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
+import py3langid
+import trafilatura
+import typer
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
-from marsad.core import Article, Outlet, Paragraph, Stage, StageContext, hookimpl
+from marsad.core import RECORD_FIELDS, Article, Outlet, Paragraph, Stage, StageContext, hookimpl
+from marsad.plugins.textparse import ParsedText, parse_text
 
-KNOWN_FIELDS = ("title", "subtitle", "text", "url", "outlet", "published")
-_ARABIC = re.compile(r"[\u0600-\u06FF]")
-_LATIN = re.compile(r"[A-Za-z]")
+MIN_LANGUAGE_CHARS = 20
+TEXT = "text/plain"
 
 
 def parse_time(value: object) -> datetime | None:
@@ -32,53 +41,106 @@ def parse_time(value: object) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def guess_language(text: str) -> str | None:
-    arabic = len(_ARABIC.findall(text))
-    latin = len(_LATIN.findall(text))
-    if arabic + latin < 20:
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, or None when there is too little text."""
+    sample = text[:3000]
+    if sum(ch.isalpha() for ch in sample) < MIN_LANGUAGE_CHARS:
         return None
-    return "ar" if arabic >= latin else "en"
-
-
-def split_paragraphs(body: str) -> list[str]:
-    return [line.strip() for line in body.splitlines() if line.strip()]
+    language: str = py3langid.classify(sample)[0]
+    return language
 
 
 def _decode(content: bytes, charset: str | None) -> str:
     return content.decode(charset or "utf-8-sig")
 
 
+def read_html(html: str) -> tuple[dict[str, Any], str]:
+    """Main text and metadata of an HTML page, through trafilatura."""
+    document = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        favor_recall=True,  # keeps leads and headings that precision mode drops
+        include_comments=False,
+        date_extraction_params={
+            "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+            "original_date": True,
+            "extensive_search": True,
+        },
+    )
+    if document is None:
+        raise ValueError("no main text found in the HTML page")
+    # trafilatura returns a Document, or a plain dict for its legacy output formats.
+    meta = document if isinstance(document, dict) else document.as_dict()
+    fields = {
+        "title": meta.get("title"),
+        "url": meta.get("url"),
+        "outlet": meta.get("sitename"),
+        "published": meta.get("date"),
+    }
+    body = str(meta.get("text") or "")
+    title = fields["title"]
+    lines = body.splitlines()
+    if title and lines and lines[0].strip() == str(title).strip():
+        body = "\n".join(lines[1:])  # trafilatura repeats the headline as the first line
+    return fields, body
+
+
 class Parse(Stage):
     name = "parse"
-    version = "0.1.0"
+    version = "0.2.0"
 
     def process(self, ctx: StageContext, article: Article) -> None:
         raw = article.raw_input
         text = _decode(raw.content, raw.hints.get("charset"))
-        fields: dict[str, Any]
+        fields: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
         if raw.media_type == "application/json":
             record = json.loads(text)
-            fields = {key: record.get(key) for key in KNOWN_FIELDS}
-            extra = {key: value for key, value in record.items() if key not in KNOWN_FIELDS}
+            fields = {field: record.get(field) for field in RECORD_FIELDS}
+            extra = {key: value for key, value in record.items() if key not in RECORD_FIELDS}
+            body = str(fields.get("text") or "")
+        elif raw.media_type == "text/html":
+            fields, body = read_html(text)
         else:
-            lines = split_paragraphs(text)
-            fields = {"title": lines[0] if lines else None, "text": "\n".join(lines[1:])}
-            extra = {}
+            body = text
         for key in ("outlet", "url", "published"):
             if raw.hints.get(key):
                 fields[key] = raw.hints[key]
-        paragraphs = split_paragraphs(str(fields.get("text") or ""))
-        if not paragraphs and not fields.get("title"):
-            raise ValueError("no text to parse")
 
-        article.title = (str(fields["title"]).strip() or None) if fields.get("title") else None
+        title = fields.get("title")
+        parsed = parse_text(
+            body, title=str(title) if title else None, title_first=raw.media_type == TEXT
+        )
+        if not parsed.paragraphs:
+            reasons = sorted({removed.reason for removed in parsed.removed})
+            detail = f" (only {', '.join(reasons)})" if reasons else ""
+            raise ValueError(f"no body text{detail}")
+        self._store(ctx, article, fields, parsed, {**raw.hints.get("metadata", {}), **extra})
+
+    def _store(
+        self,
+        ctx: StageContext,
+        article: Article,
+        fields: dict[str, Any],
+        parsed: ParsedText,
+        extra: dict[str, Any],
+    ) -> None:
+        article.title = parsed.title
         article.subtitle = str(fields["subtitle"]).strip() if fields.get("subtitle") else None
+        article.subtitle = article.subtitle or parsed.subtitle
+        article.dateline = parsed.dateline
         article.url = str(fields["url"]) if fields.get("url") else None
-        article.published_at = parse_time(fields.get("published"))
-        article.outlet = _outlet(ctx, fields.get("outlet"))
-        article.extra = {**raw.hints.get("metadata", {}), **extra}
-        set_paragraphs(ctx, article, paragraphs)
-        article.language = guess_language(article.text or article.title or "")
+        # What the source says about the time wins over a date found in the text.
+        article.published_at = parse_time(fields.get("published")) or (
+            parsed.published.replace(tzinfo=UTC) if parsed.published else None
+        )
+        article.outlet = _outlet(ctx, fields.get("outlet") or parsed.outlet)
+        if parsed.outlet:
+            extra = {**extra, "attributed_to": parsed.outlet}
+        article.extra = extra
+        article.removed = [{"text": r.text, "reason": r.reason} for r in parsed.removed]
+        set_paragraphs(ctx, article, parsed.paragraphs)
+        article.language = detect_language(article.text or article.title or "")
 
 
 def set_paragraphs(ctx: StageContext, article: Article, paragraphs: list[str]) -> None:
@@ -105,13 +167,43 @@ def _outlet(ctx: StageContext, name: object) -> Outlet | None:
         return None
     clean = str(name).strip()
     outlet = ctx.session.scalar(select(Outlet).where(Outlet.name == clean))
-    if outlet is None:
-        outlet = Outlet(name=clean)
-        ctx.session.add(outlet)
-        ctx.session.flush()
+    if outlet is not None:
+        return outlet
+    try:
+        with ctx.session.begin_nested():
+            outlet = Outlet(name=clean)
+            ctx.session.add(outlet)
+    except IntegrityError:
+        # Another worker stored the same outlet between our look-up and insert.
+        outlet = ctx.session.scalars(select(Outlet).where(Outlet.name == clean)).one()
     return outlet
 
 
 @hookimpl
 def marsad_register_stages() -> list[Stage]:
     return [Parse()]
+
+
+@hookimpl
+def marsad_register_commands(cli: typer.Typer, eval_cli: typer.Typer) -> None:
+    @eval_cli.command("parse")
+    def eval_parse(
+        gold: Annotated[Path, typer.Option(help="Gold file (seeds.json).")],
+        articles: Annotated[
+            Path | None, typer.Option(help="Folder of the gold's articles (found if omitted).")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Score titles, subtitles, datelines, dates, outlets and clean bodies against gold."""
+        from marsad.plugins.parse_eval import evaluate_parse, report_json
+
+        report = evaluate_parse(gold, articles)
+        if as_json:
+            typer.echo(report_json(report))
+        else:
+            for name, score in report.rows():
+                typer.echo(f"{name:<11} {score.right}/{score.total}")
+                for miss in score.misses:
+                    typer.echo(f"    miss: {miss}")
+        if not report.perfect():
+            raise typer.Exit(1)

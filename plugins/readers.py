@@ -1,16 +1,18 @@
-"""Built-in readers: plain-text articles and JSON Lines records."""
+"""Built-in readers: plain text, JSON, JSON Lines and HTML pages."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from marsad.core import InputError, RawRecord, Reader, hookimpl
+from marsad.core import InputError, RawRecord, Reader, ReadOptions, hookimpl
 from marsad.plugins.encoding import Decoded, UndecodableText, decode
 
 TEXT = "text/plain"
 RECORD = "application/json"
+HTML = "text/html"
 
 
 def check_text(path: Path | str, content: bytes) -> Decoded:
@@ -26,13 +28,25 @@ def check_text(path: Path | str, content: bytes) -> Decoded:
     return decoded
 
 
+def record_or_error(where: str, value: Any, options: ReadOptions) -> RawRecord | InputError:
+    """One JSON value as an article record, or the reason it cannot be one."""
+    if not isinstance(value, dict):
+        return InputError(where, f"expected a JSON object, got {type(value).__name__}")
+    record = options.canonical(value)
+    if not str(record.get("text") or "").strip():
+        hint = f' (field "{options.fields["text"]}")' if "text" in options.fields else ""
+        return InputError(where, f'record has no "text"{hint}')
+    payload = json.dumps(record, ensure_ascii=False, sort_keys=True).encode()
+    return RawRecord(content=payload, media_type=RECORD, source=where, hints={})
+
+
 class TextReader(Reader):
     """One article per file: the first non-empty line is the title, the rest the body."""
 
     name = "text"
     suffixes = (".txt", ".text", "")
 
-    def read(self, path: Path) -> Iterator[RawRecord | InputError]:
+    def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord | InputError]:
         content = path.read_bytes()
         encoding = check_text(path, content).encoding
         # The bytes are stored as they came; the parse stage decodes them with this.
@@ -46,7 +60,7 @@ class JsonLinesReader(Reader):
     name = "jsonl"
     suffixes = (".jsonl", ".ndjson")
 
-    def read(self, path: Path) -> Iterator[RawRecord | InputError]:
+    def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord | InputError]:
         text = check_text(path, path.read_bytes()).text
         # Only "\n" ends a record: str.splitlines() would also split inside JSON strings
         # at U+2028, U+2029, U+0085 and other characters that JSON leaves unescaped.
@@ -55,20 +69,52 @@ class JsonLinesReader(Reader):
                 continue
             where = f"{path}:{number}"
             try:
-                record = json.loads(line)
+                value = json.loads(line)
             except json.JSONDecodeError as error:
                 yield InputError(where, f"not valid JSON ({error.msg} at column {error.colno})")
                 continue
-            if not isinstance(record, dict):
-                yield InputError(where, f"expected a JSON object, got {type(record).__name__}")
-                continue
-            if not str(record.get("text") or "").strip():
-                yield InputError(where, 'record has no "text"')
-                continue
-            payload = json.dumps(record, ensure_ascii=False, sort_keys=True).encode()
-            yield RawRecord(content=payload, media_type=RECORD, source=where, hints={})
+            yield record_or_error(where, value, options)
+
+
+class JsonReader(Reader):
+    """A JSON document holding one article record or an array of them."""
+
+    name = "json"
+    suffixes = (".json",)
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord | InputError]:
+        text = check_text(path, path.read_bytes()).text
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputError(
+                path, f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
+            ) from None
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                yield record_or_error(f"{path}#{index}", item, options)
+        else:
+            yield record_or_error(str(path), value, options)
+
+
+class HtmlReader(Reader):
+    """One article per HTML page; parse extracts its main text and metadata."""
+
+    name = "html"
+    suffixes = (".html", ".htm", ".xhtml")
+
+    def detect(self, path: Path, head: bytes) -> bool:
+        start = head.lstrip()[:200].lower()
+        return super().detect(path, head) or start.startswith((b"<!doctype html", b"<html"))
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord | InputError]:
+        content = path.read_bytes()
+        encoding = check_text(path, content).encoding
+        hints = {} if encoding == "utf-8" else {"charset": encoding}
+        yield RawRecord(content=content, media_type=HTML, source=str(path), hints=hints)
 
 
 @hookimpl
 def marsad_register_readers() -> list[Reader]:
-    return [JsonLinesReader(), TextReader()]
+    # Order matters for --format auto: the text reader takes any file, so it is last.
+    return [JsonLinesReader(), JsonReader(), HtmlReader(), TextReader()]

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from marsad.core import InputError, RawRecord, Reader, hookimpl
+from marsad.core import InputError, RawRecord, Reader, ReadOptions, hookimpl
 
 ZIP_MAGIC = b"PK\x03\x04"
 REQUIRED = ("source", "content")
@@ -34,7 +34,7 @@ class SaudiNewsNetReader(Reader):
             return False
         return bool(names) and all(name.endswith(".json") for name in names)
 
-    def read(self, path: Path) -> Iterator[RawRecord | InputError]:
+    def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord | InputError]:
         try:
             archive = zipfile.ZipFile(path)
         except zipfile.BadZipFile as error:

@@ -15,7 +15,16 @@ import pytest
 from conftest import SEEDS, MakeApp
 from sqlalchemy import func, select
 
-from marsad.core import Article, RawInput, RawRecord, Reader, RunStatus, StageRun, hookimpl
+from marsad.core import (
+    Article,
+    RawInput,
+    RawRecord,
+    Reader,
+    ReadOptions,
+    RunStatus,
+    StageRun,
+    hookimpl,
+)
 from marsad.core.application import Marsad
 from marsad.core.readers import InputError
 
@@ -287,7 +296,7 @@ class BuggyReader(Reader):
     name = "buggy"
     suffixes = (".buggy",)
 
-    def read(self, path: Path) -> Iterator[RawRecord | InputError]:
+    def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord | InputError]:
         if "bad" in path.name:
             yield RawRecord(b"half a record", "text/plain", str(path), {})
             raise KeyError("lookup\ntable")

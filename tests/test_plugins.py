@@ -167,7 +167,7 @@ def test_describe_lists_hooks_stages_and_versions(fake_entry_points: list[EntryP
     assert set(infos) == BUILTIN_NAMES | {"good"}
     assert infos["parse"].builtin
     assert infos["parse"].version == marsad_version()
-    assert infos["parse"].hooks == ("marsad_register_stages",)
+    assert infos["parse"].hooks == ("marsad_register_commands", "marsad_register_stages")
     assert infos["parse"].stages == ("parse",)
     assert infos["readers"].hooks == ("marsad_register_readers",)
     assert infos["readers"].stages == ()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import corpus_path
 
-from marsad.core import InputError, RawRecord
+from marsad.core import InputError, RawRecord, ReadOptions
 from marsad.plugins.saudinewsnet import SaudiNewsNetReader
 
 
@@ -16,7 +16,7 @@ def test_reads_a_real_day() -> None:
     path = corpus_path("saudinewsnet", "2015-08-10.zip")
     reader = SaudiNewsNetReader()
     assert reader.detect(path, path.read_bytes()[:4096])
-    items = list(reader.read(path))
+    items = list(reader.read(path, ReadOptions()))
     records = [item for item in items if isinstance(item, RawRecord)]
     errors = [item for item in items if isinstance(item, InputError)]
     assert len(records) + len(errors) == 1700
@@ -32,7 +32,7 @@ def test_bad_members_are_named(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("a.json", "{not json")
         archive.writestr("b.json", json.dumps([{"source": "was", "content": "نص"}, 3]))
-    items = list(SaudiNewsNetReader().read(path))
+    items = list(SaudiNewsNetReader().read(path, ReadOptions()))
     assert isinstance(items[0], InputError) and f"{path}!a.json" in str(items[0])
     assert isinstance(items[1], RawRecord)
     assert isinstance(items[2], InputError)

@@ -10,9 +10,17 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from marsad.core import Article, InputError, RawRecord, Reader, Stage, StageContext, hookimpl
+from marsad.core import (
+    Article,
+    InputError,
+    RawRecord,
+    Reader,
+    ReadOptions,
+    Stage,
+    StageContext,
+    hookimpl,
+)
 
-FIELDS = ("title", "text", "url", "outlet", "published")
 WORD = re.compile(r"[\w\u0600-\u06FF]{3,}")
 # Function words that would otherwise top every list.
 STOPWORDS = frozenset(
@@ -44,7 +52,7 @@ class CsvReader(Reader):
     name = "csv"
     suffixes = (".csv",)
 
-    def read(self, path: Path) -> Iterator[RawRecord | InputError]:
+    def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord | InputError]:
         try:
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -56,7 +64,7 @@ class CsvReader(Reader):
             if not (row.get("text") or "").strip():
                 yield InputError(f"{path}:{number}", 'row has no "text"')
                 continue
-            record = {key: row.get(key) for key in FIELDS if row.get(key)}
+            record = options.canonical({key: value for key, value in row.items() if value})
             payload = json.dumps(record, ensure_ascii=False, sort_keys=True).encode()
             yield RawRecord(payload, "application/json", f"{path}:{number}")
 

@@ -1,0 +1,103 @@
+"""Publication dates as Arabic news outlets write them.
+
+Covers Egyptian/Gulf month names (فبراير), Levantine ones (شباط, كانون الثاني), the
+Maghrebi ones (فيفري), numeric dates (2021/02/24, 24-02-2021), Eastern Arabic digits,
+an optional weekday and time with ص/م (AM/PM), and the Saudi wire's Hijri date
+followed by its Gregorian equivalent (``25 شوال 1436 هـ الموافق 10 أغسطس 2015 م``).
+General date libraries tried here miss the Levantine names and Eastern digits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from marsad.plugins.arabic import match_key
+
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        "يناير كانون_الثاني جانفي",
+        "فبراير شباط فيفري",
+        "مارس آذار اذار",
+        "أبريل ابريل إبريل نيسان أفريل",
+        "مايو أيار ايار ماي",
+        "يونيو يونيه حزيران جوان",
+        "يوليو يوليه تموز جويلية",
+        "أغسطس اغسطس آب اب أوت اوت",
+        "سبتمبر أيلول ايلول",
+        "أكتوبر اكتوبر تشرين_الأول",
+        "نوفمبر تشرين_الثاني",
+        "ديسمبر كانون_الأول",
+    ],
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[match_key(_name.replace("_", " "))] = _number
+
+_WEEKDAYS = ("الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت")
+# Longest names first so "كانون الثاني" is not read as a bare "كانون".
+_MONTH_ALTERNATION = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+_TIME = (
+    r"(?:\s+(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:\s*(?P<ampm>ص|م|صباحا|مساء|مساءا|am|pm))?)?"
+)
+
+_WORDY = re.compile(
+    rf"(?P<day>\d{{1,2}})\s*(?:/\s*)?(?P<month>{_MONTH_ALTERNATION})(?:\s*/\s*[^\d]+?)?"
+    rf"\s*,?\s*(?P<year>\d{{4}}){_TIME}"
+)
+_YMD = re.compile(rf"(?P<year>\d{{4}})[/.-](?P<month>\d{{1,2}})[/.-](?P<day>\d{{1,2}}){_TIME}")
+_DMY = re.compile(rf"(?P<day>\d{{1,2}})[/.-](?P<month>\d{{1,2}})[/.-](?P<year>\d{{4}}){_TIME}")
+_HIJRI_THEN_GREGORIAN = re.compile(r"\d{4}\s*ه[ـ]?\s*(?:الموافق|موافق)\s*")
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    value: datetime
+    has_time: bool
+
+
+def find_date(text: str) -> FoundDate | None:
+    """The first Gregorian date (with its time, if written) in a short piece of text."""
+    key = match_key(text)
+    hijri = _HIJRI_THEN_GREGORIAN.search(key)
+    if hijri:  # the Gregorian date follows "الموافق"
+        key = key[hijri.end() :]
+    for pattern in (_WORDY, _YMD, _DMY):
+        match = pattern.search(key)
+        if match is None:
+            continue
+        month_text = match["month"]
+        month = int(month_text) if month_text.isdigit() else _MONTHS[month_text]
+        found = _build(int(match["year"]), month, int(match["day"]), match)
+        if found is not None:
+            return found
+    return None
+
+
+def _build(year: int, month: int, day: int, match: re.Match[str]) -> FoundDate | None:
+    hour = minute = 0
+    has_time = match["hour"] is not None
+    if has_time:
+        hour, minute = int(match["hour"]), int(match["minute"])
+        marker = (match["ampm"] or "").lower()
+        if marker in {"م", "مساء", "مساءا", "pm"} and hour < 12:
+            hour += 12
+        elif marker in {"ص", "صباحا", "am"} and hour == 12:
+            hour = 0
+    try:
+        return FoundDate(datetime(year, month, day, hour, minute), has_time)
+    except ValueError:  # 31 فبراير, 25:00 and the like are not dates
+        return None
+
+
+def is_date_line(text: str) -> bool:
+    """Whether a whole line is a date (with optional weekday, time and Hijri date)."""
+    key = match_key(text)
+    if find_date(text) is None or len(key) > 80:
+        return False
+    leftover = re.sub(r"[\d/:.,\-–]+|\b(?:ص|م|هـ|ه|الموافق|مساء|صباحا)\b", " ", key)
+    leftover = re.sub(_MONTH_ALTERNATION, " ", leftover)
+    words = [w for w in leftover.split() if w not in _WEEKDAYS]
+    return len(words) <= 1
