@@ -1,5 +1,9 @@
 """The ``cluster`` stage: stories as the connected groups of linked articles.
 
+It first links the article to others on the same event (SAME_STORY, see
+:mod:`marsad.plugins.stories`): that needs the entities of the extract stage and the
+copy links of the dedupe stage, and this stage runs after both.
+
 An article joins the story of any article it is linked to (by an article link, or by
 a link between their claims); when it bridges two stories they merge into the older
 one. Each story is titled after its earliest article.
@@ -11,6 +15,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import aliased
 
 from marsad.core import Article, ArticleLink, Claim, ClaimLink, Stage, StageContext, Story, hookimpl
+from marsad.plugins.stories import link_same_story
 
 
 def linked_article_ids(ctx: StageContext, article_id: int) -> set[int]:
@@ -37,10 +42,12 @@ def linked_article_ids(ctx: StageContext, article_id: int) -> set[int]:
 class Cluster(Stage):
     name = "cluster"
     after = ("dedupe", "link")
-    version = "0.1.0"
+    version = "0.2.0"
 
     def process(self, ctx: StageContext, article: Article) -> None:
         session = ctx.session
+        link_same_story(session, article)
+        session.flush()
         neighbours = linked_article_ids(ctx, article.id)
         story_ids = {
             story_id

@@ -1,147 +1,314 @@
-"""The ``dedupe`` stage: exact copies and reused sentences across articles.
+"""The ``dedupe`` stage: duplicates and reused passages across articles, incrementally.
 
-Each article's sentences are hashed (on their match keys) into the ``fingerprints``
-index; candidates are the articles that share at least one hash, found with one
-indexed query, so the cost per article does not grow with all pairs.
+Each article adds its features to the ``text_keys`` index (MinHash band keys, passage
+anchors, sentence keys) and its signature to ``minhash_signatures``, then finds its
+candidates with one indexed ``value IN (...)`` query. Only candidates are compared, so
+the work per article depends on how many articles share its text, not on the size
+of the corpus. Reprocessing replaces the article's keys and links; deleting it
+removes them (``ON DELETE CASCADE``).
+
+A candidate pair is linked when its sentences recur in one another:
+
+- DUPLICATE: the same match key, or near-identical texts (estimated Jaccard of the
+  shingle sets >= ``DUPLICATE_JACCARD`` and almost every sentence of both shared);
+- REUSES: the copy shares at least ``REUSE_MIN_WORDS`` words of whole sentences with
+  the original, or at least ``REUSE_MIN_SHARE`` of its own words.
+
+Both point from the copy (source) to the likely original (target): a wire outlet's
+article, else the earlier publication, else the one ingested first.
+
+Boilerplate: outlets repeat their own sentences ("تابعونا على تويتر", the same
+standing disclaimer) in many articles; shared, they would link unrelated stories.
+A sentence whose key (numbers folded) is already indexed for ``BOILERPLATE_COUNT``
+other articles of the same outlet, or for ``KEY_CAP`` articles overall, is
+ignored. The same cap keeps every index value to at most ``KEY_CAP`` rows, so no
+lookup returns more than ``KEY_CAP`` rows per key however large the corpus grows.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from datetime import datetime
+import os
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import delete, or_, select
+import numpy as np
+from sqlalchemy import delete, insert, or_, select
+from sqlalchemy.orm import Session
 
 from marsad.core import (
     Article,
     ArticleLink,
     ArticleLinkKind,
-    Fingerprint,
+    MinHashSignature,
     Stage,
     StageContext,
+    TextKey,
     hookimpl,
 )
-from marsad.plugins.arabic import WORD, match_key, sentences
+from marsad.plugins import textreuse as tr
+from marsad.plugins.arabic import sentences
 
-SCHEME = "sentence-v1"
-MIN_WORDS = 5  # shorter sentences ("وأضاف:") recur by chance
-DUPLICATE_SHARE = 0.9  # of the sentences of both articles
-REUSE_MIN_SENTENCES = 2
-REUSE_MIN_SHARE = 0.2  # of the sentences of the article that reuses
+KEY_CAP = 20
+BOILERPLATE_COUNT = 2
+MAX_CANDIDATES = 25
+DUPLICATE_JACCARD = 0.8
+DUPLICATE_SHARE = 0.9
+REUSE_MIN_WORDS = 15
+REUSE_MIN_SHARE = 0.5
+# The Saudi Press Agency (SaudiNewsNet's ``was``) and other agencies whose copy
+# newspapers republish; override with MARSAD_WIRE_OUTLETS (comma-separated names).
+DEFAULT_WIRE_OUTLETS = frozenset({"was", "spa", "wam", "qna", "kuna", "mena", "ina", "afp", "aa"})
+_INDEX_KINDS = (tr.BAND, tr.ANCHOR, tr.SENTENCE)
 
 
-def _hash(key: str) -> int:
-    # 63 bits: fits a signed BIGINT in every database.
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") >> 1
+def wire_outlets() -> frozenset[str]:
+    configured = os.environ.get("MARSAD_WIRE_OUTLETS")
+    if configured is None:
+        return DEFAULT_WIRE_OUTLETS
+    return frozenset(name.strip() for name in configured.split(",") if name.strip())
 
 
-def sentence_hashes(text: str) -> dict[int, tuple[int, int, str]]:
-    """Hash of each long-enough sentence's key -> the sentence's span and text."""
-    found: dict[int, tuple[int, int, str]] = {}
-    for sentence in sentences(text):
-        key = match_key(sentence.text)
-        if len(WORD.findall(key)) >= MIN_WORDS:
-            found.setdefault(_hash(key), (sentence.start, sentence.end, sentence.text))
+@dataclass
+class Features:
+    """What the index and the comparison need from one article."""
+
+    signature: np.ndarray
+    shingles: int
+    bands: list[int]
+    anchors: list[int]
+    sentences: list[tr.KeyedSentence]
+
+    @classmethod
+    def of(cls, article: Article) -> Features:
+        text = article.text or ""
+        tokens = tr.words(text)
+        hashes = tr.shingle_hashes(tokens)
+        signature = tr.minhash(hashes)
+        return cls(
+            signature=signature,
+            shingles=len(hashes),
+            bands=tr.band_keys(signature) if hashes else [],
+            anchors=tr.anchor_keys(tokens),
+            sentences=tr.keyed_sentences(sentences(text)),
+        )
+
+    def keys(self) -> dict[int, int]:
+        """Index value -> kind."""
+        found = {value: tr.BAND for value in self.bands}
+        found.update((value, tr.ANCHOR) for value in self.anchors)
+        found.update((s.key, tr.SENTENCE) for s in self.sentences)
+        return found
+
+
+@dataclass
+class Neighbourhood:
+    """What the index says about an article's keys: who else holds each of them."""
+
+    holders: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    outlets: dict[int, int | None] = field(default_factory=dict)
+
+    def count(self, value: int, outlet_id: int | None = None) -> int:
+        ids = self.holders.get(value, [])
+        if outlet_id is None:
+            return len(ids)
+        return sum(1 for other in ids if self.outlets.get(other) == outlet_id)
+
+    def ignored_sentences(self, *outlet_ids: int | None) -> set[int]:
+        """Sentence keys too common overall, or boilerplate of one of the outlets."""
+        ignored = set()
+        for value, ids in self.holders.items():
+            if len(ids) >= KEY_CAP:
+                ignored.add(value)
+                continue
+            per_outlet = Counter(self.outlets.get(other) for other in ids)
+            if any(o is not None and per_outlet[o] >= BOILERPLATE_COUNT for o in outlet_ids):
+                ignored.add(value)
+        return ignored
+
+
+def lookup(session: Session, article_id: int, values: Sequence[int]) -> Neighbourhood:
+    found = Neighbourhood()
+    if not values:
+        return found
+    rows = session.execute(
+        select(TextKey.value, TextKey.article_id, Article.outlet_id)
+        .join(Article, Article.id == TextKey.article_id)
+        .where(TextKey.value.in_(list(values)), TextKey.article_id != article_id)
+    )
+    for value, other_id, outlet_id in rows:
+        found.holders[value].append(other_id)
+        found.outlets[other_id] = outlet_id
     return found
 
 
-def _sort_key(article: Article) -> tuple[datetime | None, int]:
-    return (article.published_at, article.id)
+def rank_candidates(
+    features: Features, near: Neighbourhood, ignored: set[int], same_text: Sequence[int]
+) -> list[int]:
+    """Articles that share a key, best first; common keys do not make candidates."""
+    weight = {tr.BAND: 4, tr.SENTENCE: 2, tr.ANCHOR: 1}
+    kinds = features.keys()
+    score: Counter[int] = Counter({other: 100 for other in same_text})
+    for value, ids in near.holders.items():
+        if len(ids) >= KEY_CAP or value in ignored:
+            continue
+        for other in ids:
+            score[other] += weight[kinds[value]]
+    return [other for other, _ in score.most_common(MAX_CANDIDATES)]
 
 
-def _original_and_copy(a: Article, b: Article) -> tuple[Article, Article]:
-    """The likely original first: the earlier publication, else the earlier ingest."""
+def clear(session: Session, article_id: int) -> None:
+    session.execute(
+        delete(ArticleLink).where(
+            or_(ArticleLink.source_id == article_id, ArticleLink.target_id == article_id),
+            ArticleLink.kind.in_([ArticleLinkKind.DUPLICATE, ArticleLinkKind.REUSES]),
+        )
+    )
+    session.execute(
+        delete(TextKey).where(TextKey.article_id == article_id, TextKey.kind.in_(_INDEX_KINDS))
+    )
+    session.execute(delete(MinHashSignature).where(MinHashSignature.article_id == article_id))
+
+
+def store(session: Session, article_id: int, features: Features, near: Neighbourhood) -> None:
+    rows = [
+        {"value": value, "article_id": article_id, "kind": kind}
+        for value, kind in features.keys().items()
+        if near.count(value) < KEY_CAP  # a capped value already says "common"
+    ]
+    if rows:
+        session.execute(insert(TextKey), rows)
+    session.execute(
+        insert(MinHashSignature),
+        [
+            {
+                "article_id": article_id,
+                "scheme": tr.MINHASH_SCHEME,
+                "shingles": features.shingles,
+                "signature": tr.signature_bytes(features.signature),
+            }
+        ],
+    )
+
+
+def original_and_copy(a: Article, b: Article, wire: frozenset[str]) -> tuple[Article, Article, str]:
+    """The likely original first, and why: a wire outlet, an earlier time, an earlier ingest."""
+    a_wire = a.outlet is not None and a.outlet.name in wire
+    b_wire = b.outlet is not None and b.outlet.name in wire
+    if a_wire != b_wire:
+        return (a, b, "wire") if a_wire else (b, a, "wire")
     if a.published_at and b.published_at and a.published_at != b.published_at:
-        return (a, b) if a.published_at < b.published_at else (b, a)
-    return (a, b) if a.id < b.id else (b, a)
+        return (a, b, "earlier") if a.published_at < b.published_at else (b, a, "earlier")
+    return (a, b, "ingested first") if a.id < b.id else (b, a, "ingested first")
+
+
+def _words(found: Sequence[tr.KeyedSentence]) -> int:
+    return sum(s.words for s in found)
+
+
+def compare(
+    article: Article,
+    mine: Features,
+    other: Article,
+    theirs: Features,
+    ignored: set[int],
+    wire: frozenset[str],
+) -> ArticleLink | None:
+    """The link between two candidate articles, or None when they share too little."""
+    original, copy, why = original_and_copy(article, other, wire)
+    copy_f, original_f = (mine, theirs) if copy is article else (theirs, mine)
+    copy_sentences = [s for s in copy_f.sentences if s.key not in ignored]
+    original_sentences = [s for s in original_f.sentences if s.key not in ignored]
+    matches = tr.match_sentences(copy_sentences, original_sentences)
+    if not matches:
+        return None
+    matched_copy = _words([m.mine for m in matches])
+    matched_original = _words(list({m.theirs.start: m.theirs for m in matches}.values()))
+    share_copy = matched_copy / max(1, _words(copy_sentences))
+    share_original = matched_original / max(1, _words(original_sentences))
+    jaccard = tr.estimated_jaccard(mine.signature, theirs.signature)
+    same_text = bool(article.content_hash) and article.content_hash == other.content_hash
+    if same_text or (
+        jaccard >= DUPLICATE_JACCARD and min(share_copy, share_original) >= DUPLICATE_SHARE
+    ):
+        kind, score = ArticleLinkKind.DUPLICATE, 1.0 if same_text else jaccard
+    elif matched_copy >= REUSE_MIN_WORDS or share_copy >= REUSE_MIN_SHARE:
+        kind, score = ArticleLinkKind.REUSES, share_copy
+    else:
+        return None
+    evidence: dict[str, Any] = {
+        "passages": [
+            {
+                "text": m.mine.text,
+                "start": m.mine.start,
+                "end": m.mine.end,
+                "original_text": m.theirs.text,
+                "original_start": m.theirs.start,
+                "original_end": m.theirs.end,
+                "similarity": round(m.score, 3),
+            }
+            for m in sorted(matches, key=lambda m: m.mine.start)
+        ],
+        "share_of_source": round(share_copy, 4),
+        "share_of_target": round(share_original, 4),
+        "jaccard": round(jaccard, 4),
+        "original_because": why,
+    }
+    return ArticleLink(
+        source_id=copy.id,
+        target_id=original.id,
+        kind=kind,
+        score=round(score, 4),
+        evidence=evidence,
+    )
+
+
+def index_and_link(session: Session, article: Article, wire: frozenset[str]) -> list[ArticleLink]:
+    """Replace the article's index entries and links; return the links it now has."""
+    clear(session, article.id)
+    article.content_hash = hashlib.sha256((article.match_key or "").encode()).hexdigest()
+    features = Features.of(article)
+    keys = features.keys()
+    near = lookup(session, article.id, list(keys))
+    store(session, article.id, features, near)
+    if not keys:
+        return []
+    same_text = session.scalars(
+        select(Article.id)
+        .where(Article.content_hash == article.content_hash, Article.id != article.id)
+        .limit(KEY_CAP)
+    ).all()
+    mine_ignored = near.ignored_sentences(article.outlet_id)
+    candidates = rank_candidates(features, near, mine_ignored, same_text)
+    if not candidates:
+        return []
+    others = {
+        a.id: a
+        for a in session.scalars(select(Article).where(Article.id.in_(candidates)))
+        if a.text
+    }
+    links = []
+    for other_id in candidates:
+        other = others.get(other_id)
+        if other is None:
+            continue
+        ignored = near.ignored_sentences(article.outlet_id, other.outlet_id)
+        link = compare(article, features, other, Features.of(other), ignored, wire)
+        if link is not None:
+            links.append(link)
+    session.add_all(links)
+    return links
 
 
 class Dedupe(Stage):
     name = "dedupe"
     after = ("normalize",)
-    version = "0.1.0"
+    version = "0.2.0"
 
     def process(self, ctx: StageContext, article: Article) -> None:
-        session = ctx.session
-        session.execute(
-            delete(ArticleLink).where(
-                or_(ArticleLink.source_id == article.id, ArticleLink.target_id == article.id),
-                ArticleLink.kind.in_([ArticleLinkKind.DUPLICATE, ArticleLinkKind.REUSES]),
-            )
-        )
-        session.execute(
-            delete(Fingerprint).where(
-                Fingerprint.article_id == article.id, Fingerprint.scheme == SCHEME
-            )
-        )
-        mine = sentence_hashes(article.text or "")
-        article.content_hash = hashlib.sha256((article.match_key or "").encode()).hexdigest()
-        if not mine:
-            return
-
-        shared: dict[int, set[int]] = defaultdict(set)
-        rows = session.execute(
-            select(Fingerprint.article_id, Fingerprint.value).where(
-                Fingerprint.scheme == SCHEME,
-                Fingerprint.value.in_(list(mine)),
-                Fingerprint.article_id != article.id,
-            )
-        )
-        for other_id, value in rows:
-            shared[other_id].add(value)
-        session.add_all(
-            Fingerprint(article_id=article.id, scheme=SCHEME, value=value) for value in mine
-        )
-
-        for other_id, values in shared.items():
-            other = session.get_one(Article, other_id)
-            theirs = sentence_hashes(other.text or "")
-            self._link(ctx, article, other, mine, theirs, values)
-
-    def _link(
-        self,
-        ctx: StageContext,
-        article: Article,
-        other: Article,
-        mine: dict[int, tuple[int, int, str]],
-        theirs: dict[int, tuple[int, int, str]],
-        values: set[int],
-    ) -> None:
-        union = len(set(mine) | set(theirs))
-        original, copy = _original_and_copy(article, other)
-        copy_hashes = mine if copy is article else theirs
-        original_hashes = theirs if copy is article else mine
-        share_of_copy = len(values) / len(copy_hashes)
-        if article.content_hash == other.content_hash or len(values) / union >= DUPLICATE_SHARE:
-            kind, score = ArticleLinkKind.DUPLICATE, len(values) / union
-        elif len(values) >= REUSE_MIN_SENTENCES or share_of_copy >= REUSE_MIN_SHARE:
-            kind, score = ArticleLinkKind.REUSES, share_of_copy
-        else:
-            return
-        passages = [
-            {
-                "text": copy_hashes[value][2],
-                "start": copy_hashes[value][0],
-                "end": copy_hashes[value][1],
-                "original_start": original_hashes[value][0],
-                "original_end": original_hashes[value][1],
-            }
-            for value in sorted(values, key=lambda v: copy_hashes[v][0])
-        ]
-        ctx.session.add(
-            ArticleLink(
-                source_id=copy.id,
-                target_id=original.id,
-                kind=kind,
-                score=round(score, 4),
-                evidence={
-                    "passages": passages,
-                    "share_of_source": round(share_of_copy, 4),
-                    "share_of_target": round(len(values) / len(original_hashes), 4),
-                },
-            )
-        )
+        index_and_link(ctx.session, article, wire_outlets())
 
 
 @hookimpl

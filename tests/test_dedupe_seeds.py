@@ -1,0 +1,174 @@
+"""Dedupe and stories on the seeds, against tests/data/seeds.json, and index upkeep."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import GOLD, SEEDS
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from marsad.core import (
+    Article,
+    ArticleLink,
+    ArticleLinkKind,
+    MinHashSignature,
+    RawInput,
+    TextKey,
+)
+from marsad.core.application import Marsad
+from marsad.core.plugins import make_plugins
+from marsad.core.schema import upgrade
+from marsad.core.settings import Settings
+
+TATWEEL = "\u0640"
+
+
+def names(session: Session) -> dict[int, str]:
+    return {a.id: a.raw_input.source.rsplit("/", 1)[-1] for a in session.scalars(select(Article))}
+
+
+def link_table(session: Session) -> set[tuple[str, str, ArticleLinkKind]]:
+    by_id = names(session)
+    return {
+        (by_id[link.source_id], by_id[link.target_id], link.kind)
+        for link in session.scalars(select(ArticleLink))
+    }
+
+
+def between(session: Session, a: str, b: str) -> list[ArticleLink]:
+    by_name = {name: id_ for id_, name in names(session).items()}
+    ids = {by_name[a], by_name[b]}
+    return [
+        link
+        for link in session.scalars(select(ArticleLink))
+        if {link.source_id, link.target_id} == ids
+    ]
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace(TATWEEL, "").split())
+
+
+def test_strong_reuse_pair_shares_most_of_the_shorter_article(seeded_app: Marsad) -> None:
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))["text_reuse"]
+    with seeded_app.session_factory() as session:
+        for a, b in gold["strong"]:
+            found = between(session, a, b)
+            assert [link.kind for link in found] == [ArticleLinkKind.REUSES], (a, b)
+            link = found[0]
+            # The copy is the shorter 004: most of its sentences recur in 003.
+            assert names(session)[link.source_id] == b
+            assert link.evidence["share_of_source"] > 0.5
+            assert len(link.evidence["passages"]) >= 8
+            source = session.get_one(Article, link.source_id)
+            target = session.get_one(Article, link.target_id)
+            for passage in link.evidence["passages"]:
+                assert source.text is not None and target.text is not None
+                assert source.text[passage["start"] : passage["end"]] == passage["text"]
+                original = target.text[passage["original_start"] : passage["original_end"]]
+                assert original == passage["original_text"]
+
+
+def test_gold_passages_are_found(seeded_app: Marsad) -> None:
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))["text_reuse"]
+    with seeded_app.session_factory() as session:
+        for a, b, passage in gold["passage"]:
+            found = [
+                p
+                for link in between(session, a, b)
+                if link.kind is ArticleLinkKind.REUSES
+                for p in link.evidence["passages"]
+                if _plain(passage) in _plain(p["text"])
+                and _plain(passage) in _plain(p["original_text"])
+            ]
+            assert found, (a, b, passage)
+
+
+def test_no_duplicates_and_one_story(seeded_app: Marsad) -> None:
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    with seeded_app.session_factory() as session:
+        kinds = {kind for _, _, kind in link_table(session)}
+        assert ArticleLinkKind.DUPLICATE not in kinds
+        assert not gold["text_reuse"]["duplicates"]
+        by_id = names(session)
+        stories = {by_id[a.id]: a.story_id for a in session.scalars(select(Article))}
+        for cluster in gold["story_clusters"]:
+            assert len({stories[name] for name in cluster}) == 1
+            assert None not in {stories[name] for name in cluster}
+
+
+def _ingest_one_by_one(app: Marsad) -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        report = app.ingest([path])
+        assert report.stored == 1
+        assert not app.pipeline().run(report.article_ids).failures
+
+
+def test_articles_added_one_by_one_get_the_same_links_as_a_batch(
+    seeded_app: Marsad, tmp_path: Path
+) -> None:
+    with seeded_app.session_factory() as session:
+        batch = link_table(session)
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'one_by_one.db'}")
+    other = Marsad(settings, plugins=make_plugins(settings, load_entry_points=False))
+    try:
+        upgrade(other.engine)
+        _ingest_one_by_one(other)
+        with other.session_factory() as session:
+            assert link_table(session) == batch
+    finally:
+        other.close()
+
+
+def _keys(session: Session, article_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(TextKey).where(TextKey.article_id == article_id)
+        )
+        or 0
+    )
+
+
+def test_deleting_an_article_removes_its_index_entries_and_links(seeded_app: Marsad) -> None:
+    with seeded_app.session_factory() as session:
+        by_name = {name: id_ for id_, name in names(session).items()}
+        copy = by_name["004_55ef5b67352bc8a0.txt"]
+        assert _keys(session, copy) > 0
+        raw_id = session.get_one(Article, copy).raw_input_id
+        session.execute(delete(RawInput).where(RawInput.id == raw_id))
+        session.commit()
+    with seeded_app.session_factory() as session:
+        assert _keys(session, copy) == 0
+        assert session.get(MinHashSignature, copy) is None
+        assert not session.scalars(
+            select(ArticleLink).where(
+                (ArticleLink.source_id == copy) | (ArticleLink.target_id == copy)
+            )
+        ).all()
+
+
+def test_reprocessing_replaces_index_entries_and_links(seeded_app: Marsad) -> None:
+    with seeded_app.session_factory() as session:
+        before_links = link_table(session)
+        before_keys = session.scalar(select(func.count()).select_from(TextKey))
+        ids = list(session.scalars(select(Article.id)))
+    report = seeded_app.pipeline().run(ids)
+    assert not report.failures
+    with seeded_app.session_factory() as session:
+        assert link_table(session) == before_links
+        assert session.scalar(select(func.count()).select_from(TextKey)) == before_keys
+        # A changed text replaces the article's entries: the reuse pair goes away.
+        by_name = {name: id_ for id_, name in names(session).items()}
+        copy = session.get_one(Article, by_name["004_55ef5b67352bc8a0.txt"])
+        copy.text = "نص آخر تماما عن موضوع مختلف لا علاقة له بالاتصال الهاتفي بين الرئيسين."
+        copy.match_key = copy.text
+        session.commit()
+    assert not seeded_app.pipeline().run([copy.id], only=["dedupe"]).failures
+    with seeded_app.session_factory() as session:
+        assert not [
+            link
+            for link in between(session, "003_17373629d0573b0f.txt", "004_55ef5b67352bc8a0.txt")
+            if link.kind is not ArticleLinkKind.SAME_STORY
+        ]
