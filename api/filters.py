@@ -24,6 +24,11 @@ class ArticleFilter:
     search: str | None = strawberry.field(
         default=strawberry.UNSET, description="Text contained in the title or the body."
     )
+    duplicates: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="False hides articles that duplicate another one (the copy side of "
+        "a DUPLICATE link); true keeps only those.",
+    )
 
     def conditions(self) -> list[ColumnElement[bool]]:
         where: list[ColumnElement[bool]] = []
@@ -45,7 +50,16 @@ class ArticleFilter:
                     db.Article.text.icontains(self.search, autoescape=True),
                 )
             )
+        if self.duplicates is not None and self.duplicates is not strawberry.UNSET:
+            where.append(_duplicate() if self.duplicates else ~_duplicate())
         return where
+
+
+def _duplicate() -> ColumnElement[bool]:
+    return exists().where(
+        db.ArticleLink.kind == db.ArticleLinkKind.DUPLICATE,
+        db.ArticleLink.source_id == db.Article.id,
+    )
 
 
 @strawberry.input(description="All given conditions must hold.")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, raiseload, sessionmaker
 from strawberry.dataloader import DataLoader
 
 from marsad.api.db import in_session
+from marsad.api.disputes import DisputeRows, disputes
 from marsad.api.limits import MAX_BATCH_SIZE
 from marsad.core import models as db
 
@@ -77,12 +78,17 @@ class Loaders:
         self.story = self._loader(self._stories)
         self.speaker = self._loader(self._speakers)
         self.paragraphs = self._loader(self._paragraphs)
+        self.sentences = self._loader(self._sentences)
         self.claims_by_article = self._loader(self._claims_by_article)
         self.articles_by_story = self._loader(self._articles_by_story)
         self.article_links = self._loader(self._article_links)
         self.claim_links = self._loader(self._claim_links)
         self.runs = self._loader(self._runs)
         self.translation = self._loader(self._translations)
+        self.citations_by_article = self._loader(self._citations_by_article)
+        self.citations_by_claim = self._loader(self._citations_by_claim)
+        self.claims_by_story = self._loader(self._claims_by_story)
+        self.disputes_by_story = self._loader(self._disputes_by_story)
 
     def _loader(self, query: Callable[[Session, list[K]], Sequence[V]]) -> DataLoader[K, V]:
         async def load(keys: list[K]) -> Sequence[V]:
@@ -126,6 +132,16 @@ class Loaders:
         ):
             aliases[entity_id].append(alias)
         return [Speaker(names[key], tuple(aliases[key])) if key in names else None for key in keys]
+
+    @staticmethod
+    def _sentences(session: Session, keys: list[int]) -> list[list[db.Sentence]]:
+        rows = session.scalars(
+            select(db.Sentence)
+            .options(NO_LAZY)
+            .where(db.Sentence.article_id.in_(keys))
+            .order_by(db.Sentence.article_id, db.Sentence.position)
+        )
+        return many_per_key(keys, rows, lambda row: row.article_id)
 
     @staticmethod
     def _paragraphs(session: Session, keys: list[int]) -> list[list[db.Paragraph]]:
@@ -201,6 +217,72 @@ class Loaders:
         )
         grouped = many_per_key(keys, rows, lambda row: (row.article_id, row.language))
         return [_translation(group) for group in grouped]
+
+    @staticmethod
+    def _citations_by_article(session: Session, keys: list[int]) -> list[list[db.Citation]]:
+        rows = session.scalars(
+            select(db.Citation)
+            .where(db.Citation.article_id.in_(keys))
+            .order_by(db.Citation.article_id, db.Citation.start, db.Citation.id)
+        )
+        return many_per_key(keys, rows, lambda row: row.article_id)
+
+    @staticmethod
+    def _citations_by_claim(session: Session, keys: list[int]) -> list[list[db.Citation]]:
+        rows = session.scalars(
+            select(db.Citation).where(db.Citation.claim_id.in_(keys)).order_by(db.Citation.id)
+        )
+        return many_per_key(keys, rows, lambda row: row.claim_id or 0)
+
+    @staticmethod
+    def _story_claims(session: Session, keys: list[int]) -> list[tuple[int, db.Claim]]:
+        return [
+            (story_id, claim)
+            for claim, story_id in session.execute(
+                select(db.Claim, db.Article.story_id)
+                .options(NO_LAZY)
+                .join(db.Article, db.Claim.article_id == db.Article.id)
+                .where(db.Article.story_id.in_(keys))
+                .order_by(db.Claim.article_id, db.Claim.start, db.Claim.id)
+            )
+            if story_id is not None
+        ]
+
+    @classmethod
+    def _claims_by_story(cls, session: Session, keys: list[int]) -> list[list[db.Claim]]:
+        pairs = cls._story_claims(session, keys)
+        return [[claim for story, claim in pairs if story == key] for key in keys]
+
+    @classmethod
+    def _disputes_by_story(cls, session: Session, keys: list[int]) -> list[list[DisputeRows]]:
+        """Four statements for any number of stories: claims, links, outlets, sources."""
+        pairs = cls._story_claims(session, keys)
+        ids = [claim.id for _, claim in pairs]
+        links = list(
+            session.scalars(
+                select(db.ClaimLink).where(
+                    db.ClaimLink.source_id.in_(ids), db.ClaimLink.target_id.in_(ids)
+                )
+            )
+        )
+        outlets: dict[int, str] = {
+            article_id: name
+            for article_id, name in session.execute(
+                select(db.Article.id, db.Outlet.name)
+                .join(db.Outlet, db.Article.outlet_id == db.Outlet.id)
+                .where(db.Article.story_id.in_(keys))
+            )
+        }
+        sources: dict[int, list[str]] = defaultdict(list)
+        for claim_id, source in session.execute(
+            select(db.Citation.claim_id, db.Citation.source).where(db.Citation.claim_id.in_(ids))
+        ):
+            if claim_id is not None:
+                sources[claim_id].append(source)
+        return [
+            disputes([c for story, c in pairs if story == key], links, outlets, sources)
+            for key in keys
+        ]
 
 
 def _translation(rows: list[db.Translation]) -> TranslationRows | None:

@@ -16,6 +16,7 @@ from strawberry.scalars import JSON
 
 from marsad.api import enums  # noqa: F401  (registers the enums first)
 from marsad.api.context import Info
+from marsad.api.disputes import DisputeRows
 from marsad.api.fields import field
 from marsad.core import models as db
 from marsad.core.plugins import PluginInfo
@@ -34,6 +35,22 @@ class Paragraph:
     end: int
 
 
+@strawberry.type(description="A sentence; offsets point into `Article.text`.")
+class Sentence:
+    text: str
+    start: int
+    end: int
+
+
+@strawberry.type(description="Text that parse kept out of the body, and why.")
+class RemovedText:
+    text: str
+    reason: str = strawberry.field(
+        description="caption, date, dateline, attribution, keywords, related, comment_form, "
+        "counter, source_link, repeated_heading, wire_marker, ..."
+    )
+
+
 @strawberry.type(description="Who a statement is attributed to.")
 class Speaker:
     name: str
@@ -45,6 +62,33 @@ class Quantity:
     value: float | None
     unit: str | None
     qualifier: db.Qualifier | None
+
+
+@strawberry.type(
+    description="One link of a citation chain: the article's outlet cites `source` "
+    "(an agency, site, TV, statement, tweet, correspondent, ...) for what `speaker` said."
+)
+class Citation:
+    source: str
+    source_kind: str = strawberry.field(
+        description="agency, site, tv, newspaper, correspondent, tweet, statement, session, "
+        "press, official, person or anonymous."
+    )
+    speaker: str | None
+    start: int
+    end: int
+    claim_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: db.Citation) -> Self:
+        return cls(
+            source=row.source,
+            source_kind=row.source_kind,
+            speaker=row.speaker_text,
+            start=row.start,
+            end=row.end,
+            claim_id=row.claim_id,
+        )
 
 
 @strawberry.type(description="An article's title and paragraphs in another language.")
@@ -105,6 +149,35 @@ def _other_end(row: db.ArticleLink | db.ClaimLink, this: int) -> tuple[int, bool
     return (row.target_id if outgoing else row.source_id), outgoing
 
 
+@strawberry.type(
+    description="Text that recurs (nearly) verbatim in both linked articles. `text`, "
+    "`start` and `end` are in the article whose links were asked for (offsets into its "
+    "`text`); `other*` are the same passage in the article at the other end."
+)
+class SharedPassage:
+    text: str
+    start: int
+    end: int
+    other_text: str
+    other_start: int
+    other_end: int
+    similarity: float
+
+    @classmethod
+    def from_evidence(cls, passage: dict[str, Any], outgoing: bool) -> SharedPassage:
+        # Evidence keeps the link source's side first; flip it for the target's view.
+        mine, theirs = ("", "original_") if outgoing else ("original_", "")
+        return cls(
+            text=str(passage[f"{mine}text"]),
+            start=int(passage[f"{mine}start"]),
+            end=int(passage[f"{mine}end"]),
+            other_text=str(passage[f"{theirs}text"]),
+            other_start=int(passage[f"{theirs}start"]),
+            other_end=int(passage[f"{theirs}end"]),
+            similarity=float(passage.get("similarity", 1.0)),
+        )
+
+
 @strawberry.type(description="A relation between this article and `article`.")
 class ArticleLink:
     kind: db.ArticleLinkKind
@@ -115,6 +188,8 @@ class ArticleLink:
         "that reuses text of `article`."
     )
     other_id: strawberry.Private[int]
+    target_id: strawberry.Private[int]
+    passages: strawberry.Private[list[dict[str, Any]]]
 
     @classmethod
     def from_row(cls, row: db.ArticleLink, this: int) -> ArticleLink:
@@ -125,11 +200,28 @@ class ArticleLink:
             evidence=_evidence(row.evidence),
             outgoing=outgoing,
             other_id=other,
+            target_id=row.target_id,
+            passages=list((row.evidence or {}).get("passages", [])),
         )
 
     @field("The article at the other end of the link.")
     async def article(self, info: Info) -> Article | None:
         row = await info.context.loaders.article.load(self.other_id)
+        return Article.from_row(row) if row is not None else None
+
+    @field("For DUPLICATE and REUSES, the passages both articles share, in this article's order.")
+    def shared_passages(self) -> list[SharedPassage]:
+        found = [SharedPassage.from_evidence(p, self.outgoing) for p in self.passages]
+        return sorted(found, key=lambda passage: passage.start)
+
+    @field(
+        "For DUPLICATE and REUSES, the likely original of the two: a wire outlet's article, "
+        "else the earlier publication, else the one ingested first. Null for SAME_STORY."
+    )
+    async def original(self, info: Info) -> Article | None:
+        if self.kind is db.ArticleLinkKind.SAME_STORY:
+            return None
+        row = await info.context.loaders.article.load(self.target_id)
         return Article.from_row(row) if row is not None else None
 
 
@@ -174,11 +266,13 @@ class Article(relay.Node):
     text: str | None
     outlet_id: strawberry.Private[int | None]
     story_id: strawberry.Private[int | None]
+    removed_rows: strawberry.Private[list[dict[str, str]]]
 
     @classmethod
     def from_row(cls, row: db.Article) -> Self:
         return cls(
             id=row.id,
+            removed_rows=list(row.removed or []),
             title=row.title,
             subtitle=row.subtitle,
             dateline=row.dateline,
@@ -209,10 +303,29 @@ class Article(relay.Node):
         rows = await info.context.loaders.paragraphs.load(self.id)
         return [Paragraph(position=r.position, text=r.text, start=r.start, end=r.end) for r in rows]
 
+    @field("The sentences of the body, in order.")
+    async def sentences(self, info: Info) -> list[Sentence]:
+        rows = await info.context.loaders.sentences.load(self.id)
+        text = self.text or ""
+        return [Sentence(text=text[r.start : r.end], start=r.start, end=r.end) for r in rows]
+
+    @field("What parse kept out of the body (captions, keyword blocks, ...), and why.")
+    def removed(self) -> list[RemovedText]:
+        return [RemovedText(text=r["text"], reason=r["reason"]) for r in self.removed_rows]
+
+    @field("Image captions found in the text.")
+    def captions(self) -> list[str]:
+        return [r["text"] for r in self.removed_rows if r["reason"] == "caption"]
+
     @field("Claims in the order they appear in the text.")
     async def claims(self, info: Info) -> list[Claim]:
         rows = await info.context.loaders.claims_by_article.load(self.id)
         return [Claim.from_row(row) for row in rows]
+
+    @field("Sources the article cites, each with the claim it backs, in text order.")
+    async def citations(self, info: Info) -> list[Citation]:
+        rows = await info.context.loaders.citations_by_article.load(self.id)
+        return [Citation.from_row(row) for row in rows]
 
     @field("Links to other articles, in both directions.")
     async def links(self, info: Info, kind: db.ArticleLinkKind | None = None) -> list[ArticleLink]:
@@ -325,6 +438,11 @@ class Claim(relay.Node):
             ClaimLink.from_row(row, self.id) for row in rows if kind is None or row.kind is kind
         ]
 
+    @field("The sources the article cites for this claim (outlet -> source -> speaker).")
+    async def citations(self, info: Info) -> list[Citation]:
+        rows = await info.context.loaders.citations_by_claim.load(self.id)
+        return [Citation.from_row(row) for row in rows]
+
 
 @strawberry.type(name="Story", description="Articles from any outlet about the same event.")
 class Story(relay.Node):
@@ -347,3 +465,42 @@ class Story(relay.Node):
     async def articles(self, info: Info) -> list[Article]:
         rows = await info.context.loaders.articles_by_story.load(self.id)
         return [Article.from_row(row) for row in rows]
+
+    @field("Every claim of the story's articles.")
+    async def claims(self, info: Info) -> list[Claim]:
+        rows = await info.context.loaders.claims_by_story.load(self.id)
+        return [Claim.from_row(row) for row in rows]
+
+    @field("Each slot the story's sources disagree on, with the competing values.")
+    async def disputes(self, info: Info) -> list[Dispute]:
+        rows = await info.context.loaders.disputes_by_story.load(self.id)
+        return [Dispute.from_rows(row) for row in rows]
+
+
+@strawberry.type(description="One value on a disputed slot and who backs it.")
+class DisputeValue:
+    value: str
+    outlets: list[str]
+    cited_sources: list[str]
+    claims: list[Claim]
+
+
+@strawberry.type(description="A slot (what is counted or said) on which sources disagree.")
+class Dispute:
+    slot: str
+    values: list[DisputeValue]
+
+    @classmethod
+    def from_rows(cls, row: DisputeRows) -> Dispute:
+        return cls(
+            slot=row.slot,
+            values=[
+                DisputeValue(
+                    value=v.value,
+                    outlets=list(v.outlets),
+                    cited_sources=list(v.cited_sources),
+                    claims=[Claim.from_row(c) for c in v.claims],
+                )
+                for v in row.values
+            ],
+        )

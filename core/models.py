@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -176,6 +177,8 @@ class Article(Base):
     match_key: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # What parse kept out of the body and why: [{"text": ..., "reason": "caption"}, ...]
+    removed: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     raw_input: Mapped[RawInput] = relationship()
@@ -199,6 +202,19 @@ class Paragraph(Base):
     start: Mapped[int]
     end: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
+
+
+class Sentence(Base):
+    """A sentence of ``Article.text``; its text is ``article.text[start:end]``."""
+
+    __tablename__ = "sentences"
+    __table_args__ = (UniqueConstraint("article_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    start: Mapped[int]
+    end: Mapped[int]
 
 
 class Entity(Base):
@@ -240,7 +256,12 @@ class EntityMention(Base):
 
 class Claim(Base):
     __tablename__ = "claims"
-    __table_args__ = (Index("ix_claims_slot_key", "slot_key"),)
+    # Link candidates are looked up by slot within a time window, or by slot in ingest
+    # order when the time is unknown: each one bounded index range scan.
+    __table_args__ = (
+        Index("ix_claims_slot_key_at", "slot_key", "at"),
+        Index("ix_claims_slot_key_id", "slot_key", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(
@@ -264,9 +285,42 @@ class Claim(Base):
     negated: Mapped[bool] = mapped_column(default=False)
     # What the claim is about, as a match key: claims on one slot can agree or clash.
     slot_key: Mapped[str | None] = mapped_column(String(300))
+    # What the extractor saw around the claim (its sentence, sites, content words), so
+    # the link stage compares claims without re-reading article texts.
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # When the claim was made: the article's publication time, when known.
+    at: Mapped[datetime | None] = mapped_column()
 
     article: Mapped[Article] = relationship(back_populates="claims")
     speaker: Mapped[Entity | None] = relationship()
+
+
+class Citation(Base):
+    """One link of an article's citation chain: outlet -> cited source -> speaker.
+
+    ``claim_id`` is set when the source backs one claim ("بحسب موقع RT" before a count)
+    and null for a source the article cites as a whole. ``source_kind`` is one of
+    agency, site, tv, newspaper, statement, tweet, correspondent, session, press,
+    official or person.
+    """
+
+    __tablename__ = "citations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    claim_id: Mapped[int | None] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(300))
+    source_kind: Mapped[str] = mapped_column(String(32))
+    speaker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("entities.id", ondelete="SET NULL"), index=True
+    )
+    speaker_text: Mapped[str | None] = mapped_column(String(300))
+    start: Mapped[int]
+    end: Mapped[int]
 
 
 class ArticleLink(Base):
@@ -318,6 +372,42 @@ class Fingerprint(Base):
     )
     scheme: Mapped[str] = mapped_column(String(32))
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+class TextKey(Base):
+    """One entry of the text-reuse index: a 63-bit hashed feature of one article.
+
+    ``kind`` says what was hashed (a MinHash band, a passage anchor, a sentence, a
+    rare term); the kind is also mixed into ``value``, so a lookup needs only the
+    value. The primary key (value, article) is the index that candidate lookups use;
+    rows are small on purpose, since a corpus of 300,000 articles holds tens of
+    millions of them.
+    """
+
+    __tablename__ = "text_keys"
+
+    value: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    kind: Mapped[int] = mapped_column(SmallInteger)
+
+
+class MinHashSignature(Base):
+    """An article's MinHash signature over word shingles of its match key.
+
+    ``scheme`` names the shingle size, permutations and hash, so signatures made with
+    other parameters are never compared with these.
+    """
+
+    __tablename__ = "minhash_signatures"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    scheme: Mapped[str] = mapped_column(String(32))
+    shingles: Mapped[int]
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Translation(Base):

@@ -35,6 +35,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "marsad.plugins.dedupe",
     "marsad.plugins.extract",
     "marsad.plugins.link",
+    "marsad.plugins.claims",
     "marsad.plugins.cluster",
     "marsad.plugins.translate",
 )

@@ -18,11 +18,13 @@ is compared only when its sentences place it at the same site ("المنطقة �
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from marsad.core import ClaimKind, ClaimLinkKind, Qualifier
 from marsad.plugins.arabic import match_key, sentences
+from marsad.plugins.polarity import polarity_conflict
 from marsad.plugins.tokens import bare, keys, read_lexicon, tokenize
 
 SAME_QUOTE = 0.8
@@ -33,8 +35,11 @@ ABOUT = 0.2  # "about 10" is 8 to 12
 
 STOP_WORDS = keys(
     "في على من إلى الى عن مع أن إن أنه ما لا لم لن قد كما هو هي هذا هذه التي الذي بين "
-    "و أو ثم كل بعد قبل خلال حيث لكن وقد"
+    "و أو ثم كل بعد قبل خلال حيث لكن وقد عنها عنه عنهم منها منه فيها فيه لها له"
 )
+WHOLE_STATEMENT = 6  # content words
+MIN_CLAUSE = 4  # content words of a clause that may stand for a whole statement
+CLAUSE_SHARE = 0.6
 ORDINALS = keys("ثان ثاني ثالث رابع خامس سادس سابع ثامن تاسع عاشر ثانية ثالثة رابعة")
 SITE_HEADS = keys("قاعدة مطار معسكر ميناء")
 # Spelling variants a site key must not depend on ("الأميركية" / "الأمريكية").
@@ -85,16 +90,18 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return text[start:end]
 
 
-def content_words(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def content_words(text: str) -> frozenset[str]:
+    # Cached: the link stage compares each claim's sentence with many candidates.
     words = set()
     for token in tokenize(match_key(text)):
         if token.kind in ("word", "num") and token.text not in STOP_WORDS:
             word = bare(token.text)
             words.add(_VARIANTS.get(word, word))
-    return words
+    return frozenset(words)
 
 
-def overlap(a: set[str], b: set[str]) -> float:
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     if min(len(a), len(b)) < MIN_WORDS:
         return 0.0
     return len(a & b) / min(len(a), len(b))
@@ -114,7 +121,8 @@ def _bare_key(word: str) -> str:
     return key
 
 
-def anchors(sentence: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def anchors(sentence: str) -> frozenset[str]:
     """Sites named in a sentence: lexicon entries and "قاعدة X" / "مطار X"."""
     words = [_bare_key(t.text) for t in tokenize(match_key(sentence)) if t.kind == "word"]
     found = set()
@@ -126,7 +134,7 @@ def anchors(sentence: str) -> set[str]:
     for index, word in enumerate(words[:-1]):
         if word in heads:
             found.add(f"{word} {words[index + 1]}")
-    return found
+    return frozenset(found)
 
 
 def _is_part(claim: ClaimView) -> bool:
@@ -179,14 +187,40 @@ def compare(a: ClaimView, b: ClaimView) -> Relation | None:
 def _statements(a: ClaimView, b: ClaimView) -> Relation | None:
     if a.speaker_id is None or a.speaker_id != b.speaker_id:
         return None
-    score = overlap(content_words(a.text), content_words(b.text))
-    if score >= SAME_QUOTE:
-        kind = ClaimLinkKind.SAME_QUOTE
-    elif score >= CORROBORATES:
-        kind = ClaimLinkKind.CORROBORATES
-    else:
+    words_a, words_b = content_words(a.text), content_words(b.text)
+    score = overlap(words_a, words_b)
+    details: dict[str, object] = {"rule": "content overlap"}
+    if score < CORROBORATES:
+        # "وأكدا ضرورة "محاسبة المسؤولين" عنها": one clause of a long indirect
+        # statement carries the other outlet's whole quote.
+        clause = max(
+            (_contained(c, words_b) for c in clauses(a.text)),
+            default=0.0,
+        )
+        clause = max(clause, *(_contained(c, words_a) for c in clauses(b.text)))
+        if clause >= CLAUSE_SHARE:
+            score, details = clause, {"rule": "clause contained"}
+    if score < CORROBORATES:
         return None
-    return Relation(kind, round(score, 4), {"rule": "content overlap"})
+    # A short quote may be a fragment whose negation stayed outside the quote marks.
+    whole = min(len(words_a), len(words_b)) >= WHOLE_STATEMENT
+    conflict = polarity_conflict(a.text, b.text, negation=whole, values=whole)
+    if conflict is not None:
+        return Relation(ClaimLinkKind.CONTRADICTS, round(score, 4), {**details, **conflict})
+    kind = ClaimLinkKind.SAME_QUOTE if score >= SAME_QUOTE else ClaimLinkKind.CORROBORATES
+    return Relation(kind, round(score, 4), details)
+
+
+def clauses(text: str) -> list[frozenset[str]]:
+    """Content words of each comma- or semicolon-separated part of a text."""
+    parts = [part for part in re.split(r"[،,؛;:]", text) if part.strip()]
+    return [words for words in map(content_words, parts) if len(words) >= MIN_CLAUSE]
+
+
+def _contained(part: frozenset[str], other: frozenset[str]) -> float:
+    if len(part) < MIN_CLAUSE:
+        return 0.0
+    return len(part & other) / len(part)
 
 
 def _counts(a: ClaimView, b: ClaimView) -> Relation | None:
@@ -207,3 +241,35 @@ def _counts(a: ClaimView, b: ClaimView) -> Relation | None:
 
 def _show(low: float, high: float) -> list[float | None]:
     return [low, None if math.isinf(high) else high]
+
+
+RELATED = 0.2  # share of content words two texts need to be about the same thing
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Content words in common over the words of the shorter text (stems compared)."""
+    if not a or not b:
+        return 0.0
+    stems_a, stems_b = {_stem(w) for w in a}, {_stem(w) for w in b}
+    return len(stems_a & stems_b) / min(len(stems_a), len(stems_b))
+
+
+def _stem(word: str) -> str:
+    # Light: feminine, plural and accusative endings only ("أمريكية" / "أمريكي").
+    for ending in ("ات", "ين", "ون", "ه", "ة", "ا", "ي"):
+        if len(word) > len(ending) + 2 and word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
+def compare_sentences(a: str, b: str) -> Relation | None:
+    """Two unattributed sentences (headlines, events): about the same thing at all, and
+    if so, opposite (antonyms, negation, other numbers) or not."""
+    score = similarity(content_words(a), content_words(b))
+    if score < RELATED:
+        return None
+    conflict = polarity_conflict(a, b, swaps=True)
+    if conflict is not None:
+        details = {"rule": "sentence", **conflict}
+        return Relation(ClaimLinkKind.CONTRADICTS, round(score, 4), details)
+    return Relation(ClaimLinkKind.CORROBORATES, round(score, 4), {"rule": "sentence"})

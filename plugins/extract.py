@@ -18,6 +18,7 @@ from sqlalchemy import delete, or_, select
 
 from marsad.core import (
     Article,
+    Citation,
     Claim,
     ClaimKind,
     ClaimLink,
@@ -27,8 +28,10 @@ from marsad.core import (
     StageContext,
     hookimpl,
 )
-from marsad.plugins.arabic import match_key
+from marsad.plugins.arabic import match_key, sentences
+from marsad.plugins.citations import CitationDraft, cite
 from marsad.plugins.entities import ArticleNames, EntityResolver, display, scan_names
+from marsad.plugins.mentions import extra_aliases, find_mentions
 from marsad.plugins.numbers import QuantityMatch, find_quantities
 from marsad.plugins.statements import CONTINUING, Speaker, StatementFinder, StatementMatch
 from marsad.plugins.tokens import Line, lines
@@ -54,6 +57,7 @@ class _Said:
     channel: str | None = None
     cited_source: str | None = None
     slot_key: str | None = None
+    span: tuple[int, int] | None = None  # where the source is named in the text
 
 
 @dataclass
@@ -61,6 +65,7 @@ class _Attribution:
     start: int
     end: int
     source: str | None  # who the content is attributed to, for the counts inside it
+    citation: CitationDraft | None = None
 
 
 class Extract(Stage):
@@ -76,6 +81,7 @@ class Extract(Stage):
                 or_(ClaimLink.source_id.in_(mine), ClaimLink.target_id.in_(mine))
             )
         )
+        session.execute(delete(Citation).where(Citation.article_id == article.id))
         session.execute(delete(Claim).where(Claim.article_id == article.id))
         session.execute(delete(EntityMention).where(EntityMention.article_id == article.id))
         session.expire(article, ["claims"])
@@ -88,23 +94,84 @@ class Extract(Stage):
         said = _Said()
         issuer = _Said()  # who spoke through the last "بيان", for "وأضاف البيان"
         claims: list[Claim] = []
+        cited: list[tuple[Claim, CitationDraft]] = []
         for line in article_lines:
             attributions: list[_Attribution] = []
             for match in finder.find(line):
                 speaking = match.speaker
                 previous = issuer if speaking is not None and speaking.kind == "statement" else said
+                before = len(claims)
                 said = self._statement(ctx, article, line, match, resolver, previous, claims)
                 if said.channel == "statement":
                     issuer = said
+                citation = _citation(said, line, match) if len(claims) > before else None
+                if citation is not None:
+                    cited.extend((claim, citation) for claim in claims[before:])
                 first, last = match.first, match.last
                 if match.direct and match.quotes:
                     first, last = match.quotes[0][0] + 1, match.quotes[-1][1] - 1
                 start, end = line.span(first, last)
-                attributions.append(_Attribution(start, end, said.cited_source or said.text))
+                source = said.cited_source or said.text
+                attributions.append(_Attribution(start, end, source, citation))
             for quantity in find_quantities(line):
-                claims.append(self._quantity(article, line, quantity, attributions))
+                claim, citation = self._quantity(article, line, quantity, attributions)
+                claims.append(claim)
+                if citation is not None:
+                    cited.append((claim, citation))
+        self._mentions(ctx, article, article_lines, names, resolver)
+        _describe(article, claims)
         session.add_all(claims)
         session.flush()
+        session.add_all(
+            Citation(
+                article_id=article.id,
+                claim_id=claim.id,
+                source=draft.source[:300],
+                source_kind=draft.kind,
+                speaker_id=draft.speaker_id,
+                speaker_text=draft.speaker_text,
+                start=draft.start,
+                end=draft.end,
+            )
+            for claim, draft in cited
+        )
+        session.flush()
+
+    def _mentions(
+        self,
+        ctx: StageContext,
+        article: Article,
+        article_lines: list[Line],
+        names: ArticleNames,
+        resolver: EntityResolver,
+    ) -> None:
+        """Every entity the text names, stored once, with each place it is named."""
+        text = article.text or ""
+        ctx.session.flush()
+        taken = [
+            (start, end)
+            for start, end in ctx.session.execute(
+                select(EntityMention.start, EntityMention.end).where(
+                    EntityMention.article_id == article.id
+                )
+            )
+        ]
+        for mention in find_mentions(article_lines, names):
+            if any(a <= mention.start and mention.end <= b for a, b in taken):
+                continue  # already the speaker's mention
+            entity = resolver.store.get(mention.kind, mention.name, mention.key)
+            resolver.store.alias(entity, mention.name)
+            for alias in (mention.alias, *extra_aliases(mention)):
+                resolver.store.alias(entity, alias)
+            ctx.session.add(
+                EntityMention(
+                    entity_id=entity.id,
+                    article_id=article.id,
+                    start=mention.start,
+                    end=mention.end,
+                    text=text[mention.start : mention.end][:300],
+                )
+            )
 
     def _statement(
         self,
@@ -127,6 +194,7 @@ class Extract(Stage):
                 match.channel or said.channel,
                 said.cited_source,
                 said.slot_key,
+                said.span,
             )
         else:
             current = self._speaker(ctx, article, line, speaker, resolver, said, match)
@@ -189,7 +257,9 @@ class Extract(Stage):
         if channel is None and continuing and entity is not None and said.entity is entity:
             channel = said.channel  # "وأضاف الكاظمي:" goes on in the same tweet
         key = entity.key if entity is not None else match_key(surface)
-        return _Said(entity, surface, channel, cited, speaker_slot(key))
+        if match.cited_source:
+            start, end = line.span(*match.cited_source)
+        return _Said(entity, surface, channel, cited, speaker_slot(key), (start, end))
 
     def _quantity(
         self,
@@ -197,10 +267,10 @@ class Extract(Stage):
         line: Line,
         quantity: QuantityMatch,
         attributions: list[_Attribution],
-    ) -> Claim:
+    ) -> tuple[Claim, CitationDraft | None]:
         start, end = line.span(quantity.first, quantity.last)
-        source = next((a.source for a in attributions if a.start <= start and end <= a.end), None)
-        return Claim(
+        inside = next((a for a in attributions if a.start <= start and end <= a.end), None)
+        claim = Claim(
             article_id=article.id,
             kind=ClaimKind.QUANTITY if quantity.value is not None else ClaimKind.EVENT,
             text=(article.text or "")[start:end],
@@ -210,9 +280,38 @@ class Extract(Stage):
             quantity_unit=quantity.unit,
             qualifier=quantity.qualifier,
             negated=quantity.negated,
-            cited_source=source,
+            cited_source=inside.source if inside else None,
             slot_key=unit_slot(quantity.unit),
         )
+        return claim, inside.citation if inside else None
+
+
+def _citation(said: _Said, line: Line, match: StatementMatch) -> CitationDraft | None:
+    span = said.span or line.span(match.verb_index, match.verb_index)
+    entity = said.entity
+    return cite(
+        speaker_name=entity.name if entity is not None else None,
+        speaker_type=entity.type if entity is not None else None,
+        speaker_id=entity.id if entity is not None else None,
+        speaker_text=said.text,
+        channel=said.channel,
+        cited_source=said.cited_source,
+        span=span,
+    )
+
+
+def _describe(article: Article, claims: list[Claim]) -> None:
+    """When each claim was made and the sentence it sits in, for the link stage."""
+    text = article.text or ""
+    at = article.published_at
+    spans = sentences(text)
+    for claim in claims:
+        claim.at = at
+        sentence = next((s for s in spans if s.start <= claim.start and claim.end <= s.end), None)
+        claim.extra = {
+            "sentence": sentence.text if sentence else claim.text,
+            "sentence_start": sentence.start if sentence else claim.start,
+        }
 
 
 def article_names(article: Article) -> ArticleNames:

@@ -1,28 +1,39 @@
 """The ``link`` stage: claims of an article against claims on the same slot.
 
-Candidates are the claims that share a ``slot_key`` with one of the article's claims,
-found with one query on the indexed column (never all pairs of the corpus), in other
-articles and in the same one. How a pair relates is decided in
-:mod:`marsad.plugins.compare`. Each unordered pair is stored once, with the claim of
-the larger id as ``source``; re-running replaces every link that touches the article.
+Candidates are bounded, never all pairs of the corpus: for each slot of the article
+(``speaker:<entity>``, ``unit:<noun>``) the stage reads the claims on that slot made
+within ``WINDOW`` of the article's publication time, at most ``PER_SIDE`` before and
+``PER_SIDE`` after it, nearest first, plus the ``PER_SIDE`` latest claims whose time
+is unknown; an undated article reads the ``2 * PER_SIDE`` latest claims on the slot
+in ingest order. Each read is a range scan of the ``(slot_key, at)`` or ``(slot_key,
+id)`` index, so the cost per article is bounded by the number of its slots whatever
+the size of the corpus, and grows with the size of a story only until a slot's
+window is full. (Stories are formed by the ``cluster`` stage after linking, from the
+links themselves, so they cannot bound the candidates.) The article's own claims are always
+candidates (an article that cites two sources which disagree).
+
+How a pair relates is decided in :mod:`marsad.plugins.compare` from what the
+extractor stored on each claim (``Claim.extra``: its sentence), so no article text
+is re-read. Each unordered pair is stored once, with the claim of the larger id as
+``source``; re-running replaces every link that touches the article.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
 
-from marsad.core import (
-    Article,
-    Claim,
-    ClaimLink,
-    Stage,
-    StageContext,
-    hookimpl,
-)
-from marsad.plugins.compare import ClaimView, compare, sentence_around
+from marsad.core import Article, Claim, ClaimLink, Stage, StageContext, hookimpl
+from marsad.plugins.compare import ClaimView, compare
+
+WINDOW = timedelta(days=3)  # news on one event: the day before and after, and some
+PER_SIDE = 100  # claims on one slot before and after the article's time
 
 
-def view(claim: Claim, text: str) -> ClaimView:
+def view(claim: Claim) -> ClaimView:
+    extra = claim.extra or {}
     return ClaimView(
         id=claim.id,
         article_id=claim.article_id,
@@ -30,7 +41,7 @@ def view(claim: Claim, text: str) -> ClaimView:
         text=claim.text,
         start=claim.start,
         end=claim.end,
-        sentence=sentence_around(text, claim.start, claim.end),
+        sentence=str(extra.get("sentence") or claim.text),
         speaker_id=claim.speaker_id,
         speaker_text=claim.speaker_text,
         cited_source=claim.cited_source,
@@ -58,10 +69,36 @@ def describe(claim: ClaimView) -> dict[str, object]:
     return side
 
 
+def candidates(session: Session, slot: str, at: datetime | None) -> list[Claim]:
+    """Claims on ``slot`` that may be about the same event as a claim made at ``at``.
+
+    Dated: those within ``WINDOW``, nearest first, plus the latest undated ones.
+    Undated (``at`` None): the latest claims on the slot in ingest order, dated or not.
+    Each query is a bounded range scan of one of the two slot indexes.
+    """
+    on_slot = select(Claim).where(Claim.slot_key == slot)
+    if at is None:
+        return list(session.scalars(on_slot.order_by(Claim.id.desc()).limit(2 * PER_SIDE)))
+    later = session.scalars(
+        on_slot.where(Claim.at >= at, Claim.at <= at + WINDOW)
+        .order_by(Claim.at, Claim.id)
+        .limit(PER_SIDE)
+    )
+    earlier = session.scalars(
+        on_slot.where(Claim.at < at, Claim.at >= at - WINDOW)
+        .order_by(Claim.at.desc(), Claim.id.desc())
+        .limit(PER_SIDE)
+    )
+    undated = session.scalars(
+        on_slot.where(Claim.at.is_(None)).order_by(Claim.id.desc()).limit(PER_SIDE)
+    )
+    return [*later, *earlier, *undated]
+
+
 class Link(Stage):
     name = "link"
     after = ("extract",)
-    version = "0.2.0"
+    version = "0.3.0"
 
     def process(self, ctx: StageContext, article: Article) -> None:
         session = ctx.session
@@ -73,37 +110,34 @@ class Link(Stage):
                     or_(ClaimLink.source_id.in_(ids), ClaimLink.target_id.in_(ids))
                 )
             )
-        slots = sorted({claim.slot_key for claim in mine if claim.slot_key})
-        if not slots:
-            return
-        candidates = list(
-            session.scalars(select(Claim).where(Claim.slot_key.in_(slots)).order_by(Claim.id))
-        )
-        rows = session.execute(
-            select(Article.id, Article.text).where(
-                Article.id.in_({claim.article_id for claim in candidates})
-            )
-        )
-        texts = {article_id: text for article_id, text in rows}
-        views = {claim.id: view(claim, texts.get(claim.article_id) or "") for claim in candidates}
-        by_slot: dict[str, list[Claim]] = {}
-        for claim in candidates:
-            by_slot.setdefault(claim.slot_key or "", []).append(claim)
+        by_slot: dict[str, dict[int, Claim]] = {}
+        for claim in mine:
+            if claim.slot_key and claim.slot_key not in by_slot:
+                found = candidates(session, claim.slot_key, claim.at)
+                by_slot[claim.slot_key] = {c.id: c for c in found}
+            if claim.slot_key:
+                by_slot[claim.slot_key][claim.id] = claim
+        views: dict[int, ClaimView] = {}
+
+        def seen(claim: Claim) -> ClaimView:
+            if claim.id not in views:
+                views[claim.id] = view(claim)
+            return views[claim.id]
 
         links: list[ClaimLink] = []
         for claim in mine:
-            for other in by_slot.get(claim.slot_key or "", []):
+            for other in sorted(by_slot.get(claim.slot_key or "", {}).values(), key=_id):
                 if other.id == claim.id:
                     continue
                 if other.article_id == article.id and other.id < claim.id:
                     continue  # a pair inside the article is met twice: keep one
                 source, target = (claim, other) if claim.id > other.id else (other, claim)
-                relation = compare(views[source.id], views[target.id])
+                relation = compare(seen(source), seen(target))
                 if relation is None:
                     continue
                 evidence: dict[str, object] = {
-                    "source": describe(views[source.id]),
-                    "target": describe(views[target.id]),
+                    "source": describe(seen(source)),
+                    "target": describe(seen(target)),
                     "slot_key": claim.slot_key,
                     "score": relation.score,
                     **relation.details,
@@ -119,6 +153,10 @@ class Link(Stage):
                 )
         session.add_all(links)
         session.flush()
+
+
+def _id(claim: Claim) -> int:
+    return claim.id
 
 
 @hookimpl

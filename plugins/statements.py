@@ -65,6 +65,10 @@ CHANNELS: list[tuple[frozenset[str], str]] = [
 ]
 CABINET = (match_key("مجلس"), match_key("الوزراء"))
 CONTINUING = keys("أضاف تابع")
+MAX_NAME_WORDS = 2  # first and family name; a third word is usually the next verb
+NAME_LINKS = keys("بن ابن أبو آل")  # "محمد بن سلمان": a longer name
+OWNER_LAM = match_key("لـ")
+OFFICE_HEADS = frozenset(bare(word) for word in keys("مكتب المكتب"))
 
 
 @dataclass(frozen=True)
@@ -266,6 +270,14 @@ class StatementFinder:
             if token.kind != "word":
                 break
             word = token.text
+            if word == OWNER_LAM and indexes and bare(tokens[indexes[0]].text) in OFFICE_HEADS:
+                owner = _owner(line, index + 1, stop)
+                if owner is None:
+                    break
+                # "المكتب الإعلامي لـ"الكاظمي"": the office is named after its owner.
+                indexes.extend(i for i in range(index, owner + 1) if tokens[i].kind == "word")
+                index = owner + 1
+                break
             if _stops_phrase(word) and not (index == start and word in STATEMENT_NOUNS):
                 break
             if indexes and (word.startswith("وال") or word.startswith("لل")):
@@ -283,9 +295,10 @@ class StatementFinder:
         words = tuple(tokens[i].text for i in indexes)
         if words[0] in STATEMENT_NOUNS and index < stop and tokens[index].text == "عن":
             return self._phrase(line, index + 1, stop)  # "البيان الصادر عن البيت الأبيض"
-        return self._classify(indexes[0], indexes[-1], words)
+        return self._classify(indexes, words)
 
-    def _classify(self, first: int, last: int, words: tuple[str, ...]) -> Speaker | None:
+    def _classify(self, indexes: list[int], words: tuple[str, ...]) -> Speaker | None:
+        first, last = indexes[0], indexes[-1]
         head = bare(words[0])
         if words[0] in STATEMENT_NOUNS and len(words) == 1:
             return Speaker(first, last, words, (), (), "statement")
@@ -296,6 +309,10 @@ class StatementFinder:
             ):
                 title_end += 1
             title, name = words[:title_end], words[title_end:]
+            if len(name) > MAX_NAME_WORDS and name[1] not in NAME_LINKS:
+                # "رئيس الوزراء العراقي مصطفى الكاظمي بوقف": the phrase ran past the name.
+                words, name = words[: title_end + MAX_NAME_WORDS], name[:MAX_NAME_WORDS]
+                last = indexes[len(words) - 1]
             return Speaker(first, last, words, title, name, "person" if name else "title")
         if head in _bare_set(ANONYMOUS_HEADS):
             return Speaker(first, last, words, (), (), "anonymous")
@@ -305,6 +322,19 @@ class StatementFinder:
             kind = "person" if words[-1] in self.known_last_words else "org"
             return Speaker(first, last, words, (), words, kind)
         return None
+
+
+def _owner(line: Line, index: int, stop: int) -> int | None:
+    """The last token of the owner after "لـ": a quoted name or one word."""
+    tokens = line.tokens
+    if index >= stop:
+        return None
+    if tokens[index].kind == "quote":
+        pair = line.quote_of.get(index + 1)
+        if pair is None or pair[0] != index or pair[1] - index > 4:
+            return None
+        return pair[1]
+    return index if tokens[index].kind == "word" else None
 
 
 @cache

@@ -98,3 +98,29 @@ def test_internal_errors_are_masked(api: ApiClient, monkeypatch: pytest.MonkeyPa
 def test_client_errors_are_not_masked(api: ApiClient) -> None:
     assert "Cannot query field" in api.error("{ articles { nope } }")
     assert "at most" in api.error("{ claims(first: 1000) { totalCount } }")
+
+
+STORIES = """query($first: Int!) { stories(first: $first) { edges { node {
+    title
+    claims { text citations { source sourceKind speaker } }
+    disputes { slot values { value outlets citedSources claims { text } } }
+    articles { citations { source sourceKind start end } }
+} } } }"""
+
+
+def test_story_claims_disputes_and_citations_cost_constant_statements(
+    seeded_app: Marsad, api: ApiClient, counter: StatementCounter
+) -> None:
+    api.data(STORIES, {"first": 5})
+    counter.statements.clear()
+    data = api.data(STORIES, {"first": 5})
+    stories = [edge["node"] for edge in data["stories"]["edges"]]
+    assert stories and any(story["disputes"] for story in stories)
+    disputed = [d for story in stories for d in story["disputes"]]
+    rockets = [d for d in disputed if d["slot"].startswith("unit:")]
+    assert rockets and all(len(d["values"]) >= 2 for d in rockets)
+    cited = {s for d in rockets for v in d["values"] for s in v["citedSources"]}
+    assert "RT" in cited
+    # page + count + stories' claims + claim citations + disputes (claims, links,
+    # outlets, sources) + articles + article citations: none per story or claim.
+    assert len(counter.statements) <= 12, counter.statements

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 11:22:39.515167
+Create Date: 2026-11-23 11:44:17.449992
 """
 
 from collections.abc import Sequence
@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.Column("match_key", sa.Text(), nullable=True),
         sa.Column("content_hash", sa.String(length=64), nullable=True),
         sa.Column("extra", sa.JSON(), nullable=False),
+        sa.Column("removed", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["outlet_id"], ["outlets.id"], name=op.f("fk_articles_outlet_id_outlets")
@@ -192,6 +193,8 @@ def upgrade() -> None:
         ),
         sa.Column("negated", sa.Boolean(), nullable=False),
         sa.Column("slot_key", sa.String(length=300), nullable=True),
+        sa.Column("extra", sa.JSON(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["article_id"],
             ["articles.id"],
@@ -209,7 +212,8 @@ def upgrade() -> None:
     with op.batch_alter_table("claims", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_claims_article_id"), ["article_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_claims_kind"), ["kind"], unique=False)
-        batch_op.create_index("ix_claims_slot_key", ["slot_key"], unique=False)
+        batch_op.create_index("ix_claims_slot_key_at", ["slot_key", "at"], unique=False)
+        batch_op.create_index("ix_claims_slot_key_id", ["slot_key", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_claims_speaker_id"), ["speaker_id"], unique=False)
 
     op.create_table(
@@ -263,6 +267,20 @@ def upgrade() -> None:
         batch_op.create_index("ix_fingerprints_scheme_value", ["scheme", "value"], unique=False)
 
     op.create_table(
+        "minhash_signatures",
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("scheme", sa.String(length=32), nullable=False),
+        sa.Column("shingles", sa.Integer(), nullable=False),
+        sa.Column("signature", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["articles.id"],
+            name=op.f("fk_minhash_signatures_article_id_articles"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("article_id", name=op.f("pk_minhash_signatures")),
+    )
+    op.create_table(
         "paragraphs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("article_id", sa.Integer(), nullable=False),
@@ -279,6 +297,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_paragraphs")),
         sa.UniqueConstraint(
             "article_id", "position", name=op.f("uq_paragraphs_article_id_position")
+        ),
+    )
+    op.create_table(
+        "sentences",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("start", sa.Integer(), nullable=False),
+        sa.Column("end", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["articles.id"],
+            name=op.f("fk_sentences_article_id_articles"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sentences")),
+        sa.UniqueConstraint(
+            "article_id", "position", name=op.f("uq_sentences_article_id_position")
         ),
     )
     op.create_table(
@@ -310,6 +346,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_stage_runs_status"), ["status"], unique=False)
 
     op.create_table(
+        "text_keys",
+        sa.Column("value", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.SmallInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["articles.id"],
+            name=op.f("fk_text_keys_article_id_articles"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("value", "article_id", name=op.f("pk_text_keys")),
+    )
+    with op.batch_alter_table("text_keys", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_text_keys_article_id"), ["article_id"], unique=False)
+
+    op.create_table(
         "translations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("article_id", sa.Integer(), nullable=False),
@@ -333,6 +385,42 @@ def upgrade() -> None:
             name=op.f("uq_translations_article_id_field_position_language"),
         ),
     )
+    op.create_table(
+        "citations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("claim_id", sa.Integer(), nullable=True),
+        sa.Column("source", sa.String(length=300), nullable=False),
+        sa.Column("source_kind", sa.String(length=32), nullable=False),
+        sa.Column("speaker_id", sa.Integer(), nullable=True),
+        sa.Column("speaker_text", sa.String(length=300), nullable=True),
+        sa.Column("start", sa.Integer(), nullable=False),
+        sa.Column("end", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["articles.id"],
+            name=op.f("fk_citations_article_id_articles"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["claim_id"],
+            ["claims.id"],
+            name=op.f("fk_citations_claim_id_claims"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["speaker_id"],
+            ["entities.id"],
+            name=op.f("fk_citations_speaker_id_entities"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_citations")),
+    )
+    with op.batch_alter_table("citations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_citations_article_id"), ["article_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_citations_claim_id"), ["claim_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_citations_speaker_id"), ["speaker_id"], unique=False)
+
     op.create_table(
         "claim_links",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -383,12 +471,24 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_claim_links_source_id"))
 
     op.drop_table("claim_links")
+    with op.batch_alter_table("citations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_citations_speaker_id"))
+        batch_op.drop_index(batch_op.f("ix_citations_claim_id"))
+        batch_op.drop_index(batch_op.f("ix_citations_article_id"))
+
+    op.drop_table("citations")
     op.drop_table("translations")
+    with op.batch_alter_table("text_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_text_keys_article_id"))
+
+    op.drop_table("text_keys")
     with op.batch_alter_table("stage_runs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_stage_runs_status"))
 
     op.drop_table("stage_runs")
+    op.drop_table("sentences")
     op.drop_table("paragraphs")
+    op.drop_table("minhash_signatures")
     with op.batch_alter_table("fingerprints", schema=None) as batch_op:
         batch_op.drop_index("ix_fingerprints_scheme_value")
         batch_op.drop_index(batch_op.f("ix_fingerprints_article_id"))
@@ -401,7 +501,8 @@ def downgrade() -> None:
     op.drop_table("entity_mentions")
     with op.batch_alter_table("claims", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_claims_speaker_id"))
-        batch_op.drop_index("ix_claims_slot_key")
+        batch_op.drop_index("ix_claims_slot_key_id")
+        batch_op.drop_index("ix_claims_slot_key_at")
         batch_op.drop_index(batch_op.f("ix_claims_kind"))
         batch_op.drop_index(batch_op.f("ix_claims_article_id"))
 

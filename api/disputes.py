@@ -1,0 +1,86 @@
+"""Disputes of a story, computed from rows: which values compete on each slot.
+
+A slot in dispute is a connected group of the story's claims, joined by their links
+(any kind), that holds at least one CONTRADICTS link. Its claims are grouped by what
+they say - a quantity's value, qualifier and negation, or a statement's text - and
+each group lists the outlets that carry it and the sources they cite for it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from marsad.core import models as db
+
+
+@dataclass(frozen=True)
+class DisputeValue:
+    value: str
+    claims: tuple[db.Claim, ...]
+    outlets: tuple[str, ...]
+    cited_sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DisputeRows:
+    slot: str
+    values: tuple[DisputeValue, ...]
+
+
+def value_of(claim: db.Claim) -> str:
+    if claim.kind is db.ClaimKind.STATEMENT:
+        return claim.text
+    if claim.negated:
+        return f"no {claim.quantity_unit}"
+    if claim.quantity_value is None:
+        return f"some {claim.quantity_unit}"
+    qualifier = claim.qualifier.value if claim.qualifier else "exact"
+    return f"{claim.quantity_value:g} {claim.quantity_unit} ({qualifier})"
+
+
+def disputes(
+    claims: list[db.Claim],
+    links: list[db.ClaimLink],
+    outlets: dict[int, str],
+    sources: dict[int, list[str]],
+) -> list[DisputeRows]:
+    """``outlets``: article id -> outlet name; ``sources``: claim id -> cited sources."""
+    by_id = {claim.id: claim for claim in claims}
+    parent = {claim.id: claim.id for claim in claims}
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    contested: set[int] = set()
+    for link in links:
+        if link.source_id in by_id and link.target_id in by_id:
+            parent[root(link.source_id)] = root(link.target_id)
+    for link in links:
+        if link.kind is db.ClaimLinkKind.CONTRADICTS and link.source_id in by_id:
+            contested.add(root(link.source_id))
+    groups: dict[int, list[db.Claim]] = defaultdict(list)
+    for claim in claims:
+        if root(claim.id) in contested:
+            groups[root(claim.id)].append(claim)
+    found = []
+    for members in groups.values():
+        by_value: dict[str, list[db.Claim]] = defaultdict(list)
+        for claim in sorted(members, key=lambda c: c.id):
+            by_value[value_of(claim)].append(claim)
+        values = tuple(
+            DisputeValue(
+                value=value,
+                claims=tuple(group),
+                outlets=tuple(
+                    sorted({outlets[c.article_id] for c in group if c.article_id in outlets})
+                ),
+                cited_sources=tuple(sorted({s for c in group for s in sources.get(c.id, [])})),
+            )
+            for value, group in by_value.items()
+        )
+        found.append(DisputeRows(slot=members[0].slot_key or "", values=values))
+    return sorted(found, key=lambda d: d.values[0].claims[0].id)

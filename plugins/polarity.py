@@ -1,0 +1,127 @@
+"""Whether two texts on one topic say opposite things: antonyms, negation, numbers.
+
+* Antonyms from ``lexicons/antonyms.txt``: one text uses a word of one side and the
+  other a word of the opposite side, and neither uses both ("الذهب يرتفع" /
+  "الذهب يتراجع").
+* Negation: one text is negated ("لم", "لن", "غير", "نفى", "دون" ...) and the other
+  is not ("وافق" / "لم يوافق").
+* Numbers: both texts give numbers and share none of them ("12 أسبوعا" / "14 أسبوعا").
+* Substitution: the texts are the same words in the same order except one word (or
+  two) swapped for another ("ارتفاع لسعر الدولار" / "ارتفاع لسعر اليورو"): a changed
+  actor, place or object is a different claim.
+
+Each finding is returned as evidence; callers decide whether the texts are about the
+same thing in the first place.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from functools import cache
+
+from marsad.plugins.arabic import match_key
+from marsad.plugins.tokens import bare, keys, read_lexicon, tokenize
+
+NEGATORS = keys("لا لم لن ليس ليست غير عدم دون بدون نفى نفت ينفي تنفي نفي ينفى")
+# Verbs that negate what follows them: "روسيا ترفض تطوير الدفاع" / "تطوير الدفاع".
+NEGATIVE_VERBS = keys(
+    "يرفض ترفض رفض رفضت يرفضون رفضه رفضها يفشل تفشل فشل فشلت أخفق أخفقت يخفق تخفق "
+    "يتجاهل تتجاهل تجاهل يمنع تمنع منع منعت يلغي تلغي ألغى ألغت إلغاء يعلق تعلق تعليق "
+    "يؤجل تؤجل تأجيل يستبعد تستبعد استبعاد يحظر تحظر حظر"
+)
+_NEGATIVE_BARE = frozenset(bare(word) for word in NEGATIVE_VERBS)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+@cache
+def antonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    pairs = []
+    for line in read_lexicon("antonyms.txt"):
+        left, _, right = line.partition("|")
+        pairs.append((_stems(left), _stems(right)))
+    return tuple(pairs)
+
+
+def _stems(words: str) -> tuple[str, ...]:
+    return tuple(sorted({bare(match_key(word)) for word in words.split()}))
+
+
+def _words(text: str) -> list[str]:
+    return [t.text for t in tokenize(match_key(text)) if t.kind == "word"]
+
+
+def _uses(words: list[str], stems: tuple[str, ...]) -> str | None:
+    for word in words:
+        stripped = bare(word)
+        for stem in stems:
+            if stripped == stem or (len(stem) >= 4 and stripped.startswith(stem)):
+                return word
+    return None
+
+
+def negated(words: list[str]) -> bool:
+    return any(
+        word in NEGATORS or bare(word) in NEGATORS or bare(word) in _NEGATIVE_BARE for word in words
+    )
+
+
+def numbers(text: str) -> set[float]:
+    return {float(n.replace(",", ".")) for n in _NUMBER.findall(match_key(text))}
+
+
+def polarity_conflict(
+    a: str, b: str, *, negation: bool = True, values: bool = True, swaps: bool = False
+) -> dict[str, object] | None:
+    """Evidence that ``a`` and ``b`` say opposite things, or None.
+
+    ``negation`` and ``values`` switch those two tests off, for spans that may be a
+    fragment of a longer sentence (a quoted phrase leaves its negation outside);
+    ``swaps`` turns the substitution test on, for whole short texts (headlines).
+    """
+    words_a, words_b = _words(a), _words(b)
+    for left, right in antonyms():
+        a_left, a_right = _uses(words_a, left), _uses(words_a, right)
+        b_left, b_right = _uses(words_b, left), _uses(words_b, right)
+        if a_left and b_right and not a_right and not b_left:
+            return {"conflict": "antonyms", "words": [a_left, b_right]}
+        if a_right and b_left and not a_left and not b_right:
+            return {"conflict": "antonyms", "words": [a_right, b_left]}
+    if negation and negated(words_a) != negated(words_b):
+        return {"conflict": "negation", "negated": "a" if negated(words_a) else "b"}
+    nums_a, nums_b = (numbers(a), numbers(b)) if values else (set(), set())
+    if values and nums_a and nums_b and not nums_a & nums_b:
+        return {"conflict": "numbers", "values": [sorted(nums_a), sorted(nums_b)]}
+    return substitution(a, b) if swaps else None
+
+
+SAME_FRAME = 0.6  # share of the shorter text's words outside the swapped part
+MAX_SWAP = 2  # words on each side
+
+
+def _stem(word: str) -> str:
+    word = bare(word)
+    for ending in ("ات", "ين", "ون", "ية", "يه", "ه", "ة", "ا", "ي"):
+        if len(word) > len(ending) + 2 and word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
+def substitution(a: str, b: str) -> dict[str, object] | None:
+    """The one aligned swap between two otherwise equal texts, or None."""
+    words_a, words_b = _words(a), _words(b)
+    stems_a, stems_b = [_stem(w) for w in words_a], [_stem(w) for w in words_b]
+    matcher = SequenceMatcher(a=stems_a, b=stems_b, autojunk=False)
+    swaps = [op for op in matcher.get_opcodes() if op[0] == "replace"]
+    others = [op for op in matcher.get_opcodes() if op[0] in ("insert", "delete")]
+    if len(swaps) != 1 or len(others) > 1:
+        return None
+    _, i1, i2, j1, j2 = swaps[0]
+    if i2 - i1 > MAX_SWAP or j2 - j1 > MAX_SWAP:
+        return None
+    same = sum(i2 - i1 for tag, i1, i2, _, _ in matcher.get_opcodes() if tag == "equal")
+    if same < SAME_FRAME * min(len(stems_a), len(stems_b)) or same < 2:
+        return None
+    if set(stems_a[i1:i2]) & set(stems_b) or set(stems_b[j1:j2]) & set(stems_a):
+        return None  # the "swap" is a reordering
+    return {"conflict": "substitution", "words": [words_a[i1:i2], words_b[j1:j2]]}
