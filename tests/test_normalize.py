@@ -62,6 +62,15 @@ def test_match_key_folds_what_the_issue_lists() -> None:
     assert match_key("لماذا؟ نعم، لا؛") == "لماذا? نعم, لا;"
 
 
+@settings(max_examples=500)
+@given(st.one_of(news_text, st.text(max_size=60)))
+@example("İstanbul ΣΑΣ straße")
+@example("a\u0301\u200b\u0327 b\r\r\n  c")
+def test_fast_paths_agree_with_the_offset_maps(text: str) -> None:
+    assert match_key(text) == fold(text)[0]
+    assert display_text(text) == display_map(text)[0]
+
+
 @given(news_text)
 @example("İstanbul")
 def test_normalization_is_idempotent(text: str) -> None:
