@@ -356,24 +356,6 @@ class ClaimLink(Base):
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
-class Fingerprint(Base):
-    """An index entry for finding candidate copies: one hashed feature of one article.
-
-    A stage looks up articles that share a value under the same ``scheme`` with an
-    indexed query, so candidates are found without comparing all pairs.
-    """
-
-    __tablename__ = "fingerprints"
-    __table_args__ = (Index("ix_fingerprints_scheme_value", "scheme", "value"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(
-        ForeignKey("articles.id", ondelete="CASCADE"), index=True
-    )
-    scheme: Mapped[str] = mapped_column(String(32))
-    value: Mapped[int] = mapped_column(BigInteger)
-
-
 class TextKey(Base):
     """One entry of the text-reuse index: a 63-bit hashed feature of one article.
 

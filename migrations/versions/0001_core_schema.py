@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 11:44:17.449992
+Create Date: 2026-11-23 12:09:51.208622
 """
 
 from collections.abc import Sequence
@@ -247,26 +247,6 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "fingerprints",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("article_id", sa.Integer(), nullable=False),
-        sa.Column("scheme", sa.String(length=32), nullable=False),
-        sa.Column("value", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["article_id"],
-            ["articles.id"],
-            name=op.f("fk_fingerprints_article_id_articles"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_fingerprints")),
-    )
-    with op.batch_alter_table("fingerprints", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_fingerprints_article_id"), ["article_id"], unique=False
-        )
-        batch_op.create_index("ix_fingerprints_scheme_value", ["scheme", "value"], unique=False)
-
-    op.create_table(
         "minhash_signatures",
         sa.Column("article_id", sa.Integer(), nullable=False),
         sa.Column("scheme", sa.String(length=32), nullable=False),
@@ -489,11 +469,6 @@ def downgrade() -> None:
     op.drop_table("sentences")
     op.drop_table("paragraphs")
     op.drop_table("minhash_signatures")
-    with op.batch_alter_table("fingerprints", schema=None) as batch_op:
-        batch_op.drop_index("ix_fingerprints_scheme_value")
-        batch_op.drop_index(batch_op.f("ix_fingerprints_article_id"))
-
-    op.drop_table("fingerprints")
     with op.batch_alter_table("entity_mentions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_entity_mentions_entity_id"))
         batch_op.drop_index(batch_op.f("ix_entity_mentions_article_id"))
