@@ -50,10 +50,10 @@ from marsad.core import (
     Qualifier,
     RawInput,
 )
-from marsad.plugins.arabic import match_key
+from marsad.plugins.arabic import TATWEEL, match_key
 
 AGREEING = (ClaimLinkKind.SAME_QUOTE, ClaimLinkKind.CORROBORATES)
-TATWEEL = "\u0640"
+
 QUOTE_MARKS = '"“”«»„'
 
 
