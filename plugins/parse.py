@@ -23,6 +23,7 @@ from marsad.core import RECORD_FIELDS, Article, Outlet, Paragraph, Stage, StageC
 from marsad.plugins.textparse import ParsedText, parse_text
 
 MIN_LANGUAGE_CHARS = 20
+LANGUAGE_SAMPLE = 600
 TEXT = "text/plain"
 
 
@@ -43,7 +44,7 @@ def parse_time(value: object) -> datetime | None:
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when there is too little text."""
-    sample = text[:3000]
+    sample = text[:LANGUAGE_SAMPLE]  # enough to tell; its cost grows with the length
     if sum(ch.isalpha() for ch in sample) < MIN_LANGUAGE_CHARS:
         return None
     language: str = py3langid.classify(sample)[0]
