@@ -80,7 +80,6 @@ class ParsedText:
     dateline: str | None = None
     published: datetime | None = None
     outlet: str | None = None
-    captions: list[str] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
 
@@ -172,7 +171,6 @@ def _read_header(lines: list[str], result: ParsedText) -> list[str]:
         ):
             result.subtitle = line
         elif words <= MAX_CAPTION_WORDS and not _is_sentence(line) and _body_follows(lines, index):
-            result.captions.append(line)
             result.drop(line, "caption")
         else:
             break
