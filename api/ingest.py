@@ -11,11 +11,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from marsad.core.ingest import record_fingerprint
-from marsad.core.models import Article, RawInput
+from marsad.core.ingest import store_records as core_store_records
 from marsad.core.readers import RawRecord
 
 RECORD_MEDIA_TYPE = "application/json"
@@ -34,28 +32,6 @@ def store_records(factory: sessionmaker[Session], records: Sequence[RawRecord]) 
 
     One transaction for all of them, so either every new record is stored or none.
     """
-    ids: list[int | None] = []
     with factory() as session, session.begin():
-        seen: set[str] = set()
-        created: list[Article | None] = []
-        for record in records:
-            fingerprint = record_fingerprint(record)
-            stored = session.scalar(select(RawInput.id).where(RawInput.sha256 == fingerprint))
-            if stored is not None or fingerprint in seen:
-                created.append(None)
-                continue
-            seen.add(fingerprint)
-            article = Article(
-                raw_input=RawInput(
-                    sha256=fingerprint,
-                    source=record.source,
-                    media_type=record.media_type,
-                    content=record.content,
-                    hints=record.hints,
-                )
-            )
-            session.add(article)
-            created.append(article)
-        session.flush()
-        ids = [article.id if article is not None else None for article in created]
-    return ids
+        created = core_store_records(session, records)
+        return [article.id if article is not None else None for article in created]

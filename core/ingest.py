@@ -109,30 +109,19 @@ def ingest(
     return report
 
 
-def _ingest_file(
-    session: Session,
-    path: Path,
-    reader: Reader,
-    outlet: str | None,
-    options: ReadOptions,
-    report: IngestReport,
-) -> None:
-    new_articles: list[Article] = []
+def store_records(session: Session, records: Iterable[RawRecord]) -> list[Article | None]:
+    """Store each record not stored yet, with an empty article for the pipeline.
+
+    Returns, per record, its new article (flushed, so it has an id), or None when the
+    same input is already stored (or repeats earlier in ``records``).
+    """
+    created: list[Article | None] = []
     seen: set[str] = set()
-    skipped = 0
-    for item in reader.read(path, options):
-        if isinstance(item, InputError):
-            report.errors.append(item)
-            continue
-        record = item
-        if outlet is not None:
-            record = RawRecord(
-                record.content, record.media_type, record.source, {**record.hints, "outlet": outlet}
-            )
+    for record in records:
         fingerprint = record_fingerprint(record)
         exists = session.scalar(select(RawInput.id).where(RawInput.sha256 == fingerprint))
         if exists is not None or fingerprint in seen:
-            skipped += 1
+            created.append(None)
             continue
         seen.add(fingerprint)
         raw = RawInput(
@@ -144,9 +133,34 @@ def _ingest_file(
         )
         article = Article(raw_input=raw)
         session.add(article)
-        new_articles.append(article)
+        created.append(article)
     session.flush()
+    return created
+
+
+def _ingest_file(
+    session: Session,
+    path: Path,
+    reader: Reader,
+    outlet: str | None,
+    options: ReadOptions,
+    report: IngestReport,
+) -> None:
+    records: list[RawRecord] = []
+    for item in reader.read(path, options):
+        if isinstance(item, InputError):
+            report.errors.append(item)
+        elif outlet is not None:
+            records.append(
+                RawRecord(
+                    item.content, item.media_type, item.source, {**item.hints, "outlet": outlet}
+                )
+            )
+        else:
+            records.append(item)
+    created = store_records(session, records)
     # Counted only here, so a file that fails midway adds nothing to the report.
+    new_articles = [article for article in created if article is not None]
     report.stored += len(new_articles)
-    report.skipped += skipped
+    report.skipped += len(created) - len(new_articles)
     report.article_ids.extend(article.id for article in new_articles)
