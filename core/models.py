@@ -376,10 +376,13 @@ class TextKey(Base):
 
 
 class MinHashSignature(Base):
-    """An article's MinHash signature over word shingles of its match key.
+    """An article's text sketch: MinHash signature and keyed sentences, for comparing.
 
-    ``scheme`` names the shingle size, permutations and hash, so signatures made with
-    other parameters are never compared with these.
+    ``signature`` is the MinHash over word shingles of the match key; ``sentences``
+    holds the sentences long enough to count as reuse, with their spans, keys and word
+    trigram hashes (packed by ``marsad.plugins.textreuse``), so an article found as a
+    candidate is compared without re-reading its text. ``scheme`` names every
+    parameter behind both, so sketches made with other parameters are never compared.
     """
 
     __tablename__ = "minhash_signatures"
@@ -390,6 +393,7 @@ class MinHashSignature(Base):
     scheme: Mapped[str] = mapped_column(String(32))
     shingles: Mapped[int]
     signature: Mapped[bytes] = mapped_column(LargeBinary)
+    sentences: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class Translation(Base):

@@ -1,10 +1,11 @@
 """The ``dedupe`` stage: duplicates and reused passages across articles, incrementally.
 
 Each article adds its features to the ``text_keys`` index (MinHash band keys, passage
-anchors, sentence keys) and its signature to ``minhash_signatures``, then finds its
-candidates with one indexed ``value IN (...)`` query. Only candidates are compared, so
-the work per article depends on how many articles share its text, not on the size
-of the corpus. Reprocessing replaces the article's keys and links; deleting it
+anchors, sentence keys) and its sketch (signature and keyed sentences) to
+``minhash_signatures``, then finds its candidates with one indexed ``value IN (...)``
+query. Only candidates are compared, each from its stored sketch, so the work per
+article depends on how many articles share its text (at most ``MAX_CANDIDATES``),
+not on the size of the corpus. Reprocessing replaces the article's keys and links; deleting it
 removes them (``ON DELETE CASCADE``).
 
 A candidate pair is linked when its sentences recur in one another:
@@ -32,11 +33,12 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from marsad.core import (
     Article,
@@ -72,14 +74,20 @@ def wire_outlets() -> frozenset[str]:
 
 
 @dataclass
-class Features:
-    """What the index and the comparison need from one article."""
+class Side:
+    """What comparing needs of one article of a pair: its signature and keyed sentences."""
 
     signature: np.ndarray
+    sentences: list[tr.KeyedSentence]
+
+
+@dataclass
+class Features(Side):
+    """Everything the index needs from one article, computed from its text."""
+
     shingles: int
     bands: list[int]
     anchors: list[int]
-    sentences: list[tr.KeyedSentence]
 
     @classmethod
     def of(cls, article: Article) -> Features:
@@ -89,10 +97,10 @@ class Features:
         signature = tr.minhash(hashes)
         return cls(
             signature=signature,
+            sentences=tr.keyed_sentences(sentences(text)),
             shingles=len(hashes),
             bands=tr.band_keys(signature) if hashes else [],
             anchors=tr.anchor_keys(tokens),
-            sentences=tr.keyed_sentences(sentences(text)),
         )
 
     def keys(self) -> dict[int, int]:
@@ -110,23 +118,28 @@ class Neighbourhood:
     holders: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     outlets: dict[int, int | None] = field(default_factory=dict)
 
-    def count(self, value: int, outlet_id: int | None = None) -> int:
-        ids = self.holders.get(value, [])
-        if outlet_id is None:
-            return len(ids)
-        return sum(1 for other in ids if self.outlets.get(other) == outlet_id)
+    @cached_property
+    def common(self) -> frozenset[int]:
+        """Values held by ``KEY_CAP`` articles: the index stops recording them."""
+        return frozenset(value for value, ids in self.holders.items() if len(ids) >= KEY_CAP)
 
-    def ignored_sentences(self, *outlet_ids: int | None) -> set[int]:
-        """Sentence keys too common overall, or boilerplate of one of the outlets."""
-        ignored = set()
+    @cached_property
+    def boilerplate(self) -> dict[int, frozenset[int]]:
+        """Per outlet, the values ``BOILERPLATE_COUNT`` of its own articles already hold."""
+        found: dict[int, set[int]] = defaultdict(set)
         for value, ids in self.holders.items():
-            if len(ids) >= KEY_CAP:
-                ignored.add(value)
-                continue
             per_outlet = Counter(self.outlets.get(other) for other in ids)
-            if any(o is not None and per_outlet[o] >= BOILERPLATE_COUNT for o in outlet_ids):
-                ignored.add(value)
-        return ignored
+            for outlet_id, count in per_outlet.items():
+                if outlet_id is not None and count >= BOILERPLATE_COUNT:
+                    found[outlet_id].add(value)
+        return {outlet_id: frozenset(values) for outlet_id, values in found.items()}
+
+    def ignored_sentences(self, *outlet_ids: int | None) -> frozenset[int]:
+        """Sentence keys too common overall, or boilerplate of one of the outlets."""
+        empty: frozenset[int] = frozenset()
+        return self.common.union(
+            *(self.boilerplate.get(o, empty) for o in outlet_ids if o is not None)
+        )
 
 
 def lookup(session: Session, article_id: int, values: Sequence[int]) -> Neighbourhood:
@@ -145,7 +158,7 @@ def lookup(session: Session, article_id: int, values: Sequence[int]) -> Neighbou
 
 
 def rank_candidates(
-    features: Features, near: Neighbourhood, ignored: set[int], same_text: Sequence[int]
+    features: Features, near: Neighbourhood, ignored: frozenset[int], same_text: Sequence[int]
 ) -> list[int]:
     """Articles that share a key, best first; common keys do not make candidates."""
     weight = {tr.BAND: 4, tr.SENTENCE: 2, tr.ANCHOR: 1}
@@ -160,37 +173,81 @@ def rank_candidates(
 
 
 def clear(session: Session, article_id: int) -> None:
+    # Index rows are never loaded as objects here, so there is nothing in the session
+    # to synchronise; evaluating every object it holds would cost more than the delete.
+    quick = {"synchronize_session": False}
     session.execute(
         delete(ArticleLink).where(
             or_(ArticleLink.source_id == article_id, ArticleLink.target_id == article_id),
             ArticleLink.kind.in_([ArticleLinkKind.DUPLICATE, ArticleLinkKind.REUSES]),
-        )
+        ),
+        execution_options=quick,
     )
     session.execute(
-        delete(TextKey).where(TextKey.article_id == article_id, TextKey.kind.in_(_INDEX_KINDS))
+        delete(TextKey).where(TextKey.article_id == article_id, TextKey.kind.in_(_INDEX_KINDS)),
+        execution_options=quick,
     )
-    session.execute(delete(MinHashSignature).where(MinHashSignature.article_id == article_id))
+    session.execute(
+        delete(MinHashSignature).where(MinHashSignature.article_id == article_id),
+        execution_options=quick,
+    )
 
 
 def store(session: Session, article_id: int, features: Features, near: Neighbourhood) -> None:
     rows = [
         {"value": value, "article_id": article_id, "kind": kind}
         for value, kind in features.keys().items()
-        if near.count(value) < KEY_CAP  # a capped value already says "common"
+        if value not in near.common  # a capped value already says "common"
     ]
     if rows:
         session.execute(insert(TextKey), rows)
-    session.execute(
-        insert(MinHashSignature),
-        [
-            {
-                "article_id": article_id,
-                "scheme": tr.MINHASH_SCHEME,
-                "shingles": features.shingles,
-                "signature": tr.signature_bytes(features.signature),
-            }
-        ],
+    session.execute(insert(MinHashSignature), [{"article_id": article_id, **sketch(features)}])
+
+
+def sketch(features: Features) -> dict[str, Any]:
+    """The ``minhash_signatures`` row of an article, but its id."""
+    return {
+        "scheme": tr.SKETCH_SCHEME,
+        "shingles": features.shingles,
+        "signature": tr.signature_bytes(features.signature),
+        "sentences": tr.pack_sentences(features.sentences),
+    }
+
+
+def load_candidates(session: Session, ids: Sequence[int]) -> dict[int, tuple[Article, Side]]:
+    """Each candidate with text, and its side: the stored sketch, else one made from the text.
+
+    One query; only the columns comparing needs are loaded (not the match key, which
+    is as long as the text).
+    """
+    rows = session.execute(
+        select(Article, MinHashSignature)
+        .outerjoin(MinHashSignature, MinHashSignature.article_id == Article.id)
+        .where(Article.id.in_(ids))
+        .options(
+            load_only(
+                Article.id,
+                Article.outlet_id,
+                Article.published_at,
+                Article.content_hash,
+                Article.text,
+            )
+        )
     )
+    found: dict[int, tuple[Article, Side]] = {}
+    for article, sketch in rows:
+        if not article.text:
+            continue
+        side: Side
+        if sketch is None or sketch.scheme != tr.SKETCH_SCHEME or sketch.sentences is None:
+            side = Features.of(article)  # indexed by an older version of this stage
+        else:
+            side = Side(
+                tr.signature_from_bytes(sketch.signature),
+                tr.unpack_sentences(sketch.sentences, article.text),
+            )
+        found[article.id] = (article, side)
+    return found
 
 
 def original_and_copy(a: Article, b: Article, wire: frozenset[str]) -> tuple[Article, Article, str]:
@@ -210,10 +267,10 @@ def _words(found: Sequence[tr.KeyedSentence]) -> int:
 
 def compare(
     article: Article,
-    mine: Features,
+    mine: Side,
     other: Article,
-    theirs: Features,
-    ignored: set[int],
+    theirs: Side,
+    ignored: frozenset[int],
     wire: frozenset[str],
 ) -> ArticleLink | None:
     """The link between two candidate articles, or None when they share too little."""
@@ -284,18 +341,14 @@ def index_and_link(session: Session, article: Article, wire: frozenset[str]) -> 
     candidates = rank_candidates(features, near, mine_ignored, same_text)
     if not candidates:
         return []
-    others = {
-        a.id: a
-        for a in session.scalars(select(Article).where(Article.id.in_(candidates)))
-        if a.text
-    }
+    others = load_candidates(session, candidates)
     links = []
     for other_id in candidates:
-        other = others.get(other_id)
-        if other is None:
+        if other_id not in others:
             continue
+        other, side = others[other_id]
         ignored = near.ignored_sentences(article.outlet_id, other.outlet_id)
-        link = compare(article, features, other, Features.of(other), ignored, wire)
+        link = compare(article, features, other, side, ignored, wire)
         if link is not None:
             links.append(link)
     session.add_all(links)
@@ -305,7 +358,7 @@ def index_and_link(session: Session, article: Article, wire: frozenset[str]) -> 
 class Dedupe(Stage):
     name = "dedupe"
     after = ("normalize",)
-    version = "0.2.0"
+    version = "0.3.0"
 
     def process(self, ctx: StageContext, article: Article) -> None:
         index_and_link(ctx.session, article, wire_outlets())

@@ -41,11 +41,15 @@ NUM_PERM = 128
 BANDS = 32
 ROWS = NUM_PERM // BANDS
 ANCHOR_MOD = 4
-MINHASH_SCHEME = f"w{SHINGLE_WORDS}-p{NUM_PERM}-affine32-crc32"
 # Sentences shorter than this recur by chance ("وأضاف أن الوزارة ستعلن ذلك").
 SENTENCE_WORDS = 6
 # Sentences are compared by word trigrams: one changed word breaks only three of them.
 SENTENCE_SHINGLE_WORDS = 3
+# Names every parameter a stored sketch (signature and packed sentences) depends on;
+# a sketch made under another scheme is recomputed from the text, never compared.
+SKETCH_SCHEME = (
+    f"w{SHINGLE_WORDS}-p{NUM_PERM}-affine32-crc32-s{SENTENCE_WORDS}t{SENTENCE_SHINGLE_WORDS}"
+)
 SENTENCE_MATCH = 0.5  # shared trigrams / trigrams of the shorter sentence
 
 # Kinds of index key; each salts its hashes so equal values never collide across kinds.
@@ -149,7 +153,7 @@ class KeyedSentence:
     text: str
     words: int
     key: int
-    grams: frozenset[int]
+    grams: tuple[int, ...]  # distinct trigram hashes, sorted
 
 
 def keyed_sentences(found: Iterable[Sentence]) -> list[KeyedSentence]:
@@ -158,7 +162,7 @@ def keyed_sentences(found: Iterable[Sentence]) -> list[KeyedSentence]:
         tokens = words(sentence.text)
         if len(tokens) < SENTENCE_WORDS:
             continue
-        grams = frozenset(shingle_hashes(tokens, SENTENCE_SHINGLE_WORDS))
+        grams = tuple(shingle_hashes(tokens, SENTENCE_SHINGLE_WORDS))
         out.append(
             KeyedSentence(
                 sentence.start,
@@ -169,6 +173,46 @@ def keyed_sentences(found: Iterable[Sentence]) -> list[KeyedSentence]:
                 grams,
             )
         )
+    return out
+
+
+def pack_sentences(found: Sequence[KeyedSentence]) -> bytes:
+    """Keyed sentences as bytes, so a candidate is compared without re-reading its text.
+
+    Layout (little-endian): count, then per sentence start, end, words and trigram
+    count (uint32 each), then the keys (int64), then all trigram hashes (uint32).
+    """
+    header = np.array(
+        [len(found)] + [v for s in found for v in (s.start, s.end, s.words, len(s.grams))],
+        dtype="<u4",
+    )
+    keys = np.array([s.key for s in found], dtype="<i8")
+    grams = np.array([g for s in found for g in s.grams], dtype="<u4")
+    return header.tobytes() + keys.tobytes() + grams.tobytes()
+
+
+def unpack_sentences(data: bytes, text: str) -> list[KeyedSentence]:
+    """The inverse of ``pack_sentences``; ``text`` is the article text they were cut from."""
+    count = int(np.frombuffer(data, dtype="<u4", count=1)[0])
+    fields = np.frombuffer(data, dtype="<u4", count=1 + 4 * count)[1:].reshape(count, 4)
+    keys = np.frombuffer(data, dtype="<i8", count=count, offset=4 * (1 + 4 * count))
+    grams = np.frombuffer(data, dtype="<u4", offset=4 * (1 + 4 * count) + 8 * count).tolist()
+    out = []
+    position = 0
+    for (start, end, word_count, gram_count), key in zip(
+        fields.tolist(), keys.tolist(), strict=True
+    ):
+        out.append(
+            KeyedSentence(
+                start,
+                end,
+                text[start:end],
+                word_count,
+                key,
+                tuple(grams[position : position + gram_count]),
+            )
+        )
+        position += gram_count
     return out
 
 

@@ -172,3 +172,19 @@ def test_reprocessing_replaces_index_entries_and_links(seeded_app: Marsad) -> No
             for link in between(session, "003_17373629d0573b0f.txt", "004_55ef5b67352bc8a0.txt")
             if link.kind is not ArticleLinkKind.SAME_STORY
         ]
+
+
+def test_sketches_of_an_older_scheme_are_recomputed_with_the_same_links(
+    seeded_app: Marsad,
+) -> None:
+    with seeded_app.session_factory() as session:
+        before = link_table(session)
+        by_name = {name: id_ for id_, name in names(session).items()}
+        for row in session.scalars(select(MinHashSignature)):
+            row.scheme, row.sentences = "an-older-scheme", None
+        session.commit()
+    copy = by_name["004_55ef5b67352bc8a0.txt"]
+    assert not seeded_app.pipeline().run([copy], only=["dedupe"]).failures
+    with seeded_app.session_factory() as session:
+        assert link_table(session) == before
+        assert session.get_one(MinHashSignature, copy).sentences is not None

@@ -67,3 +67,11 @@ def test_sentences_match_despite_a_changed_word() -> None:
     assert len(matches) == 1
     assert matches[0].mine.text == copy_text[matches[0].mine.start : matches[0].mine.end]
     assert 0.5 <= matches[0].score < 1.0
+
+
+def test_packed_sentences_unpack_to_the_same_keyed_sentences() -> None:
+    text = TEXT + " وقال المتحدث إن الاجتماع المقبل سيعقد في 3.5 أيام على الأقل."
+    found = tr.keyed_sentences(sentences(text))
+    assert len(found) == 2
+    assert tr.unpack_sentences(tr.pack_sentences(found), text) == found
+    assert tr.unpack_sentences(tr.pack_sentences([]), "") == []

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 12:09:51.208622
+Create Date: 2026-11-23 13:00:45.458454
 """
 
 from collections.abc import Sequence
@@ -252,6 +252,7 @@ def upgrade() -> None:
         sa.Column("scheme", sa.String(length=32), nullable=False),
         sa.Column("shingles", sa.Integer(), nullable=False),
         sa.Column("signature", sa.LargeBinary(), nullable=False),
+        sa.Column("sentences", sa.LargeBinary(), nullable=True),
         sa.ForeignKeyConstraint(
             ["article_id"],
             ["articles.id"],
