@@ -5,8 +5,8 @@ anchors, sentence keys) and its sketch (signature and keyed sentences) to
 ``minhash_signatures``, then finds its candidates with one indexed ``value IN (...)``
 query. Only candidates are compared, each from its stored sketch, so the work per
 article depends on how many articles share its text (at most ``MAX_CANDIDATES``),
-not on the size of the corpus. Reprocessing replaces the article's keys and links; deleting it
-removes them (``ON DELETE CASCADE``).
+not on the size of the corpus. Reprocessing replaces the article's keys and links;
+deleting it removes them (``ON DELETE CASCADE``).
 
 A candidate pair is linked when its sentences recur in one another:
 
@@ -235,16 +235,16 @@ def load_candidates(session: Session, ids: Sequence[int]) -> dict[int, tuple[Art
         )
     )
     found: dict[int, tuple[Article, Side]] = {}
-    for article, sketch in rows:
+    for article, stored in rows:
         if not article.text:
             continue
         side: Side
-        if sketch is None or sketch.scheme != tr.SKETCH_SCHEME or sketch.sentences is None:
+        if stored is None or stored.scheme != tr.SKETCH_SCHEME or stored.sentences is None:
             side = Features.of(article)  # indexed by an older version of this stage
         else:
             side = Side(
-                tr.signature_from_bytes(sketch.signature),
-                tr.unpack_sentences(sketch.sentences, article.text),
+                tr.signature_from_bytes(stored.signature),
+                tr.unpack_sentences(stored.sentences, article.text),
             )
         found[article.id] = (article, side)
     return found
