@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, raiseload, sessionmaker
+from sqlalchemy.orm import QueryableAttribute, Session, raiseload, sessionmaker
 from strawberry.dataloader import DataLoader
 
 from marsad.api.db import in_session
@@ -26,6 +26,7 @@ from marsad.core import models as db
 K = TypeVar("K", bound=Hashable)
 R = TypeVar("R")
 V = TypeVar("V")
+M = TypeVar("M", bound=db.Base)
 
 NO_LAZY = raiseload("*")
 
@@ -67,26 +68,68 @@ def links_per_key(keys: Sequence[int], rows: Iterable[V]) -> list[list[V]]:
     return [groups.get(k, []) for k in keys]
 
 
+def one_row_each(
+    model: type[M], column: QueryableAttribute[Any]
+) -> Callable[[Session, list[int]], list[M | None]]:
+    """A loader query: the row of ``model`` whose unique ``column`` is each key."""
+    name = column.key
+
+    def query(session: Session, keys: list[int]) -> list[M | None]:
+        rows = session.scalars(select(model).options(NO_LAZY).where(column.in_(keys)))
+        return one_per_key(keys, rows, lambda row: getattr(row, name))
+
+    return query
+
+
+def rows_each(
+    model: type[M], column: QueryableAttribute[Any], *order: QueryableAttribute[Any]
+) -> Callable[[Session, list[int]], list[list[M]]]:
+    """A loader query: for each key, the rows of ``model`` whose ``column`` is it, in ``order``."""
+    name = column.key
+
+    def query(session: Session, keys: list[int]) -> list[list[M]]:
+        rows = session.scalars(
+            select(model).options(NO_LAZY).where(column.in_(keys)).order_by(*order)
+        )
+        return many_per_key(keys, rows, lambda row: getattr(row, name))
+
+    return query
+
+
 class Loaders:
     """Every loader of one request, all reading through ``factory``."""
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
-        self.article = self._loader(self._articles)
-        self.claim = self._loader(self._claims)
-        self.outlet = self._loader(self._outlets)
-        self.story = self._loader(self._stories)
+        self.article = self._loader(one_row_each(db.Article, db.Article.id))
+        self.claim = self._loader(one_row_each(db.Claim, db.Claim.id))
+        self.outlet = self._loader(one_row_each(db.Outlet, db.Outlet.id))
+        self.story = self._loader(one_row_each(db.Story, db.Story.id))
         self.speaker = self._loader(self._speakers)
-        self.paragraphs = self._loader(self._paragraphs)
-        self.sentences = self._loader(self._sentences)
-        self.claims_by_article = self._loader(self._claims_by_article)
-        self.articles_by_story = self._loader(self._articles_by_story)
+        self.paragraphs = self._loader(
+            rows_each(db.Paragraph, db.Paragraph.article_id, db.Paragraph.position)
+        )
+        self.sentences = self._loader(
+            rows_each(db.Sentence, db.Sentence.article_id, db.Sentence.position)
+        )
+        self.claims_by_article = self._loader(
+            rows_each(db.Claim, db.Claim.article_id, db.Claim.start, db.Claim.id)
+        )
+        self.articles_by_story = self._loader(
+            rows_each(db.Article, db.Article.story_id, db.Article.id)
+        )
         self.article_links = self._loader(self._article_links)
         self.claim_links = self._loader(self._claim_links)
-        self.runs = self._loader(self._runs)
+        self.runs = self._loader(
+            rows_each(db.StageRun, db.StageRun.article_id, db.StageRun.finished_at, db.StageRun.id)
+        )
         self.translation = self._loader(self._translations)
-        self.citations_by_article = self._loader(self._citations_by_article)
-        self.citations_by_claim = self._loader(self._citations_by_claim)
+        self.citations_by_article = self._loader(
+            rows_each(db.Citation, db.Citation.article_id, db.Citation.start, db.Citation.id)
+        )
+        self.citations_by_claim = self._loader(
+            rows_each(db.Citation, db.Citation.claim_id, db.Citation.id)
+        )
         self.claims_by_story = self._loader(self._claims_by_story)
         self.disputes_by_story = self._loader(self._disputes_by_story)
 
@@ -95,26 +138,6 @@ class Loaders:
             return await in_session(self._factory, lambda session: query(session, keys))
 
         return DataLoader(load_fn=load, max_batch_size=MAX_BATCH_SIZE)
-
-    @staticmethod
-    def _articles(session: Session, keys: list[int]) -> list[db.Article | None]:
-        rows = session.scalars(select(db.Article).options(NO_LAZY).where(db.Article.id.in_(keys)))
-        return one_per_key(keys, rows, lambda row: row.id)
-
-    @staticmethod
-    def _claims(session: Session, keys: list[int]) -> list[db.Claim | None]:
-        rows = session.scalars(select(db.Claim).options(NO_LAZY).where(db.Claim.id.in_(keys)))
-        return one_per_key(keys, rows, lambda row: row.id)
-
-    @staticmethod
-    def _outlets(session: Session, keys: list[int]) -> list[db.Outlet | None]:
-        rows = session.scalars(select(db.Outlet).where(db.Outlet.id.in_(keys)))
-        return one_per_key(keys, rows, lambda row: row.id)
-
-    @staticmethod
-    def _stories(session: Session, keys: list[int]) -> list[db.Story | None]:
-        rows = session.scalars(select(db.Story).options(NO_LAZY).where(db.Story.id.in_(keys)))
-        return one_per_key(keys, rows, lambda row: row.id)
 
     @staticmethod
     def _speakers(session: Session, keys: list[int]) -> list[Speaker | None]:
@@ -132,47 +155,6 @@ class Loaders:
         ):
             aliases[entity_id].append(alias)
         return [Speaker(names[key], tuple(aliases[key])) if key in names else None for key in keys]
-
-    @staticmethod
-    def _sentences(session: Session, keys: list[int]) -> list[list[db.Sentence]]:
-        rows = session.scalars(
-            select(db.Sentence)
-            .options(NO_LAZY)
-            .where(db.Sentence.article_id.in_(keys))
-            .order_by(db.Sentence.article_id, db.Sentence.position)
-        )
-        return many_per_key(keys, rows, lambda row: row.article_id)
-
-    @staticmethod
-    def _paragraphs(session: Session, keys: list[int]) -> list[list[db.Paragraph]]:
-        rows = session.scalars(
-            select(db.Paragraph)
-            .options(NO_LAZY)
-            .where(db.Paragraph.article_id.in_(keys))
-            .order_by(db.Paragraph.article_id, db.Paragraph.position)
-        )
-        return many_per_key(keys, rows, lambda row: row.article_id)
-
-    @staticmethod
-    def _claims_by_article(session: Session, keys: list[int]) -> list[list[db.Claim]]:
-        rows = session.scalars(
-            select(db.Claim)
-            .options(NO_LAZY)
-            .where(db.Claim.article_id.in_(keys))
-            .order_by(db.Claim.article_id, db.Claim.start, db.Claim.id)
-        )
-        return many_per_key(keys, rows, lambda row: row.article_id)
-
-    @staticmethod
-    def _articles_by_story(session: Session, keys: list[int]) -> list[list[db.Article]]:
-        rows = session.scalars(
-            select(db.Article)
-            .options(NO_LAZY)
-            .where(db.Article.story_id.in_(keys))
-            .order_by(db.Article.id)
-        )
-        # story_id is set on every row: the query selected rows by it.
-        return many_per_key(keys, rows, lambda row: row.story_id or 0)
 
     @staticmethod
     def _article_links(session: Session, keys: list[int]) -> list[list[db.ArticleLink]]:
@@ -193,15 +175,6 @@ class Loaders:
         return links_per_key(keys, rows)
 
     @staticmethod
-    def _runs(session: Session, keys: list[int]) -> list[list[db.StageRun]]:
-        rows = session.scalars(
-            select(db.StageRun)
-            .where(db.StageRun.article_id.in_(keys))
-            .order_by(db.StageRun.article_id, db.StageRun.finished_at, db.StageRun.id)
-        )
-        return many_per_key(keys, rows, lambda row: row.article_id)
-
-    @staticmethod
     def _translations(
         session: Session, keys: list[tuple[int, str]]
     ) -> list[TranslationRows | None]:
@@ -217,22 +190,6 @@ class Loaders:
         )
         grouped = many_per_key(keys, rows, lambda row: (row.article_id, row.language))
         return [_translation(group) for group in grouped]
-
-    @staticmethod
-    def _citations_by_article(session: Session, keys: list[int]) -> list[list[db.Citation]]:
-        rows = session.scalars(
-            select(db.Citation)
-            .where(db.Citation.article_id.in_(keys))
-            .order_by(db.Citation.article_id, db.Citation.start, db.Citation.id)
-        )
-        return many_per_key(keys, rows, lambda row: row.article_id)
-
-    @staticmethod
-    def _citations_by_claim(session: Session, keys: list[int]) -> list[list[db.Citation]]:
-        rows = session.scalars(
-            select(db.Citation).where(db.Citation.claim_id.in_(keys)).order_by(db.Citation.id)
-        )
-        return many_per_key(keys, rows, lambda row: row.claim_id or 0)
 
     @staticmethod
     def _story_claims(session: Session, keys: list[int]) -> list[tuple[int, db.Claim]]:
@@ -251,7 +208,8 @@ class Loaders:
     @classmethod
     def _claims_by_story(cls, session: Session, keys: list[int]) -> list[list[db.Claim]]:
         pairs = cls._story_claims(session, keys)
-        return [[claim for story, claim in pairs if story == key] for key in keys]
+        grouped = many_per_key(keys, pairs, lambda pair: pair[0])
+        return [[claim for _, claim in group] for group in grouped]
 
     @classmethod
     def _disputes_by_story(cls, session: Session, keys: list[int]) -> list[list[DisputeRows]]:
@@ -280,8 +238,8 @@ class Loaders:
             if claim_id is not None:
                 sources[claim_id].append(source)
         return [
-            disputes([c for story, c in pairs if story == key], links, outlets, sources)
-            for key in keys
+            disputes([claim for _, claim in group], links, outlets, sources)
+            for group in many_per_key(keys, pairs, lambda pair: pair[0])
         ]
 
 

@@ -9,8 +9,8 @@ import pytest
 from api_client import ApiClient, add_claims
 from sqlalchemy import event
 
+from marsad.api import loaders
 from marsad.api.limits import MAX_ALIASES, MAX_DEPTH
-from marsad.api.loaders import Loaders
 from marsad.core.application import Marsad
 
 PAGE = """query($first: Int!) { articles(first: $first) { totalCount edges { node {
@@ -89,7 +89,7 @@ def test_internal_errors_are_masked(api: ApiClient, monkeypatch: pytest.MonkeyPa
     def broken(*_args: object) -> None:
         raise RuntimeError("password=hunter2 in the connection string")
 
-    monkeypatch.setattr(Loaders, "_runs", staticmethod(broken))
+    monkeypatch.setattr(loaders, "many_per_key", broken)  # under the `runs` loader
     result = api.execute("{ articles(first: 1) { edges { node { title runs { stage } } } } }")
     assert [error["message"] for error in result["errors"]] == ["Unexpected error."]
     assert "hunter2" not in str(result)
