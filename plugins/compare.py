@@ -194,10 +194,10 @@ def _statements(a: ClaimView, b: ClaimView) -> Relation | None:
         # "وأكدا ضرورة "محاسبة المسؤولين" عنها": one clause of a long indirect
         # statement carries the other outlet's whole quote.
         clause = max(
-            (_contained(c, words_b) for c in clauses(a.text)),
-            default=0.0,
+            [_contained(c, words_b) for c in clauses(a.text)]
+            + [_contained(c, words_a) for c in clauses(b.text)],
+            default=0.0,  # neither text has a clause of MIN_CLAUSE words
         )
-        clause = max(clause, *(_contained(c, words_a) for c in clauses(b.text)))
         if clause >= CLAUSE_SHARE:
             score, details = clause, {"rule": "clause contained"}
     if score < CORROBORATES:

@@ -79,13 +79,15 @@ def candidates(session: Session, slot: str, at: datetime | None) -> list[Claim]:
     on_slot = select(Claim).where(Claim.slot_key == slot)
     if at is None:
         return list(session.scalars(on_slot.order_by(Claim.id.desc()).limit(2 * PER_SIDE)))
+    # The window stops at the calendar's ends: "9999-12-31" + WINDOW overflows.
+    first = datetime.min.replace(tzinfo=at.tzinfo)
+    last = datetime.max.replace(tzinfo=at.tzinfo)
+    low, high = at - min(WINDOW, at - first), at + min(WINDOW, last - at)
     later = session.scalars(
-        on_slot.where(Claim.at >= at, Claim.at <= at + WINDOW)
-        .order_by(Claim.at, Claim.id)
-        .limit(PER_SIDE)
+        on_slot.where(Claim.at >= at, Claim.at <= high).order_by(Claim.at, Claim.id).limit(PER_SIDE)
     )
     earlier = session.scalars(
-        on_slot.where(Claim.at < at, Claim.at >= at - WINDOW)
+        on_slot.where(Claim.at < at, Claim.at >= low)
         .order_by(Claim.at.desc(), Claim.id.desc())
         .limit(PER_SIDE)
     )

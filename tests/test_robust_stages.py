@@ -1,0 +1,78 @@
+"""Stages that crashed on real text: each case is a regression test of a crash found.
+
+Issue 9, "Stages that crash or never finish": a claim with no clause of its own, a
+publication date at the calendar's ends, and an article long enough for the index
+lookup to pass SQLite's limit on bound variables.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import MakeApp
+
+from marsad.core import ClaimKind
+from marsad.core.application import Marsad
+from marsad.plugins.compare import ClaimView, compare
+from marsad.plugins.relate import relate
+
+LONG = (
+    "قال المتحدث إن القوات الأمنية عثرت على منصة الإطلاق في منطقة البياع جنوبي العاصمة "
+    "وباشرت التحقيق"
+)
+SHORT = "قال المتحدث إن الوضع هادئ"
+EVENT = "وقال المتحدث باسم الجيش إن ثلاثة صواريخ سقطت على المنطقة الخضراء دون وقوع إصابات."
+
+
+def statement(claim_id: int, text: str) -> ClaimView:
+    return ClaimView(
+        id=claim_id,
+        article_id=claim_id,
+        kind=ClaimKind.STATEMENT,
+        text=text,
+        start=0,
+        end=len(text),
+        sentence=text,
+        speaker_id=7,
+    )
+
+
+@pytest.mark.parametrize(("a", "b"), [(LONG, SHORT), (SHORT, LONG), (SHORT, SHORT)])
+def test_statements_without_clauses_compare_without_crashing(a: str, b: str) -> None:
+    # The shorter statement has no clause of MIN_CLAUSE content words: max() of one
+    # float and an empty generator raised "TypeError: 'float' object is not iterable".
+    relation = compare(statement(1, a), statement(2, b))
+    assert relation is None or relation.score >= 0.0
+
+
+def test_the_relate_command_of_the_issue_prints_a_relation() -> None:
+    found = relate(LONG, SHORT)
+    assert found["relation"] in ("corroborates", "contradicts", "unrelated")
+    json.dumps(found, ensure_ascii=False)  # what the command prints
+
+
+def _ingest(app: Marsad, tmp_path: Path, records: list[dict[str, str]]) -> list[int]:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(
+        "\n".join(json.dumps(record, ensure_ascii=False) for record in records), encoding="utf-8"
+    )
+    report = app.ingest([path])
+    assert not report.errors, report.errors
+    return report.article_ids
+
+
+@pytest.mark.parametrize("published", ["9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+00:00"])
+def test_a_date_at_the_calendars_end_links_without_overflow(
+    make_app: MakeApp, tmp_path: Path, published: str
+) -> None:
+    # link's window (± 3 days) around 9999-12-31 raised OverflowError.
+    app = make_app()
+    records = [
+        {"title": "صواريخ", "text": EVENT, "url": f"https://a.example/{n}", "published": published}
+        for n in range(2)
+    ]
+    ids = _ingest(app, tmp_path, records)
+    result = app.pipeline().run(ids)
+    assert not result.failures, result.failures
