@@ -7,7 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from marsad.core.db import make_engine, make_session_factory
+from marsad.core.coordination import make_coordinator
+from marsad.core.db import make_engine, make_session_factory, make_write_session_factory
 from marsad.core.ingest import AUTO, IngestReport, ingest
 from marsad.core.pipeline import Pipeline
 from marsad.core.plugins import Plugins, make_plugins
@@ -26,14 +27,17 @@ class Marsad:
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.engine = engine or make_engine(self.settings.database_url)
+        # Reads never wait for a writer; writes take SQLite's lock first (core.db).
         self.session_factory = make_session_factory(self.engine)
+        self.write_session_factory = make_write_session_factory(self.engine)
+        self.coordinator = make_coordinator(self.engine)
         self.plugins = plugins or make_plugins(self.settings)
 
     def check_schema(self) -> None:
         check_schema(self.engine)
 
     def pipeline(self) -> Pipeline:
-        return Pipeline(self.plugins, self.session_factory, self.settings)
+        return Pipeline(self.plugins, self.write_session_factory, self.settings, self.coordinator)
 
     def ingest(
         self,
@@ -46,7 +50,7 @@ class Marsad:
     ) -> IngestReport:
         return ingest(
             paths,
-            session_factory=self.session_factory,
+            session_factory=self.write_session_factory,
             readers=self.plugins.readers(),
             fmt=fmt,
             outlet=outlet,
@@ -55,4 +59,5 @@ class Marsad:
         )
 
     def close(self) -> None:
+        self.coordinator.close()
         self.engine.dispose()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from alembic.util import CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -22,9 +23,18 @@ from marsad.core.models import Article
 from marsad.core.pipeline import PipelineReport, articles_to_reprocess
 from marsad.core.plugins import PluginLoadError, make_plugins
 from marsad.core.readers import RECORD_FIELDS, InputError, ReadOptions
-from marsad.core.schema import SchemaOutOfDate, current_revision, downgrade, head_revision, upgrade
-from marsad.core.settings import Settings
+from marsad.core.schema import (
+    SchemaOutOfDate,
+    current_revision,
+    downgrade,
+    head_revision,
+    revision_is_below,
+    schema_differences,
+    upgrade,
+)
+from marsad.core.settings import Settings, SettingsError
 from marsad.core.stages import StageOrderError, downstream_of
+from marsad.core.status import stage_status
 
 console = Console(stderr=True)
 out = Console()
@@ -34,7 +44,11 @@ app.add_typer(db_app, name="db")
 eval_app = typer.Typer(help="Measure output against hand-made gold files.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
-EXPECTED_ERRORS = (SchemaOutOfDate, StageOrderError, PluginLoadError, InputError, SQLAlchemyError)
+# Exit codes: 0 all good; 1 some inputs or stage runs failed, or the database failed
+# during the run; 2 usage or configuration (arguments, settings, schema, plugins).
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+USAGE_ERRORS = (SchemaOutOfDate, StageOrderError, PluginLoadError, SettingsError, CommandError)
+RUN_ERRORS = (InputError, SQLAlchemyError)
 _state: dict[str, Any] = {"debug": False}
 
 T = TypeVar("T")
@@ -78,11 +92,46 @@ def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) 
 
 
 @db_app.command("downgrade")
-def db_downgrade(revision: str = typer.Argument(..., help="Target revision, or 'base'.")) -> None:
-    """Downgrade the database schema to an older revision."""
+def db_downgrade(
+    revision: str = typer.Argument(..., help="Target revision, or 'base'."),
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do not ask: drop what the newer schema added.")
+    ] = False,
+) -> None:
+    """Downgrade the database schema to an older revision (drops tables and data)."""
     marsad = _app(check=False)
+    current = current_revision(marsad.engine)
+    if current is not None and revision_is_below(revision, current) and not yes:
+        question = (
+            f"Downgrading from {current} to {revision} drops the tables and columns added "
+            f"since, with their data{' (every marsad table)' if revision == 'base' else ''}. "
+            "Go on?"
+        )
+        if not sys.stdin.isatty():
+            console.print(f"[red]error:[/red] {question.removesuffix(' Go on?')}; pass --yes")
+            raise typer.Exit(EXIT_USAGE)
+        if not typer.confirm(question, err=True):
+            console.print("nothing changed")
+            raise typer.Exit(EXIT_USAGE)
     downgrade(marsad.engine, revision)
     console.print(f"database at revision {current_revision(marsad.engine) or 'base'}")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Compare the database's revision and tables with this marsad's schema."""
+    marsad = _app(check=False)
+    current, head = current_revision(marsad.engine), head_revision()
+    out.print(f"current: {current or 'none'}  head: {head}")
+    if current != head:
+        console.print("[red]out of date[/red]: run `marsad db upgrade`")
+        raise typer.Exit(EXIT_USAGE)
+    differences = schema_differences(marsad.engine)
+    for difference in differences:
+        console.print(f"[red]differs[/red] {difference}", soft_wrap=True)
+    if differences:
+        raise typer.Exit(EXIT_USAGE)
+    out.print("schema matches")
 
 
 @db_app.command("current")
@@ -92,11 +141,31 @@ def db_current() -> None:
     out.print(f"current: {current_revision(marsad.engine) or 'none'}  head: {head_revision()}")
 
 
-def _run_pipeline(marsad: Marsad, ids: list[int], only: set[str] | None = None) -> PipelineReport:
+def _process(
+    marsad: Marsad,
+    ids: list[int] | None = None,
+    only: set[str] | None = None,
+    *,
+    force: bool = False,
+    retry_failed: bool = False,
+) -> PipelineReport:
+    """Run the given articles' due stages, or, without ``ids``, all due work stored."""
     pipeline = marsad.pipeline()
     with _progress() as progress:
-        task = progress.add_task("processing", total=len(ids))
-        report = pipeline.run(ids, only=only, on_batch=lambda n: progress.advance(task, n))
+        if ids is None:
+            task = progress.add_task("processing", total=pipeline.count_pending(only=only))
+            report = pipeline.run_pending(only=only, on_batch=lambda n: progress.advance(task, n))
+        else:
+            task = progress.add_task("processing", total=len(ids))
+            report = pipeline.run(
+                ids,
+                only=only,
+                force=force,
+                retry_failed=retry_failed,
+                on_batch=lambda n: progress.advance(task, n),
+            )
+    _print_failures(report)
+    console.print(_summary(report))
     return report
 
 
@@ -114,7 +183,9 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories to ingest.")],
     outlet: Annotated[str | None, typer.Option(help="Outlet of every record.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Input format, or auto.")] = "auto",
-    process: Annotated[bool, typer.Option(help="Run the pipeline on what was stored.")] = True,
+    process: Annotated[
+        bool, typer.Option(help="Then run the pipeline on everything pending.")
+    ] = True,
     field: Annotated[
         list[str] | None,
         typer.Option(
@@ -125,7 +196,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Store articles from files, directories, JSON, JSONL, HTML and SaudiNewsNet zips,
-    then process the new ones."""
+    then do all pending work (what is new, and what an earlier run left)."""
     options = ReadOptions(fields=_field_names(field or []))
     marsad = _app()
     files = [item for item in find_files(paths) if isinstance(item, Path)]
@@ -144,12 +215,13 @@ def ingest(
         f"stored {report.stored}, skipped {report.skipped} already stored, "
         f"failed {len(report.errors)}"
     )
-    if process and report.article_ids:
-        pipeline_report = _run_pipeline(marsad, report.article_ids)
-        _print_failures(pipeline_report)
-        console.print(_summary(pipeline_report))
-    if report.errors:
-        raise typer.Exit(1)
+    failed_runs = 0
+    if process:
+        # Everything due, not only what this run stored: the work a killed or
+        # concurrent run left, and stages of newly installed plugins, are done too.
+        failed_runs = len(_process(marsad).failures)
+    if report.errors or failed_runs:
+        raise typer.Exit(EXIT_FAILURES)
 
 
 def _field_names(pairs: list[str]) -> dict[str, str]:
@@ -170,28 +242,69 @@ def _summary(report: PipelineReport) -> str:
     return f"processed {report.articles} articles: {counts or 'no stage runs'}"
 
 
+def _selected_stages(marsad: Marsad, stage: list[str] | None) -> set[str] | None:
+    """``--stage`` names and every stage downstream of them; None for all."""
+    if not stage:
+        return None
+    known = marsad.pipeline().stages
+    unknown = set(stage) - {s.name for s in known}
+    if unknown:
+        raise StageOrderError(f"no stage named {', '.join(sorted(unknown))}")
+    return downstream_of(stage, known)
+
+
+StageOption = Annotated[
+    list[str] | None, typer.Option("--stage", help="Run this stage and its dependents.")
+]
+
+
+@app.command()
+def process(stage: StageOption = None) -> None:
+    """Do all pending work: every article x stage without a successful run at the
+    stage's current version (what a killed run left, a new plugin's stages)."""
+    marsad = _app()
+    report = _process(marsad, only=_selected_stages(marsad, stage))
+    if report.failures:
+        raise typer.Exit(EXIT_FAILURES)
+
+
 @app.command()
 def reprocess(
     failed: Annotated[
-        bool, typer.Option("--failed", help="Only articles with failed runs.")
+        bool, typer.Option("--failed", help="Only failed and skipped runs, however often.")
     ] = False,
-    stage: Annotated[
-        list[str] | None, typer.Option("--stage", help="Run this stage and its dependents.")
-    ] = None,
+    stage: StageOption = None,
 ) -> None:
-    """Run stages again on stored articles."""
+    """Run stages again on stored articles (all of them, or only what failed)."""
     marsad = _app()
-    pipeline = marsad.pipeline()
-    only = downstream_of(stage, pipeline.stages) if stage else None
-    if stage:
-        unknown = set(stage) - {s.name for s in pipeline.stages}
-        if unknown:
-            raise StageOrderError(f"no stage named {', '.join(sorted(unknown))}")
+    only = _selected_stages(marsad, stage)
     with marsad.session_factory() as session:
         ids = articles_to_reprocess(session, failed_only=failed, stages=only)
-    report = _run_pipeline(marsad, ids, only)
-    _print_failures(report)
-    console.print(_summary(report))
+    report = _process(marsad, ids, only, force=not failed, retry_failed=failed)
+    if report.failures:
+        raise typer.Exit(EXIT_FAILURES)
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Per stage: articles done, pending, failed and skipped."""
+    marsad = _app()
+    rows = stage_status(marsad.pipeline())
+    if as_json:
+        out.print_json(json.dumps([row.__dict__ for row in rows]))
+        return
+    table = Table("stage", "version", "done", "pending", "failed", "skipped", "gave up")
+    for row in rows:
+        table.add_row(
+            row.stage,
+            row.version,
+            str(row.done),
+            str(row.pending),
+            str(row.failed),
+            str(row.skipped),
+            str(row.gave_up),
+        )
+    out.print(table)
 
 
 @app.command()
@@ -234,14 +347,14 @@ def serve(
 def _guarded(function: Callable[[], T]) -> T:
     try:
         return function()
-    except EXPECTED_ERRORS as error:
+    except USAGE_ERRORS + RUN_ERRORS as error:
         if _state["debug"]:
             raise
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         console.print(f"[red]error:[/red] {message}", soft_wrap=True)
         if isinstance(error, SQLAlchemyError):
             console.print("(run with --debug for details)")
-        raise SystemExit(1) from None
+        raise SystemExit(EXIT_USAGE if isinstance(error, USAGE_ERRORS) else EXIT_FAILURES) from None
 
 
 def main() -> None:

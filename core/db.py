@@ -1,19 +1,30 @@
-"""Engines and sessions for the configured database."""
+"""Engines and sessions for the configured database.
+
+SQLite allows one writer at a time. A transaction that starts by reading and then
+writes (every stage, every store) would, under SQLite's default deferred BEGIN, fail
+at once with "database is locked" when another process wrote in between, whatever the
+busy timeout. Sessions that write therefore start with ``BEGIN IMMEDIATE``, which
+waits (up to the busy timeout) for the write lock before reading anything; sessions
+that only read keep the deferred BEGIN, so the API never waits for a writer (WAL).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+# How long a SQLite connection waits for another process's write lock before failing.
+SQLITE_BUSY_TIMEOUT_MS = 120_000
+_BEGIN_OPTION = "marsad_sqlite_begin"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
     return engine
 
 
@@ -23,16 +34,24 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+    # The driver's own implicit BEGIN is always deferred; SQLAlchemy emits ours instead.
+    dbapi_connection.isolation_level = None
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reading (and for writes that need no lock ordering)."""
     return sessionmaker(engine, expire_on_commit=False)
 
 
-@contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work is committed on success and rolled back on error."""
-    with factory() as session, session.begin():
-        yield session
+def make_write_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose transactions take SQLite's write lock first (see the module doc)."""
+    if engine.dialect.name == "sqlite":
+        engine = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+    return sessionmaker(engine, expire_on_commit=False)

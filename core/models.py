@@ -411,7 +411,11 @@ class Translation(Base):
 
 
 class StageRun(Base):
-    """The latest run of one stage on one article; ``attempts`` counts all of them."""
+    """The latest run of one stage on one article.
+
+    ``attempts`` counts the runs at this ``version``; a failed run is retried
+    automatically until it reaches ``MARSAD_MAX_ATTEMPTS``.
+    """
 
     __tablename__ = "stage_runs"
     __table_args__ = (UniqueConstraint("article_id", "stage"),)

@@ -1,9 +1,18 @@
 """The pipeline runner: every stage over batches of articles, one run record each.
 
+Pending work is derived from the database, never from what a process remembers: a
+stage is due on an article when it has no run there, when its run was made by
+another version of the stage, when a stage it depends on ran after it, or when it
+failed fewer than ``max_attempts`` times. So ``marsad ingest`` after a killed run
+finishes what was left, a newly installed stage catches up on stored articles, and a
+new stage version redoes what the old one made. Several processes share the work
+through :mod:`marsad.core.coordination`.
+
 A batch is processed stage by stage; each stage's work on the batch is one
-transaction. Each article runs inside a savepoint, so an exception rolls back that
-article's work for that stage alone, is recorded, and the batch goes on. Stages that
-depend on a stage that did not succeed for an article are skipped for it.
+transaction. Each article runs inside a savepoint and a time budget, so an exception
+or a timeout rolls back that article's work for that stage alone, is recorded, and
+the batch goes on. Stages that depend on a stage that did not succeed for an article
+are skipped for it.
 """
 
 from __future__ import annotations
@@ -12,10 +21,13 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from marsad.core.budget import time_budget
+from marsad.core.coordination import Coordinator
 from marsad.core.models import Article, RunStatus, StageRun, utcnow
 from marsad.core.plugins import Plugins
 from marsad.core.settings import Settings
@@ -46,49 +58,180 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
 
 
+@dataclass(frozen=True)
+class Due:
+    """Which stage runs count as work to do.
+
+    ``force``: every selected stage runs again. ``retry_failed``: failed and skipped
+    runs are due however often they failed (``marsad reprocess --failed``).
+    """
+
+    force: bool = False
+    retry_failed: bool = False
+    max_attempts: int = 3
+
+    def is_due(
+        self,
+        registered: RegisteredStage,
+        article_id: int,
+        runs: dict[tuple[int, str], StageRun],
+    ) -> bool:
+        run = runs.get((article_id, registered.name))
+        if self.force or run is None or run.version != registered.stage.version:
+            return True
+        for dependency in registered.stage.after:
+            earlier = runs.get((article_id, dependency))
+            if earlier is not None and earlier.finished_at > run.finished_at:
+                return True
+        if run.status is RunStatus.OK:
+            return False
+        return self.retry_failed or run.attempts < self.max_attempts
+
+    def condition(self, registered: RegisteredStage) -> ColumnElement[bool]:
+        """SQL for "this stage is due on ``Article``", the same rule as :meth:`is_due`."""
+        name, version = registered.name, registered.stage.version
+        if self.force:
+            return and_(True)
+        settled = StageRun.status == RunStatus.OK
+        if not self.retry_failed:
+            settled = or_(settled, StageRun.attempts >= self.max_attempts)
+        current = exists().where(
+            StageRun.article_id == Article.id,
+            StageRun.stage == name,
+            StageRun.version == version,
+            settled,
+        )
+        reasons: list[ColumnElement[bool]] = [~current]
+        if registered.stage.after:
+            dependency = aliased(StageRun)
+            reasons.append(
+                exists().where(
+                    StageRun.article_id == Article.id,
+                    StageRun.stage == name,
+                    dependency.article_id == Article.id,
+                    dependency.stage.in_(registered.stage.after),
+                    dependency.finished_at > StageRun.finished_at,
+                )
+            )
+        return or_(*reasons)
+
+
 class Pipeline:
     def __init__(
-        self, plugins: Plugins, session_factory: sessionmaker[Session], settings: Settings
+        self,
+        plugins: Plugins,
+        session_factory: sessionmaker[Session],
+        settings: Settings,
+        coordinator: Coordinator | None = None,
     ) -> None:
         self.plugins = plugins
         self.session_factory = session_factory
         self.settings = settings
+        self.coordinator = coordinator or Coordinator()
         self.stages = plugins.stages()
+
+    def _selected(self, only: Iterable[str] | None) -> list[RegisteredStage]:
+        wanted = None if only is None else set(only)  # once: ``only`` may be an iterator
+        return [s for s in self.stages if wanted is None or s.name in wanted]
+
+    def _due(self, force: bool, retry_failed: bool) -> Due:
+        return Due(force, retry_failed, self.settings.max_attempts)
 
     def run(
         self,
         article_ids: Sequence[int],
         *,
         only: Iterable[str] | None = None,
+        force: bool = False,
+        retry_failed: bool = False,
         on_batch: Callable[[int], None] | None = None,
     ) -> PipelineReport:
-        """Run the stages (all, or only those named) over the articles, in batches.
+        """Run the due stages (of all, or only those named) over the given articles.
 
-        ``on_batch`` is called with the number of articles after each batch.
+        Without ``force`` only due work is done (see :class:`Due`), so calling this
+        again on the same articles does nothing. Articles another process is working
+        on are waited for. ``on_batch`` is called with the number of articles after
+        each batch.
         """
-        wanted = None if only is None else set(only)  # once: ``only`` may be an iterator
-        selected = [s for s in self.stages if wanted is None or s.name in wanted]
-        report = PipelineReport(articles=len(article_ids))
-        size = max(1, self.settings.batch_size)
+        selected = self._selected(only)
+        due = self._due(force, retry_failed)
+        report = PipelineReport()
+        size = self.settings.batch_size
         for begin in range(0, len(article_ids), size):
-            batch = list(article_ids[begin : begin + size])
-            self._run_batch(batch, selected, report)
+            batch = article_ids[begin : begin + size]
+            with self.coordinator.claim(batch, wait=True) as claimed:
+                self._run_batch(claimed, selected, due, report)
             if on_batch is not None:
                 on_batch(len(batch))
         return report
 
+    def run_pending(
+        self,
+        *,
+        only: Iterable[str] | None = None,
+        retry_failed: bool = False,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> PipelineReport:
+        """Find the due work in the whole database and do it, batch by batch.
+
+        Articles another process holds are left to it. ``on_batch`` is called with
+        the number of articles looked at after each batch.
+        """
+        selected = self._selected(only)
+        due = self._due(False, retry_failed)
+        report = PipelineReport()
+        after = 0
+        while True:
+            with self.session_factory() as session:
+                candidates: list[int] = list(
+                    session.scalars(
+                        pending_query(selected, due)
+                        .where(Article.id > after)
+                        .order_by(Article.id)
+                        .limit(self.settings.batch_size)
+                    )
+                )
+            if not candidates:
+                return report
+            after = candidates[-1]
+            with self.coordinator.claim(candidates, wait=False) as claimed:
+                if claimed:
+                    self._run_batch(claimed, selected, due, report)
+            if on_batch is not None:
+                on_batch(len(candidates))
+
+    def count_pending(self, *, only: Iterable[str] | None = None) -> int:
+        """How many articles have due work (for progress bars and ``marsad status``)."""
+        selected = self._selected(only)
+        query = pending_query(selected, self._due(False, False))
+        with self.session_factory() as session:
+            return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
     def _run_batch(
-        self, ids: list[int], selected: list[RegisteredStage], report: PipelineReport
+        self,
+        ids: Sequence[int],
+        selected: list[RegisteredStage],
+        due: Due,
+        report: PipelineReport,
     ) -> None:
+        if not ids:
+            return
         with self.session_factory() as session:
             runs = {
                 (run.article_id, run.stage): run
                 for run in session.scalars(select(StageRun).where(StageRun.article_id.in_(ids)))
             }
+            touched: set[int] = set()
             for registered in selected:
+                wanted = [i for i in ids if due.is_due(registered, i, runs)]
+                if not wanted:
+                    continue
+                # First in the transaction: a stage reads what its other runs wrote.
+                self.coordinator.lock_stage(session, registered.name)
                 articles = session.scalars(
-                    select(Article).where(Article.id.in_(ids)).order_by(Article.id)
+                    select(Article).where(Article.id.in_(wanted)).order_by(Article.id)
                 ).all()
+                touched.update(a.id for a in articles)
                 ctx = StageContext(
                     session=session,
                     settings=self.settings,
@@ -105,6 +248,7 @@ class Pipeline:
                     runs=batch_runs,
                 )
                 session.commit()
+            report.articles += len(touched)
 
     def _run_stage(
         self,
@@ -147,7 +291,7 @@ class Pipeline:
                 status = RunStatus.FAILED
             else:
                 try:
-                    with ctx.session.begin_nested():
+                    with ctx.session.begin_nested(), time_budget(self.settings.stage_timeout):
                         stage.process(ctx, article)
                 except Exception as error:
                     log.debug(
@@ -180,6 +324,8 @@ class Pipeline:
             run = StageRun(article_id=article_id, stage=registered.name, attempts=0)
             session.add(run)
             runs[(article_id, registered.name)] = run
+        elif run.version != registered.stage.version:
+            run.attempts = 0  # a new version of the stage gets its own tries
         run.plugin = registered.plugin
         run.version = registered.stage.version
         run.status = status
@@ -204,6 +350,13 @@ class Pipeline:
                 impl.function(*(kwargs[name] for name in impl.argnames))
             except Exception:
                 log.exception("plugin %r failed in %s", impl.plugin_name, hook_name)
+
+
+def pending_query(selected: Sequence[RegisteredStage], due: Due) -> Select[Any]:
+    """Ids of the articles on which at least one of ``selected`` is due."""
+    if not selected:
+        return select(Article.id).where(false())
+    return select(Article.id).where(or_(*(due.condition(stage) for stage in selected)))
 
 
 def articles_to_reprocess(

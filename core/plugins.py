@@ -121,6 +121,19 @@ def _own_version(plugin: object) -> str:
     return declared if isinstance(declared, str) else marsad_version()
 
 
+def _import_builtin(module_name: str) -> ModuleType:
+    """A built-in plugin; one that cannot be imported means a broken installation."""
+    try:
+        return importlib.import_module(module_name)
+    except Exception as error:
+        raise PluginLoadError(
+            f"built-in plugin {module_name!r} cannot be imported "
+            f"({type(error).__name__}: {error}); the installation is incomplete: "
+            "reinstall marsad with its dependencies (pip install --upgrade pip, then "
+            "pip install marsad)"
+        ) from error
+
+
 def _builtin_names() -> set[str]:
     return {module.rsplit(".", 1)[-1] for module in BUILTIN_PLUGINS}
 
@@ -151,7 +164,7 @@ def make_plugins(
     for module_name in BUILTIN_PLUGINS:
         name = module_name.rsplit(".", 1)[-1]
         if name not in settings.disabled_plugins:
-            manager.register(importlib.import_module(module_name), name=name)
+            manager.register(_import_builtin(module_name), name=name)
 
     for plugin in extra:
         manager.register(plugin)

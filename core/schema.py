@@ -7,8 +7,10 @@ marsad can upgrade a database without a checkout or an ``alembic.ini``.
 from __future__ import annotations
 
 from importlib.resources import files
+from typing import Any
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -16,11 +18,17 @@ from alembic.util import CommandError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 
+from marsad.core.models import Base
+
 UPGRADE_COMMAND = "marsad db upgrade"
 
 
 class SchemaOutOfDate(Exception):
     """The database schema is not at the revision this version of marsad needs."""
+
+
+class SchemaDrift(SchemaOutOfDate):
+    """The database is at the right revision but its tables differ from the models."""
 
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
@@ -57,6 +65,21 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(alembic_config(connection), revision)
 
 
+def revision_is_below(target: str, current: str) -> bool:
+    """Whether going to ``target`` from ``current`` is a downgrade."""
+    if target == current:
+        return False
+    if target == "base":
+        return True
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        below = {r.revision for r in script.iterate_revisions(current, "base")}
+        resolved = script.get_revision(target)
+    except CommandError:
+        return False  # unknown or relative targets: alembic names the problem itself
+    return resolved is not None and resolved.revision in below
+
+
 def _known_revision(revision: str) -> bool:
     try:
         return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
@@ -65,10 +88,14 @@ def _known_revision(revision: str) -> bool:
 
 
 def check_schema(engine: Engine) -> None:
-    """Raise :class:`SchemaOutOfDate`, naming the upgrade command, unless at head."""
+    """Raise :class:`SchemaOutOfDate` unless the database is at head and as the models say.
+
+    The message names the upgrade command, or the tables and columns that differ.
+    """
     current = current_revision(engine)
     expected = head_revision()
     if current == expected:
+        check_schema_matches(engine)
         return
     where = make_url(str(engine.url)).render_as_string(hide_password=True)
     if current is not None and not _known_revision(current):
@@ -81,4 +108,61 @@ def check_schema(engine: Engine) -> None:
     raise SchemaOutOfDate(
         f"the database {where} {state}, but this marsad needs revision {expected}; "
         f"run `{UPGRADE_COMMAND}` (with the same MARSAD_DATABASE_URL) to upgrade it"
+    )
+
+
+# What the database may hold beyond the models without harm: other tables (a plugin's,
+# an operator's), and indexes or constraints the comparison cannot see alike on both
+# databases. Missing tables and columns, extra required columns and other column types
+# all break marsad at run time, so they are reported.
+_REPORTED = {"add_table", "add_column", "remove_column", "modify_type", "modify_nullable"}
+
+
+def _describe_difference(difference: tuple[Any, ...]) -> str | None:
+    kind = difference[0]
+    if kind not in _REPORTED:
+        return None
+    if kind == "add_table":
+        return f"table {difference[1].name} is missing"
+    if kind == "add_column":
+        return f"column {difference[2]}.{difference[3].name} is missing"
+    if kind == "remove_column":
+        column = difference[3]
+        if column.nullable or column.server_default is not None:
+            return None  # an extra optional column harms nothing
+        return f"column {difference[2]}.{column.name} is not in this marsad's schema"
+    _, _, table, column, _, old, new = difference
+    what = "type" if kind == "modify_type" else "nullable"
+    return f"column {table}.{column} has {what} {old}, expected {new}"
+
+
+def schema_differences(engine: Engine) -> list[str]:
+    """How the live tables differ from the models, one readable line each."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "render_as_batch": engine.dialect.name == "sqlite"},
+        )
+        differences = compare_metadata(context, Base.metadata)
+    lines: list[str] = []
+    for item in differences:
+        # Column changes come grouped in a list per column.
+        for difference in item if isinstance(item, list) else [item]:
+            line = _describe_difference(tuple(difference))
+            if line is not None:
+                lines.append(line)
+    return sorted(set(lines))
+
+
+def check_schema_matches(engine: Engine) -> None:
+    """Raise :class:`SchemaDrift` naming every table and column that differs."""
+    differences = schema_differences(engine)
+    if not differences:
+        return
+    where = make_url(str(engine.url)).render_as_string(hide_password=True)
+    raise SchemaDrift(
+        f"the database {where} is at revision {current_revision(engine)} but its schema "
+        f"differs from it: {'; '.join(differences)}. It was made or altered by another "
+        "program or by an unreleased marsad; marsad will not use it. Store the inputs "
+        "again in a new database (`marsad db upgrade` on an empty one)"
     )

@@ -17,20 +17,56 @@ def _flag(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+class SettingsError(Exception):
+    """A setting has a value marsad cannot use; the message names the variable."""
+
+
+def _number(env: Mapping[str, str], name: str, default: float, *, minimum: float = 0) -> float:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value!r} is not a number") from None
+    if number < minimum:
+        raise SettingsError(f"{name}={value!r} must be at least {minimum:g}")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     """``MARSAD_DATABASE_URL``: SQLAlchemy URL (default: ``marsad.db`` in the working dir).
     ``MARSAD_DISABLE_PLUGINS``: comma-separated plugin names not to load.
     ``MARSAD_STRICT_PLUGINS``: a plugin that fails to load is an error, not a warning.
     ``MARSAD_API_TOKEN``: bearer token for GraphQL mutations (unset: mutations refused).
+    ``MARSAD_API_MAX_COST``: the most a GraphQL query may cost (``marsad.api.cost``);
+    0: no limit.
+    ``MARSAD_API_MAX_BODY_BYTES``: the largest request body, and query string, accepted.
+    ``MARSAD_API_TIMEOUT``: seconds a GraphQL query may run before it is cancelled
+    (0: no limit; mutations are not cut off).
+    ``MARSAD_API_INTROSPECTION``, ``MARSAD_API_SUGGESTIONS``: answer schema introspection
+    and add "Did you mean ...?" to errors (on for the explorer; turn off in production).
     ``MARSAD_BATCH_SIZE``: articles per pipeline batch and transaction.
+    ``MARSAD_STAGE_TIMEOUT``: seconds one stage may spend on one article (0: no limit).
+    ``MARSAD_MAX_ATTEMPTS``: runs of a failing stage on one article before it is left
+    alone until ``marsad reprocess --failed``.
+    ``MARSAD_MAX_INPUT_BYTES``: the largest input file or archive member read.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
     disabled_plugins: frozenset[str] = field(default_factory=frozenset)
     strict_plugins: bool = False
     api_token: str | None = None
+    api_max_cost: int = 75_000
+    api_max_body_bytes: int = 1_000_000
+    api_timeout: float = 30.0
+    api_introspection: bool = True
+    api_suggestions: bool = True
     batch_size: int = 50
+    stage_timeout: float = 120.0
+    max_attempts: int = 3
+    max_input_bytes: int = 20_000_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -40,5 +76,13 @@ class Settings:
             disabled_plugins=_names(env.get("MARSAD_DISABLE_PLUGINS", "")),
             strict_plugins=_flag(env.get("MARSAD_STRICT_PLUGINS", "")),
             api_token=env.get("MARSAD_API_TOKEN") or None,
-            batch_size=int(env.get("MARSAD_BATCH_SIZE") or 50),
+            api_max_cost=int(_number(env, "MARSAD_API_MAX_COST", 75_000)),
+            api_max_body_bytes=int(_number(env, "MARSAD_API_MAX_BODY_BYTES", 1_000_000, minimum=1)),
+            api_timeout=_number(env, "MARSAD_API_TIMEOUT", 30.0),
+            api_introspection=_flag(env.get("MARSAD_API_INTROSPECTION") or "1"),
+            api_suggestions=_flag(env.get("MARSAD_API_SUGGESTIONS") or "1"),
+            batch_size=int(_number(env, "MARSAD_BATCH_SIZE", 50, minimum=1)),
+            stage_timeout=_number(env, "MARSAD_STAGE_TIMEOUT", 120.0),
+            max_attempts=int(_number(env, "MARSAD_MAX_ATTEMPTS", 3, minimum=1)),
+            max_input_bytes=int(_number(env, "MARSAD_MAX_INPUT_BYTES", 20_000_000, minimum=1)),
         )

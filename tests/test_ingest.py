@@ -185,12 +185,12 @@ def test_jsonl_bad_lines_are_named_by_file_and_line(app: Marsad, tmp_path: Path)
         assert iso.published_at.astimezone(UTC) == datetime(2024, 5, 14, 10, 0, tzinfo=UTC)
         assert iso.outlet is not None and iso.outlet.name == "Record Outlet"
         assert iso.url == "https://example.test/a"
-        assert iso.extra == {"section": "politics", "tags": ["summit", "iraq"]}
+        assert iso.extra == {"section": "politics", "tags": ["summit", "iraq"], "encoding": "utf-8"}
         rfc = articles["Three rockets"]
         assert rfc.published_at is not None
         assert rfc.published_at.astimezone(UTC) == datetime(2024, 5, 14, 6, 30, tzinfo=UTC)
         assert rfc.outlet is None
-        assert rfc.extra == {}
+        assert rfc.extra == {"encoding": "utf-8"}
         assert len(articles) == 3
         assert any("second part" in (article.text or "") for article in articles.values())
         sources = set(session.scalars(select(RawInput.source)))
@@ -248,7 +248,7 @@ def test_cli_ingest(tmp_path: Path, messy_dir: tuple[Path, dict[str, Path]]) -> 
     folder, bad = messy_dir
 
     not_ready = marsad(tmp_path, "ingest", str(folder))
-    assert not_ready.returncode == 1
+    assert not_ready.returncode == 2  # a configuration problem: the schema
     assert "Traceback" not in not_ready.stderr
     lines = [line for line in not_ready.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, not_ready.stderr
