@@ -8,13 +8,26 @@ for "injuries" and "no injuries", which is what makes them comparable).
 
 Rules for statements: :mod:`marsad.plugins.statements`; for numbers:
 :mod:`marsad.plugins.numbers`; for speakers: :mod:`marsad.plugins.entities`.
+
+Running the stage again on an article keeps what still holds, with its ids: claims
+are keyed by (kind, start, end), citations by (claim, source, kind, span), entity
+mentions by (entity, span). A row found again is updated in place, one no longer
+found is deleted, a new one inserted. A claim whose content changed loses its claim
+links (they were decided on the old content; the ``link`` stage decides them again).
+
+A claim repeated word for word in one article (same kind, slot, text, speaker,
+source, value and negation) is stored once, at its first place: a page that repeats
+one sentence 800 times says it once, and its copies would only link to each other.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
 
 from marsad.core import (
     Article,
@@ -75,17 +88,6 @@ class Extract(Stage):
 
     def process(self, ctx: StageContext, article: Article) -> None:
         session = ctx.session
-        mine = select(Claim.id).where(Claim.article_id == article.id)
-        session.execute(
-            delete(ClaimLink).where(
-                or_(ClaimLink.source_id.in_(mine), ClaimLink.target_id.in_(mine))
-            )
-        )
-        session.execute(delete(Citation).where(Citation.article_id == article.id))
-        session.execute(delete(Claim).where(Claim.article_id == article.id))
-        session.execute(delete(EntityMention).where(EntityMention.article_id == article.id))
-        session.expire(article, ["claims"])
-
         text = article.text or ""
         article_lines = lines(text)
         names = scan_names(article_lines)
@@ -95,13 +97,14 @@ class Extract(Stage):
         issuer = _Said()  # who spoke through the last "بيان", for "وأضاف البيان"
         claims: list[Claim] = []
         cited: list[tuple[Claim, CitationDraft]] = []
+        mentions: list[EntityMention] = []
         for line in article_lines:
             attributions: list[_Attribution] = []
             for match in finder.find(line):
                 speaking = match.speaker
                 previous = issuer if speaking is not None and speaking.kind == "statement" else said
                 before = len(claims)
-                said = self._statement(ctx, article, line, match, resolver, previous, claims)
+                said = self._statement(article, line, match, resolver, previous, claims, mentions)
                 if said.channel == "statement":
                     issuer = said
                 citation = _citation(said, line, match) if len(claims) > before else None
@@ -118,14 +121,14 @@ class Extract(Stage):
                 claims.append(claim)
                 if citation is not None:
                     cited.append((claim, citation))
-        self._mentions(ctx, article, article_lines, names, resolver)
+        mentions.extend(self._mentions(article, article_lines, names, resolver, mentions))
         _describe(article, claims)
-        session.add_all(claims)
-        session.flush()
-        session.add_all(
+        first_of = _first_of_repeats(claims)
+        stored = sync_claims(session, article.id, [c for c in claims if first_of[id(c)] is c])
+        citations = (
             Citation(
                 article_id=article.id,
-                claim_id=claim.id,
+                claim_id=stored[id(first_of[id(claim)])].id,
                 source=draft.source[:300],
                 source_kind=draft.kind,
                 speaker_id=draft.speaker_id,
@@ -135,27 +138,23 @@ class Extract(Stage):
             )
             for claim, draft in cited
         )
+        sync_rows(session, _stored(session, Citation, article.id), citations, _citation_key)
+        sync_rows(session, _stored(session, EntityMention, article.id), mentions, _mention_key)
         session.flush()
+        session.expire(article, ["claims"])
 
     def _mentions(
         self,
-        ctx: StageContext,
         article: Article,
         article_lines: list[Line],
         names: ArticleNames,
         resolver: EntityResolver,
-    ) -> None:
+        speakers: list[EntityMention],
+    ) -> list[EntityMention]:
         """Every entity the text names, stored once, with each place it is named."""
         text = article.text or ""
-        ctx.session.flush()
-        taken = [
-            (start, end)
-            for start, end in ctx.session.execute(
-                select(EntityMention.start, EntityMention.end).where(
-                    EntityMention.article_id == article.id
-                )
-            )
-        ]
+        taken = [(m.start, m.end) for m in speakers]
+        found = []
         for mention in find_mentions(article_lines, names):
             if any(a <= mention.start and mention.end <= b for a, b in taken):
                 continue  # already the speaker's mention
@@ -163,7 +162,7 @@ class Extract(Stage):
             resolver.store.alias(entity, mention.name)
             for alias in (mention.alias, *extra_aliases(mention)):
                 resolver.store.alias(entity, alias)
-            ctx.session.add(
+            found.append(
                 EntityMention(
                     entity_id=entity.id,
                     article_id=article.id,
@@ -172,16 +171,17 @@ class Extract(Stage):
                     text=text[mention.start : mention.end][:300],
                 )
             )
+        return found
 
     def _statement(
         self,
-        ctx: StageContext,
         article: Article,
         line: Line,
         match: StatementMatch,
         resolver: EntityResolver,
         said: _Said,
         claims: list[Claim],
+        mentions: list[EntityMention],
     ) -> _Said:
         speaker = match.speaker
         if speaker is not None and speaker.kind == "statement":
@@ -197,7 +197,7 @@ class Extract(Stage):
                 said.span,
             )
         else:
-            current = self._speaker(ctx, article, line, speaker, resolver, said, match)
+            current = self._speaker(article, line, speaker, resolver, said, match, mentions)
         if current.slot_key is None:
             return said
         if match.speaker is not None and match.speaker.kind == "statement":
@@ -230,19 +230,19 @@ class Extract(Stage):
 
     def _speaker(
         self,
-        ctx: StageContext,
         article: Article,
         line: Line,
         speaker: Speaker,
         resolver: EntityResolver,
         said: _Said,
         match: StatementMatch,
+        mentions: list[EntityMention],
     ) -> _Said:
         surface = display(line, speaker.first, speaker.last)
         entity = resolver.resolve(speaker, surface)
         start, end = line.span(speaker.first, speaker.last)
         if entity is not None:
-            ctx.session.add(
+            mentions.append(
                 EntityMention(
                     entity_id=entity.id,
                     article_id=article.id,
@@ -312,6 +312,145 @@ def _describe(article: Article, claims: list[Claim]) -> None:
             "sentence": sentence.text if sentence else claim.text,
             "sentence_start": sentence.start if sentence else claim.start,
         }
+
+
+# What a stored claim says, beyond where it is: a change here changes its links.
+CLAIM_FIELDS = (
+    "text",
+    "speaker_id",
+    "speaker_text",
+    "verb",
+    "direct",
+    "channel",
+    "cited_source",
+    "quantity_value",
+    "quantity_unit",
+    "qualifier",
+    "negated",
+    "slot_key",
+    "extra",
+    "at",
+)
+
+
+def claim_key(claim: Claim) -> tuple[ClaimKind, int, int]:
+    """A claim's natural key within its article: what it is and where it stands."""
+    return (claim.kind, claim.start, claim.end)
+
+
+def _first_of_repeats(claims: list[Claim]) -> dict[int, Claim]:
+    """Each claim (by ``id()``) -> the first claim of the article that says the same."""
+    first: dict[Hashable, Claim] = {}
+    by_draft: dict[int, Claim] = {}
+    for claim in claims:
+        sameness = (
+            claim.kind,
+            claim.slot_key,
+            match_key(claim.text),
+            claim.speaker_id,
+            claim.speaker_text,
+            claim.cited_source,
+            claim.direct,
+            claim.quantity_value,
+            claim.qualifier,
+            claim.negated,
+        )
+        by_draft[id(claim)] = first.setdefault(sameness, claim)
+    for claim in claims:  # two drafts on one span (kind, start, end) are one claim
+        same_span = first.setdefault(claim_key(claim), claim)
+        if same_span is not claim:
+            by_draft[id(claim)] = same_span
+    for claim in claims:  # each points to an earlier draft: follow to the first
+        root = by_draft[id(claim)]
+        while by_draft[id(root)] is not root:
+            root = by_draft[id(root)]
+        by_draft[id(claim)] = root
+    return by_draft
+
+
+def sync_claims(session: Session, article_id: int, drafts: list[Claim]) -> dict[int, Claim]:
+    """Store the article's claims by natural key; return draft ``id()`` -> stored claim.
+
+    A claim found again keeps its row and id; one whose content changed is updated and
+    its claim links are deleted; claims no longer found are deleted with their links.
+    """
+    existing = {claim_key(c): c for c in _stored(session, Claim, article_id)}
+    stored: dict[int, Claim] = {}
+    changed: list[int] = []
+    for draft in drafts:
+        row = existing.pop(claim_key(draft), None)
+        if row is None:
+            session.add(draft)
+            stored[id(draft)] = draft
+            continue
+        if _copy_fields(draft, row, CLAIM_FIELDS):
+            changed.append(row.id)
+        stored[id(draft)] = row
+    gone = [row.id for row in existing.values()]
+    stale = changed + gone
+    if stale:
+        session.execute(
+            delete(ClaimLink).where(
+                or_(ClaimLink.source_id.in_(stale), ClaimLink.target_id.in_(stale))
+            )
+        )
+        session.execute(delete(Citation).where(Citation.claim_id.in_(gone)))
+    for row in existing.values():
+        session.delete(row)
+    session.flush()
+    return stored
+
+
+def sync_rows(
+    session: Session,
+    existing: Iterable[Any],
+    wanted: Iterable[Any],
+    key: Any,
+) -> None:
+    """Make the stored rows ``existing`` those of ``wanted``, matched by ``key(row)``.
+
+    A row of both keeps its id and takes the new values; a stored row not wanted is
+    deleted; a wanted row not stored is added. Later duplicates of a key are dropped.
+    """
+    stored = {key(row): row for row in existing}
+    seen: set[Hashable] = set()
+    columns = None
+    for row in wanted:
+        row_key = key(row)
+        if row_key in seen:
+            continue
+        seen.add(row_key)
+        old = stored.pop(row_key, None)
+        if old is None:
+            session.add(row)
+            continue
+        columns = columns or [c.key for c in row.__table__.columns if c.key != "id"]
+        _copy_fields(row, old, columns)
+    for row in stored.values():
+        session.delete(row)
+
+
+def _copy_fields(source: Any, target: Any, fields: Iterable[str]) -> bool:
+    """Copy the differing fields; True when one differed."""
+    changed = False
+    for name in fields:
+        value = getattr(source, name)
+        if getattr(target, name) != value:
+            setattr(target, name, value)
+            changed = True
+    return changed
+
+
+def _stored(session: Session, model: Any, article_id: int) -> list[Any]:
+    return list(session.scalars(select(model).where(model.article_id == article_id)))
+
+
+def _citation_key(citation: Citation) -> tuple[object, ...]:
+    return (citation.claim_id, citation.source, citation.source_kind, citation.start, citation.end)
+
+
+def _mention_key(mention: EntityMention) -> tuple[int, int, int]:
+    return (mention.entity_id, mention.start, mention.end)
 
 
 def article_names(article: Article) -> ArticleNames:
