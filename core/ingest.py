@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from marsad.core.models import Article, RawInput
-from marsad.core.readers import InputError, RawRecord, Reader, ReadOptions
+from marsad.core.readers import InputError, RawRecord, Reader, ReadOptions, files_below
 
 AUTO = "auto"
 
@@ -41,16 +41,21 @@ def record_fingerprint(record: RawRecord) -> str:
     return digest.hexdigest()
 
 
-def find_files(paths: Iterable[Path]) -> Iterator[Path | InputError]:
-    """Files named, and files below directories named (sorted, hidden ones left out)."""
+def find_files(
+    paths: Iterable[Path], *, follow_symlinks: bool = False
+) -> Iterator[Path | InputError]:
+    """Files named, and files below directories named (sorted, hidden ones left out).
+
+    Symbolic links below a directory are not followed out of it unless
+    ``follow_symlinks`` (see :func:`marsad.core.readers.files_below`).
+    """
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path).parts
-                if child.is_file() and not any(part.startswith(".") for part in relative):
-                    yield child
+            yield from files_below(path, follow_symlinks=follow_symlinks)
         elif path.is_file():
             yield path
+        elif path.exists():
+            yield InputError(path, "not a regular file (a device, pipe or socket)")
         else:
             yield InputError(path, "no such file or directory")
 

@@ -20,11 +20,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from marsad.core import RECORD_FIELDS, Article, Outlet, Paragraph, Stage, StageContext, hookimpl
-from marsad.plugins.textparse import ParsedText, parse_text
+from marsad.core.readers import field_type_problem
+from marsad.plugins.textparse import ParsedText, clean_controls, parse_text
 
 MIN_LANGUAGE_CHARS = 20
 LANGUAGE_SAMPLE = 600
 TEXT = "text/plain"
+# The longest body parse takes. The longest of the 18,027 SaudiNewsNet articles has
+# 33,687 characters; nearly three times that leaves room for long reports, while a
+# megabyte of "body" (a log, a book, a dump) kept the later stages busy for ten minutes.
+MAX_BODY_CHARS = 100_000
 
 
 def parse_time(value: object) -> datetime | None:
@@ -53,6 +58,28 @@ def detect_language(text: str) -> str | None:
 
 def _decode(content: bytes, charset: str | None) -> str:
     return content.decode(charset or "utf-8-sig")
+
+
+def _record(text: str) -> dict[str, Any]:
+    """A stored JSON record, or a ValueError saying why it is not one."""
+    try:
+        record = json.loads(text)
+    except RecursionError:
+        raise ValueError("stored record is nested too deeply to read") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"stored record is not a JSON object but {type(record).__name__}")
+    return record
+
+
+def _clean_values(value: Any) -> Any:
+    """``value`` with control characters taken out of every string inside it."""
+    if isinstance(value, str):
+        return clean_controls(value)
+    if isinstance(value, dict):
+        return {clean_controls(str(key)): _clean_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean_values(item) for item in value]
+    return value
 
 
 def read_html(html: str) -> tuple[dict[str, Any], str]:
@@ -96,10 +123,10 @@ class Parse(Stage):
         fields: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         if raw.media_type == "application/json":
-            record = json.loads(text)
+            record = _record(text)
             fields = {field: record.get(field) for field in RECORD_FIELDS}
             extra = {key: value for key, value in record.items() if key not in RECORD_FIELDS}
-            body = str(fields.get("text") or "")
+            body = fields.get("text") or ""
         elif raw.media_type == "text/html":
             fields, body = read_html(text)
         else:
@@ -107,16 +134,29 @@ class Parse(Stage):
         for key in ("outlet", "url", "published"):
             if raw.hints.get(key):
                 fields[key] = raw.hints[key]
-
+        # Records also come from the API and from rows stored by older versions.
+        problem = field_type_problem(fields)
+        if problem:
+            raise ValueError(problem)
+        if len(body) > MAX_BODY_CHARS:
+            raise ValueError(
+                f"body of {len(body):,} characters is over the limit of "
+                f"{MAX_BODY_CHARS:,} characters per article"
+            )
+        # Control characters (NUL above all, which PostgreSQL refuses) go before parsing,
+        # so every text stored from the body is free of them on every database.
+        fields = {key: clean_controls(value) if value else value for key, value in fields.items()}
         title = fields.get("title")
         parsed = parse_text(
-            body, title=str(title) if title else None, title_first=raw.media_type == TEXT
+            clean_controls(body), title=title or None, title_first=raw.media_type == TEXT
         )
         if not parsed.paragraphs:
             reasons = sorted({removed.reason for removed in parsed.removed})
             detail = f" (only {', '.join(reasons)})" if reasons else ""
             raise ValueError(f"no body text{detail}")
-        self._store(ctx, article, fields, parsed, {**raw.hints.get("metadata", {}), **extra})
+        encoding = raw.hints.get("source_charset") or raw.hints.get("charset") or "utf-8"
+        extra = _clean_values({**raw.hints.get("metadata", {}), **extra, "encoding": encoding})
+        self._store(ctx, article, fields, parsed, extra)
 
     def _store(
         self,
@@ -127,10 +167,10 @@ class Parse(Stage):
         extra: dict[str, Any],
     ) -> None:
         article.title = parsed.title
-        article.subtitle = str(fields["subtitle"]).strip() if fields.get("subtitle") else None
+        article.subtitle = fields["subtitle"].strip() if fields.get("subtitle") else None
         article.subtitle = article.subtitle or parsed.subtitle
         article.dateline = parsed.dateline
-        article.url = str(fields["url"]) if fields.get("url") else None
+        article.url = fields["url"] if fields.get("url") else None
         # What the source says about the time wins over a date found in the text.
         article.published_at = parse_time(fields.get("published")) or (
             parsed.published.replace(tzinfo=UTC) if parsed.published else None

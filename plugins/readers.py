@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.core import InputError, RawRecord, Reader, ReadOptions, hookimpl
+from marsad.core.readers import field_type_problem, read_input
 from marsad.plugins.encoding import Decoded, UndecodableText, decode
 
 TEXT = "text/plain"
@@ -28,16 +29,40 @@ def check_text(path: Path | str, content: bytes) -> Decoded:
     return decoded
 
 
-def record_or_error(where: str, value: Any, options: ReadOptions) -> RawRecord | InputError:
-    """One JSON value as an article record, or the reason it cannot be one."""
+def charset_hints(encoding: str) -> dict[str, str]:
+    """Hints naming the file's encoding; none for UTF-8, so those fingerprints stay put."""
+    return {} if encoding == "utf-8" else {"charset": encoding}
+
+
+def loads(text: str) -> Any:
+    """``json.loads``, with nesting too deep for Python's parser as a JSON error."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply (more than about 1,000 levels)") from None
+
+
+def record_or_error(
+    where: str, value: Any, options: ReadOptions, encoding: str = "utf-8"
+) -> RawRecord | InputError:
+    """One JSON value as an article record, or the reason it cannot be one.
+
+    The record is stored as UTF-8 JSON whatever the file's encoding was; a file that
+    was not UTF-8 leaves its encoding in the ``source_charset`` hint.
+    """
     if not isinstance(value, dict):
         return InputError(where, f"expected a JSON object, got {type(value).__name__}")
     record = options.canonical(value)
-    if not str(record.get("text") or "").strip():
+    problem = field_type_problem(record)
+    if problem:
+        renamed = [key for name, key in options.fields.items() if f'"{name}"' in problem]
+        return InputError(where, problem + (f' (key "{renamed[0]}")' if renamed else ""))
+    if not (record.get("text") or "").strip():
         hint = f' (field "{options.fields["text"]}")' if "text" in options.fields else ""
         return InputError(where, f'record has no "text"{hint}')
     payload = json.dumps(record, ensure_ascii=False, sort_keys=True).encode()
-    return RawRecord(content=payload, media_type=RECORD, source=where, hints={})
+    hints = {} if encoding == "utf-8" else {"source_charset": encoding}
+    return RawRecord(content=payload, media_type=RECORD, source=where, hints=hints)
 
 
 class TextReader(Reader):
@@ -47,11 +72,10 @@ class TextReader(Reader):
     suffixes = (".txt", ".text", "")
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord | InputError]:
-        content = path.read_bytes()
+        content = read_input(path, options.max_input_bytes)
         encoding = check_text(path, content).encoding
         # The bytes are stored as they came; the parse stage decodes them with this.
-        hints = {} if encoding == "utf-8" else {"charset": encoding}
-        yield RawRecord(content=content, media_type=TEXT, source=str(path), hints=hints)
+        yield RawRecord(content, TEXT, str(path), charset_hints(encoding))
 
 
 class JsonLinesReader(Reader):
@@ -61,19 +85,22 @@ class JsonLinesReader(Reader):
     suffixes = (".jsonl", ".ndjson")
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord | InputError]:
-        text = check_text(path, path.read_bytes()).text
+        decoded = check_text(path, read_input(path, options.max_input_bytes))
         # Only "\n" ends a record: str.splitlines() would also split inside JSON strings
         # at U+2028, U+2029, U+0085 and other characters that JSON leaves unescaped.
-        for number, line in enumerate(text.split("\n"), start=1):
+        for number, line in enumerate(decoded.text.split("\n"), start=1):
             if not line.strip():
                 continue
             where = f"{path}:{number}"
             try:
-                value = json.loads(line)
+                value = loads(line)
             except json.JSONDecodeError as error:
                 yield InputError(where, f"not valid JSON ({error.msg} at column {error.colno})")
                 continue
-            yield record_or_error(where, value, options)
+            except ValueError as error:
+                yield InputError(where, f"not usable JSON ({error})")
+                continue
+            yield record_or_error(where, value, options, decoded.encoding)
 
 
 class JsonReader(Reader):
@@ -83,18 +110,20 @@ class JsonReader(Reader):
     suffixes = (".json",)
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord | InputError]:
-        text = check_text(path, path.read_bytes()).text
+        decoded = check_text(path, read_input(path, options.max_input_bytes))
         try:
-            value = json.loads(text)
+            value = loads(decoded.text)
         except json.JSONDecodeError as error:
             raise InputError(
                 path, f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
             ) from None
+        except ValueError as error:
+            raise InputError(path, f"not usable JSON ({error})") from None
         if isinstance(value, list):
             for index, item in enumerate(value):
-                yield record_or_error(f"{path}#{index}", item, options)
+                yield record_or_error(f"{path}#{index}", item, options, decoded.encoding)
         else:
-            yield record_or_error(str(path), value, options)
+            yield record_or_error(str(path), value, options, decoded.encoding)
 
 
 class HtmlReader(Reader):
@@ -108,10 +137,9 @@ class HtmlReader(Reader):
         return super().detect(path, head) or start.startswith((b"<!doctype html", b"<html"))
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord | InputError]:
-        content = path.read_bytes()
+        content = read_input(path, options.max_input_bytes)
         encoding = check_text(path, content).encoding
-        hints = {} if encoding == "utf-8" else {"charset": encoding}
-        yield RawRecord(content=content, media_type=HTML, source=str(path), hints=hints)
+        yield RawRecord(content, HTML, str(path), charset_hints(encoding))
 
 
 @hookimpl

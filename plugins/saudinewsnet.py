@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from marsad.core import InputError, RawRecord, Reader, ReadOptions, hookimpl
+from marsad.core.readers import check_size, json_type
 
 ZIP_MAGIC = b"PK\x03\x04"
 REQUIRED = ("source", "content")
+STRINGS = ("source", "content", "url", "date_extracted", "title", "author")
 
 
 class SaudiNewsNetReader(Reader):
@@ -40,17 +42,22 @@ class SaudiNewsNetReader(Reader):
         except zipfile.BadZipFile as error:
             raise InputError(path, f"not a readable zip archive ({error})") from None
         with archive:
-            for member in archive.namelist():
-                yield from self._read_member(path, archive, member)
+            for member in archive.infolist():
+                yield from self._read_member(path, archive, member, options.max_input_bytes)
 
     def _read_member(
-        self, path: Path, archive: zipfile.ZipFile, member: str
+        self, path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: int
     ) -> Iterator[RawRecord | InputError]:
-        where = f"{path}!{member}"
+        where = f"{path}!{member.filename}"
         try:
-            items = json.loads(archive.read(member).decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            yield InputError(where, f"not a JSON document ({error})")
+            items = json.loads(_read_bounded(where, archive, member, limit).decode("utf-8-sig"))
+        except InputError as error:
+            yield error
+            return
+        except (UnicodeDecodeError, ValueError, RecursionError, zipfile.BadZipFile) as error:
+            # ValueError covers JSONDecodeError and integers too long to convert.
+            detail = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+            yield InputError(where, f"not a JSON document ({detail})")
             return
         if not isinstance(items, list):
             yield InputError(where, "expected a JSON array of articles")
@@ -64,12 +71,32 @@ class SaudiNewsNetReader(Reader):
             yield RawRecord(_record(item), "application/json", source)
 
 
+def _read_bounded(
+    where: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: int
+) -> bytes:
+    """The member's bytes, refused by its declared size before reading any of them.
+
+    The read stops past ``limit`` too, so a header that understates the size cannot
+    make it fill the memory.
+    """
+    check_size(where, member.file_size, limit)
+    with archive.open(member) as handle:
+        content = handle.read(limit + 1)
+    if len(content) > limit:
+        raise InputError(where, f"more than the input limit of {limit:,} bytes")
+    return content
+
+
 def _problem(item: Any) -> str | None:
     if not isinstance(item, dict):
         return "expected a JSON object"
     missing = [key for key in REQUIRED if key not in item]
     if missing:
         return f"missing {', '.join(missing)}"
+    for key in STRINGS:
+        value = item.get(key)
+        if value is not None and not isinstance(value, str):
+            return f'field "{key}" must be a string, not {json_type(value)}'
     if not str(item.get("content") or "").strip():
         return "empty article (no content)"
     return None

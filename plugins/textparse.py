@@ -22,6 +22,24 @@ _WORDS = re.compile(r"\S+")
 MAX_CAPTION_WORDS = 15
 MAX_SUBTITLE_WORDS = 60
 MIN_SUBTITLE_WORDS = 6
+# A dateline names a place, a reporter or an agency; anything longer is not one.
+MAX_DATELINE_CHARS = 200
+
+# C0 control characters other than tab, newline and carriage return are dropped:
+# PostgreSQL refuses NUL in text, and SaudiNewsNet has stray SUB (0x1A) characters.
+# The ones str.splitlines() takes as line ends (VT, FF, FS, GS, RS) become newlines,
+# so the lines stay as they were.
+_LINE_ENDS = "\x0b\x0c\x1c\x1d\x1e"
+_CONTROLS = {
+    code: ("\n" if chr(code) in _LINE_ENDS else None)
+    for code in range(0x20)
+    if chr(code) not in "\t\n\r"
+}
+
+
+def clean_controls(text: str) -> str:
+    """``text`` without control characters (see ``_CONTROLS``)."""
+    return text.translate(_CONTROLS)
 
 
 def _key(line: str) -> str:
@@ -216,21 +234,22 @@ def _read_dateline(lines: list[str], result: ParsedText) -> None:
     if found is not None and _is_dateline(first):
         # "الرياض 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس": place, date, agency.
         place = re.split(r"\s*[\d\u0660-\u0669]", first, maxsplit=1)[0].strip(" -–—")
-        result.dateline = place or None
-        if result.published is None:
-            result.published = found.value
-        result.drop(first, "dateline")
-        del lines[0]
-        return
-    if _is_dateline(first):
+        if len(place) <= MAX_DATELINE_CHARS:
+            result.dateline = place or None
+            if result.published is None:
+                result.published = found.value
+            result.drop(first, "dateline")
+            del lines[0]
+            return
+    if _is_dateline(first) and len(first) <= MAX_DATELINE_CHARS:
         result.dateline = first
         result.drop(first, "dateline")
         del lines[0]
         return
     for pattern in (_BYLINE_COLON, _INLINE_DATELINE):
         match = pattern.match(first)
-        if match:
-            result.dateline = match["place"].strip(" -–—")
+        if match and len(place := match["place"].strip(" -–—")) <= MAX_DATELINE_CHARS:
+            result.dateline = place
             lines[0] = first[match.end() :].strip()
             return
 
