@@ -31,8 +31,10 @@ MIN_ARABIC_SHARE = 0.6  # of the letters, for windows-1256 to count as a match
 # articles re-encoded) stays below 0.01; UTF-8 with a few bad bytes is close to 1.
 MIN_UTF8_SHARE = 0.5
 SAMPLE_BYTES = 8192  # looked at for NUL bytes
-# In UTF-16 text every ASCII character has a NUL high byte; allow a few NUL low bytes
-# (U+0100, U+0600 and the like) on the other side.
+# In UTF-16 text every ASCII character (space, digit, newline, punctuation) has a NUL
+# high byte: in Arabic text at least one character in twenty. A few NUL low bytes
+# (U+0100, U+0600 and the like) may fall on the other side.
+MIN_UTF16_NUL_SHARE = 0.05
 MAX_OTHER_SIDE_NULS = 0.05
 MAX_CONTROL_SHARE = 0.01  # of the characters of decoded UTF-16, for it to count as text
 
@@ -85,8 +87,8 @@ def decode(content: bytes) -> Decoded:
     if valid / (valid + invalid) >= MIN_UTF8_SHARE:
         raise UndecodableText(
             f"damaged UTF-8: byte 0x{content[first_bad]:02x} at offset {first_bad} is not "
-            f"valid UTF-8 ({invalid} bad byte{'s' if invalid > 1 else ''} among {valid} "
-            f"valid multi-byte characters, so not windows-1256 either)"
+            f"valid UTF-8 ({_count(invalid, 'bad byte')} among {valid} valid multi-byte "
+            f"characters, so not windows-1256 either)"
         )
     text = content.decode(LEGACY, errors="replace")
     if "\ufffd" not in text and _arabic_share(text) >= MIN_ARABIC_SHARE:
@@ -114,9 +116,10 @@ def _utf16_without_bom(content: bytes) -> Decoded | None:
         return None
     sample = content[:SAMPLE_BYTES]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd and even <= odd * MAX_OTHER_SIDE_NULS:
+    enough = len(sample) // 2 * MIN_UTF16_NUL_SHARE
+    if odd >= enough and even <= odd * MAX_OTHER_SIDE_NULS:
         encoding = "utf-16-le"
-    elif even and odd <= even * MAX_OTHER_SIDE_NULS:
+    elif even >= enough and odd <= even * MAX_OTHER_SIDE_NULS:
         encoding = "utf-16-be"
     else:
         return None
@@ -135,9 +138,13 @@ def _binary_problem(content: bytes) -> str:
     kind = next((name for magic, name in _SIGNATURES if content.startswith(magic)), None)
     looks = f"starts like {kind}; " if kind else ""
     return (
-        f"binary file, not text ({looks}{sample.count(0)} NUL bytes in the first "
+        f"binary file, not text ({looks}{_count(sample.count(0), 'NUL byte')} in the first "
         f"{len(sample):,} bytes, the first at offset {sample.index(0)}, and not UTF-16)"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _arabic_share(text: str) -> float:

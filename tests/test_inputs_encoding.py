@@ -57,6 +57,13 @@ def test_odd_nul_bytes_are_still_binary() -> None:
         decode(b"\x00\x01ab\x00\x00cd" * 10)
 
 
+def test_utf8_with_a_stray_nul_byte_is_not_taken_for_utf16() -> None:
+    content = ARTICLE.encode("utf-8")
+    for at in (10, 11):  # an even and an odd offset
+        with pytest.raises(UndecodableText, match="binary file"):
+            decode(content[:at] + b"\0" + content[at:])
+
+
 def test_real_windows_1256_is_read_and_damaged_real_utf8_is_refused() -> None:
     """Real articles re-encoded: windows-1256 passes whole; one bad UTF-8 byte never does."""
     path = corpus_path("saudinewsnet", "2015-08-10.zip")
