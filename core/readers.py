@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 # The fields of an article record (JSON, JSONL, CSV...) that parse understands; any
 # other field is kept as metadata. ``marsad ingest --field NAME=KEY`` renames them.
@@ -95,18 +95,27 @@ def check_size(source: str | Path, size: int, limit: int) -> None:
         raise InputError(source, f"{size:,} bytes, over the input limit of {limit:,} bytes")
 
 
-def read_input(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
-    """The bytes of ``path``, refused by its size before reading when over ``limit``.
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
-    The read itself stops past ``limit``, so a file that grows meanwhile (or a device
-    that never ends) cannot fill the memory either.
+
+def read_bounded(source: str | Path, handle: Readable, size: int, limit: int) -> bytes:
+    """The bytes of ``handle``, refused by ``size`` (as stat or an archive says) first.
+
+    The read itself stops past ``limit``, so a file that grows meanwhile, a device that
+    never ends or an archive header that understates a size cannot fill the memory.
     """
-    check_size(path, path.stat().st_size, limit)
-    with path.open("rb") as handle:
-        content = handle.read(limit + 1)
+    check_size(source, size, limit)
+    content = handle.read(limit + 1)
     if len(content) > limit:
-        raise InputError(path, f"more than the input limit of {limit:,} bytes")
+        raise InputError(source, f"more than the input limit of {limit:,} bytes")
     return content
+
+
+def read_input(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of the file ``path``, refused before reading when over ``limit``."""
+    with path.open("rb") as handle:
+        return read_bounded(path, handle, os.fstat(handle.fileno()).st_size, limit)
 
 
 def field_type_problem(record: Mapping[str, Any]) -> str | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.core import InputError, RawRecord, Reader, ReadOptions, hookimpl
-from marsad.core.readers import check_size, json_type
+from marsad.core.readers import json_type, read_bounded
 
 ZIP_MAGIC = b"PK\x03\x04"
 REQUIRED = ("source", "content")
@@ -50,7 +50,10 @@ class SaudiNewsNetReader(Reader):
     ) -> Iterator[RawRecord | InputError]:
         where = f"{path}!{member.filename}"
         try:
-            items = json.loads(_read_bounded(where, archive, member, limit).decode("utf-8-sig"))
+            # Refused by the size the archive declares, and read no further than that.
+            with archive.open(member) as handle:
+                content = read_bounded(where, handle, member.file_size, limit)
+            items = json.loads(content.decode("utf-8-sig"))
         except InputError as error:
             yield error
             return
@@ -69,22 +72,6 @@ class SaudiNewsNetReader(Reader):
                 yield InputError(source, problem)
                 continue
             yield RawRecord(_record(item), "application/json", source)
-
-
-def _read_bounded(
-    where: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: int
-) -> bytes:
-    """The member's bytes, refused by its declared size before reading any of them.
-
-    The read stops past ``limit`` too, so a header that understates the size cannot
-    make it fill the memory.
-    """
-    check_size(where, member.file_size, limit)
-    with archive.open(member) as handle:
-        content = handle.read(limit + 1)
-    if len(content) > limit:
-        raise InputError(where, f"more than the input limit of {limit:,} bytes")
-    return content
 
 
 def _problem(item: Any) -> str | None:
