@@ -102,15 +102,16 @@ def db_downgrade(
     marsad = _app(check=False)
     current = current_revision(marsad.engine)
     if current is not None and revision_is_below(revision, current) and not yes:
-        question = (
-            f"Downgrading from {current} to {revision} drops the tables and columns added "
-            f"since, with their data{' (every marsad table)' if revision == 'base' else ''}. "
-            "Go on?"
+        loss = (
+            "every marsad table and all its data"
+            if revision == "base"
+            else "the tables and columns added since, with their data"
         )
+        warning = f"downgrading from {current} to {revision} drops {loss}"
         if not sys.stdin.isatty():
-            console.print(f"[red]error:[/red] {question.removesuffix(' Go on?')}; pass --yes")
+            console.print(f"[red]error:[/red] {warning}; pass --yes to do it", soft_wrap=True)
             raise typer.Exit(EXIT_USAGE)
-        if not typer.confirm(question, err=True):
+        if not typer.confirm(f"{warning.capitalize()}. Go on?", err=True):
             console.print("nothing changed")
             raise typer.Exit(EXIT_USAGE)
     downgrade(marsad.engine, revision)

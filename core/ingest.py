@@ -12,12 +12,14 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from marsad.core.models import Article, RawInput
+from marsad.core.models import Article, RawInput, utcnow
 from marsad.core.readers import InputError, RawRecord, Reader, ReadOptions, files_below
 
 AUTO = "auto"
@@ -114,29 +116,46 @@ def ingest(
     return report
 
 
+def _insert_ignoring_duplicates(session: Session) -> Callable[..., Any]:
+    """The dialect's INSERT that does nothing on a key already present."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql_insert
+    if dialect == "sqlite":
+        return sqlite_insert
+    raise NotImplementedError(f"storing inputs on {dialect} is not supported")
+
+
 def store_records(session: Session, records: Iterable[RawRecord]) -> list[Article | None]:
     """Store each record not stored yet, with an empty article for the pipeline.
 
     Returns, per record, its new article (flushed, so it has an id), or None when the
-    same input is already stored (or repeats earlier in ``records``).
+    same input is already stored (or repeats earlier in ``records``). Safe when other
+    processes store the same inputs at the same time: the insert ignores a
+    fingerprint that is already there, so each input is stored once and no process
+    fails for it.
     """
+    insert = _insert_ignoring_duplicates(session)
     created: list[Article | None] = []
-    seen: set[str] = set()
     for record in records:
-        fingerprint = record_fingerprint(record)
-        exists = session.scalar(select(RawInput.id).where(RawInput.sha256 == fingerprint))
-        if exists is not None or fingerprint in seen:
+        statement = (
+            insert(RawInput)
+            .values(
+                sha256=record_fingerprint(record),
+                source=record.source,
+                media_type=record.media_type,
+                content=record.content,
+                hints=record.hints,
+                ingested_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=["sha256"])
+            .returning(RawInput.id)
+        )
+        raw_input_id = session.scalar(statement)
+        if raw_input_id is None:
             created.append(None)
             continue
-        seen.add(fingerprint)
-        raw = RawInput(
-            sha256=fingerprint,
-            source=record.source,
-            media_type=record.media_type,
-            content=record.content,
-            hints=record.hints,
-        )
-        article = Article(raw_input=raw)
+        article = Article(raw_input_id=raw_input_id)
         session.add(article)
         created.append(article)
     session.flush()

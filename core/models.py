@@ -70,6 +70,43 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _without_nul(value: str) -> str:
+    return value.replace("\x00", "") if "\x00" in value else value
+
+
+class CleanText(TypeDecorator[str]):
+    """Text without NUL characters, which PostgreSQL refuses and SQLite keeps.
+
+    Removing them here makes both databases store the same text.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else _without_nul(value)
+
+
+class BoundedString(TypeDecorator[str]):
+    """A string of at most ``length`` characters, cut to fit alike on every database.
+
+    PostgreSQL refuses a value longer than its column and SQLite stores it whole, so
+    a name or key from unusual input would fail on one and pass on the other. These
+    columns hold names and keys whose real values are far shorter than the limit;
+    a longer value is cut (and NUL removed) before it reaches either database.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int) -> None:
+        super().__init__(length)
+        self.length = length
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else _without_nul(value)[: self.length]
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {
@@ -127,7 +164,7 @@ class Outlet(Base):
     __tablename__ = "outlets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(BoundedString(200), unique=True)
 
 
 class RawInput(Base):
@@ -141,8 +178,8 @@ class RawInput(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    source: Mapped[str] = mapped_column(Text)
-    media_type: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(CleanText())
+    media_type: Mapped[str] = mapped_column(BoundedString(100))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     hints: Mapped[dict[str, Any]] = mapped_column(default=dict)
     ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -152,7 +189,7 @@ class Story(Base):
     __tablename__ = "stories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(CleanText())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -167,14 +204,14 @@ class Article(Base):
     story_id: Mapped[int | None] = mapped_column(
         ForeignKey("stories.id", ondelete="SET NULL"), index=True
     )
-    url: Mapped[str | None] = mapped_column(Text)
-    title: Mapped[str | None] = mapped_column(Text)
-    subtitle: Mapped[str | None] = mapped_column(Text)
-    dateline: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(CleanText())
+    title: Mapped[str | None] = mapped_column(CleanText())
+    subtitle: Mapped[str | None] = mapped_column(CleanText())
+    dateline: Mapped[str | None] = mapped_column(BoundedString(200))
     published_at: Mapped[datetime | None] = mapped_column(index=True)
-    language: Mapped[str | None] = mapped_column(String(16), index=True)
-    text: Mapped[str | None] = mapped_column(Text)
-    match_key: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(BoundedString(16), index=True)
+    text: Mapped[str | None] = mapped_column(CleanText())
+    match_key: Mapped[str | None] = mapped_column(CleanText())
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # What parse kept out of the body and why: [{"text": ..., "reason": "caption"}, ...]
@@ -201,7 +238,7 @@ class Paragraph(Base):
     position: Mapped[int]
     start: Mapped[int]
     end: Mapped[int]
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(CleanText())
 
 
 class Sentence(Base):
@@ -222,10 +259,10 @@ class Entity(Base):
     __table_args__ = (UniqueConstraint("type", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    type: Mapped[str] = mapped_column(String(16))
+    type: Mapped[str] = mapped_column(BoundedString(16))
     # ``key`` is the match key of the canonical name; ``name`` is how a person writes it.
-    key: Mapped[str] = mapped_column(String(300))
-    name: Mapped[str] = mapped_column(String(300))
+    key: Mapped[str] = mapped_column(BoundedString(300))
+    name: Mapped[str] = mapped_column(BoundedString(300))
 
     aliases: Mapped[list[EntityAlias]] = relationship(cascade="all, delete-orphan")
 
@@ -236,7 +273,7 @@ class EntityAlias(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
-    alias: Mapped[str] = mapped_column(String(300))
+    alias: Mapped[str] = mapped_column(BoundedString(300))
 
 
 class EntityMention(Base):
@@ -251,7 +288,7 @@ class EntityMention(Base):
     )
     start: Mapped[int]
     end: Mapped[int]
-    text: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(BoundedString(300))
 
 
 class Claim(Base):
@@ -268,23 +305,23 @@ class Claim(Base):
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[ClaimKind] = mapped_column(_enum(ClaimKind), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(CleanText())
     start: Mapped[int]
     end: Mapped[int]
     speaker_id: Mapped[int | None] = mapped_column(
         ForeignKey("entities.id", ondelete="SET NULL"), index=True
     )
-    speaker_text: Mapped[str | None] = mapped_column(String(300))
-    verb: Mapped[str | None] = mapped_column(String(100))
+    speaker_text: Mapped[str | None] = mapped_column(BoundedString(300))
+    verb: Mapped[str | None] = mapped_column(BoundedString(100))
     direct: Mapped[bool | None] = mapped_column(Boolean)
-    channel: Mapped[str | None] = mapped_column(String(200))
-    cited_source: Mapped[str | None] = mapped_column(String(300))
+    channel: Mapped[str | None] = mapped_column(BoundedString(200))
+    cited_source: Mapped[str | None] = mapped_column(BoundedString(300))
     quantity_value: Mapped[float | None] = mapped_column(Float)
-    quantity_unit: Mapped[str | None] = mapped_column(String(100))
+    quantity_unit: Mapped[str | None] = mapped_column(BoundedString(100))
     qualifier: Mapped[Qualifier | None] = mapped_column(_enum(Qualifier))
     negated: Mapped[bool] = mapped_column(default=False)
     # What the claim is about, as a match key: claims on one slot can agree or clash.
-    slot_key: Mapped[str | None] = mapped_column(String(300))
+    slot_key: Mapped[str | None] = mapped_column(BoundedString(300))
     # What the extractor saw around the claim (its sentence, sites, content words), so
     # the link stage compares claims without re-reading article texts.
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -313,12 +350,12 @@ class Citation(Base):
     claim_id: Mapped[int | None] = mapped_column(
         ForeignKey("claims.id", ondelete="CASCADE"), index=True
     )
-    source: Mapped[str] = mapped_column(String(300))
-    source_kind: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(BoundedString(300))
+    source_kind: Mapped[str] = mapped_column(BoundedString(32))
     speaker_id: Mapped[int | None] = mapped_column(
         ForeignKey("entities.id", ondelete="SET NULL"), index=True
     )
-    speaker_text: Mapped[str | None] = mapped_column(String(300))
+    speaker_text: Mapped[str | None] = mapped_column(BoundedString(300))
     start: Mapped[int]
     end: Mapped[int]
 
@@ -390,7 +427,7 @@ class MinHashSignature(Base):
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
     )
-    scheme: Mapped[str] = mapped_column(String(32))
+    scheme: Mapped[str] = mapped_column(BoundedString(32))
     shingles: Mapped[int]
     signature: Mapped[bytes] = mapped_column(LargeBinary)
     sentences: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -403,11 +440,11 @@ class Translation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     # "title", "paragraph" or "claim"; ``position`` is the paragraph position or claim id.
-    field: Mapped[str] = mapped_column(String(32))
+    field: Mapped[str] = mapped_column(BoundedString(32))
     position: Mapped[int] = mapped_column(default=0)
-    language: Mapped[str] = mapped_column(String(16))
-    engine: Mapped[str] = mapped_column(String(100))
-    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(BoundedString(16))
+    engine: Mapped[str] = mapped_column(BoundedString(100))
+    text: Mapped[str] = mapped_column(CleanText())
 
 
 class StageRun(Base):
@@ -422,11 +459,11 @@ class StageRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
-    stage: Mapped[str] = mapped_column(String(100))
-    plugin: Mapped[str] = mapped_column(String(200))
-    version: Mapped[str] = mapped_column(String(50))
+    stage: Mapped[str] = mapped_column(BoundedString(100))
+    plugin: Mapped[str] = mapped_column(BoundedString(200))
+    version: Mapped[str] = mapped_column(BoundedString(50))
     status: Mapped[RunStatus] = mapped_column(_enum(RunStatus), index=True)
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(CleanText())
     duration_ms: Mapped[float] = mapped_column(default=0.0)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     finished_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -30,13 +30,14 @@ def stage_status(pipeline: Pipeline) -> list[StageStatus]:
             pending = session.scalar(
                 select(func.count()).select_from(pending_query([registered], due).subquery())
             )
-            by_status = dict(
-                session.execute(
+            by_status: dict[RunStatus, int] = {
+                status: count
+                for status, count in session.execute(
                     select(StageRun.status, func.count())
                     .where(StageRun.stage == name)
                     .group_by(StageRun.status)
-                ).tuples()
-            )
+                )
+            }
             gave_up = session.scalar(
                 select(func.count()).where(
                     and_(

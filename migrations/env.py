@@ -9,7 +9,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 from marsad.core.db import make_engine
-from marsad.core.models import Base, UTCDateTime
+from marsad.core.models import Base, BoundedString, CleanText, UTCDateTime
 from marsad.core.settings import Settings
 
 config = context.config
@@ -18,8 +18,14 @@ target_metadata = Base.metadata
 
 def render_item(kind: str, item: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     # Migrations must not import the models: they describe the schema as it was then.
-    if kind == "type" and isinstance(item, UTCDateTime):
+    if kind != "type":
+        return False
+    if isinstance(item, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if isinstance(item, BoundedString):
+        return f"sa.String(length={item.length})"
+    if isinstance(item, CleanText):
+        return "sa.Text()"
     return False
 
 

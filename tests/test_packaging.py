@@ -170,3 +170,32 @@ def test_the_wheel_works_without_the_checkout(wheel: Path, tmp_path: Path) -> No
     assert Path(found["migrations"]).is_relative_to(site)
     assert found["head"]
     assert "parse" in found["stages"]
+
+
+def test_a_fresh_venv_with_the_bundled_pip_installs_a_working_marsad(
+    wheel: Path, tmp_path: Path
+) -> None:
+    # Python 3.11 ships pip 23.2, which left lxml_html_clean out when it came only
+    # through an extra of lxml: every command then failed importing trafilatura.
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    listed = subprocess.run(
+        [str(venv / "bin" / "marsad"), "plugins", "--json"],
+        env={**os.environ, "MARSAD_DATABASE_URL": "sqlite://", "MARSAD_STRICT_PLUGINS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    names = {plugin["name"] for plugin in json.loads(listed.stdout)["plugins"]}
+    assert {"parse", "readers", "dedupe"} <= names
