@@ -5,13 +5,16 @@ Maghrebi ones (فيفري), numeric dates (2021/02/24, 24-02-2021), Eastern Arab
 an optional weekday and time with ص/م (AM/PM), and the Saudi wire's Hijri date
 followed by its Gregorian equivalent (``25 شوال 1436 هـ الموافق 10 أغسطس 2015 م``).
 General date libraries tried here miss the Levantine names and Eastern digits.
+Times that records and pages give as metadata (ISO 8601, RFC 822) are read by
+:func:`parse_time`, when they are read in and again when they are parsed.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 from marsad.plugins.arabic import match_key
 
@@ -101,3 +104,18 @@ def is_date_line(text: str) -> bool:
     leftover = re.sub(_MONTH_ALTERNATION, " ", leftover)
     words = [w for w in leftover.split() if w not in _WEEKDAYS]
     return len(words) <= 1
+
+
+def parse_time(value: object) -> datetime | None:
+    """ISO 8601 or RFC 822 text to an aware datetime (naive times are taken as UTC)."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            raise ValueError(f"unreadable publication time {text!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

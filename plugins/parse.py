@@ -8,8 +8,7 @@ input looked like, and what was removed is stored with the reason.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marsad.core import RECORD_FIELDS, Article, Outlet, Paragraph, Stage, StageContext, hookimpl
 from marsad.core.readers import field_type_problem
+from marsad.plugins.dates import parse_time
 from marsad.plugins.textparse import ParsedText, clean_controls, parse_text
 
 MIN_LANGUAGE_CHARS = 20
@@ -30,21 +30,6 @@ TEXT = "text/plain"
 # 33,687 characters; nearly three times that leaves room for long reports, while a
 # megabyte of "body" (a log, a book, a dump) kept the later stages busy for ten minutes.
 MAX_BODY_CHARS = 100_000
-
-
-def parse_time(value: object) -> datetime | None:
-    """ISO 8601 or RFC 822 text to an aware datetime (naive times are taken as UTC)."""
-    if value is None or value == "":
-        return None
-    text = str(value).strip()
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError):
-            raise ValueError(f"unreadable publication time {text!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def detect_language(text: str) -> str | None:

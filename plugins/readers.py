@@ -9,6 +9,7 @@ from typing import Any
 
 from marsad.core import InputError, RawRecord, Reader, ReadOptions, hookimpl
 from marsad.core.readers import field_type_problem, read_input
+from marsad.plugins.dates import parse_time
 from marsad.plugins.encoding import Decoded, UndecodableText, decode
 
 TEXT = "text/plain"
@@ -60,6 +61,10 @@ def record_or_error(
     if not (record.get("text") or "").strip():
         hint = f' (field "{options.fields["text"]}")' if "text" in options.fields else ""
         return InputError(where, f'record has no "text"{hint}')
+    try:
+        parse_time(record.get("published"))
+    except ValueError as error:
+        return InputError(where, f'field "published": {error} (ISO 8601 or RFC 822 expected)')
     payload = json.dumps(record, ensure_ascii=False, sort_keys=True).encode()
     hints = {} if encoding == "utf-8" else {"source_charset": encoding}
     return RawRecord(content=payload, media_type=RECORD, source=where, hints=hints)

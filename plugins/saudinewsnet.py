@@ -16,6 +16,7 @@ from typing import Any
 
 from marsad.core import InputError, RawRecord, Reader, ReadOptions, hookimpl
 from marsad.core.readers import json_type, read_bounded
+from marsad.plugins.dates import parse_time
 
 ZIP_MAGIC = b"PK\x03\x04"
 REQUIRED = ("source", "content")
@@ -86,6 +87,10 @@ def _problem(item: Any) -> str | None:
             return f'field "{key}" must be a string, not {json_type(value)}'
     if not str(item.get("content") or "").strip():
         return "empty article (no content)"
+    try:
+        parse_time(item.get("date_extracted"))
+    except ValueError as error:
+        return f'field "date_extracted": {error}'
     return None
 
 

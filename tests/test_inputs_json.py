@@ -122,3 +122,29 @@ def test_parse_refuses_a_stored_record_of_the_wrong_type(app: Marsad) -> None:
     with app.session_factory() as session:
         stored = session.scalars(select(Article).where(Article.id == article_id)).one()
         assert stored.text is None
+
+
+def test_an_unreadable_published_time_is_the_records_error(tmp_path: Path) -> None:
+    lines = [line(text=TEXT, published="yesterday"), line(text=TEXT, published="2021-02-23")]
+    path = write_lines(tmp_path / "news.jsonl", lines)
+    error, good = JsonLinesReader().read(path, ReadOptions())
+    assert isinstance(error, InputError) and error.source == f"{path}:1"
+    assert error.problem == (
+        "field \"published\": unreadable publication time 'yesterday' "
+        "(ISO 8601 or RFC 822 expected)"
+    )
+    assert isinstance(good, RawRecord)
+
+
+def test_an_unreadable_saudinewsnet_time_is_that_items_error(tmp_path: Path) -> None:
+    path = tmp_path / "day.zip"
+    items = [
+        {"source": "was", "content": TEXT, "date_extracted": "أمس"},
+        {"source": "was", "content": TEXT, "date_extracted": "2015-08-10 11:46:01"},
+    ]
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("day.json", json.dumps(items, ensure_ascii=False))
+    error, good = SaudiNewsNetReader().read(path, ReadOptions())
+    assert isinstance(error, InputError)
+    assert 'day.json#0: field "date_extracted": unreadable publication time' in str(error)
+    assert isinstance(good, RawRecord)
