@@ -100,7 +100,7 @@ def read_html(html: str) -> tuple[dict[str, Any], str]:
 
 class Parse(Stage):
     name = "parse"
-    version = "0.2.0"
+    version = "0.3.0"  # 0.3: field types and body length checked, controls dropped, encoding kept
 
     def process(self, ctx: StageContext, article: Article) -> None:
         raw = article.raw_input
