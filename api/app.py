@@ -4,24 +4,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
+from anyio import CapacityLimiter
 from sqlalchemy import text
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from marsad.api.body_limit import BodyLimit
 from marsad.api.graphiql import STATIC_PATH, GraphQLView
 from marsad.api.schema import schema
 from marsad.core.application import Marsad
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "graphiql"
+# Seconds /healthz waits for the database before it answers that it is unreachable.
+HEALTH_TIMEOUT = 5.0
 
 
 def create_app(marsad: Marsad) -> Starlette:
     """The API over ``marsad``'s database; raises ``SchemaOutOfDate`` unless it is upgraded."""
     marsad.check_schema()
+    # Health checks get threads of their own: queries that hold every thread of the
+    # shared pool must not make a load balancer think the server is dead.
+    health_threads = CapacityLimiter(2)
 
     def database_reachable() -> bool:
         try:
@@ -32,7 +41,11 @@ def create_app(marsad: Marsad) -> Starlette:
         return True
 
     async def healthz(_request: Request) -> JSONResponse:
-        database = await run_in_threadpool(database_reachable)
+        database = False
+        with anyio.move_on_after(HEALTH_TIMEOUT):
+            database = await anyio.to_thread.run_sync(
+                database_reachable, limiter=health_threads, abandon_on_cancel=True
+            )
         return JSONResponse(
             {"ok": database, "database": database}, status_code=200 if database else 503
         )
@@ -42,7 +55,8 @@ def create_app(marsad: Marsad) -> Starlette:
             Route("/graphql", GraphQLView(marsad, schema), methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="graphiql-static"),
-        ]
+        ],
+        middleware=[Middleware(BodyLimit, max_bytes=marsad.settings.api_max_body_bytes)],
     )
     app.state.marsad = marsad
     return app

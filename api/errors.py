@@ -10,6 +10,16 @@ class UserError(Exception):
     missing token. Its message is meant for the client and is never masked."""
 
 
+class QueryTimeout(UserError):
+    """The query ran past the API's time limit and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"the query ran longer than this server's limit of {seconds:g} s and was "
+            "stopped; ask for fewer items or fields (MARSAD_API_TIMEOUT)"
+        )
+
+
 def should_mask_error(error: GraphQLError) -> bool:
     """Mask everything except errors the client can act on.
 

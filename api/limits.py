@@ -1,9 +1,21 @@
-"""Limits on what one request may ask for, so a single query cannot exhaust the server."""
+"""Limits on what one request may ask for, so a single query cannot exhaust the server.
+
+The fixed limits (depth, tokens, aliases, page size) are constants; the ones an
+operator tunes come from the settings of the application serving the request
+(``MARSAD_API_MAX_COST``, ``MARSAD_API_TIMEOUT``, ``MARSAD_API_INTROSPECTION``,
+``MARSAD_API_SUGGESTIONS``), read through the request's context.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TYPE_CHECKING
 
+import anyio
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -11,8 +23,15 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.types.execution import ExecutionContext
+from strawberry.types.graphql import OperationType
 
-from marsad.api.errors import should_mask_error
+from marsad.api.cost import CostModel, operation_cost
+from marsad.api.errors import QueryTimeout, should_mask_error
+from marsad.core.settings import Settings
+
+if TYPE_CHECKING:
+    from marsad.api.context import Context
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
@@ -22,13 +41,129 @@ MAX_PAGE_SIZE = 100
 # SQLite (before 3.32) allows 999 bound parameters per statement; a loader batch
 # may bind its keys twice (links in both directions), so stay well under half.
 MAX_BATCH_SIZE = 450
+# How many items a list without paging (an article's claims, paragraphs or links, a
+# story's disputes) is taken to hold when a query's cost is estimated: about what an
+# article of the seeds has.
+LIST_ESTIMATE = 10
+COST_MODEL = CostModel(default_page_size=DEFAULT_PAGE_SIZE, list_estimate=LIST_ESTIMATE)
+
+_SUGGESTION = re.compile(r"\s*Did you mean .*\?\s*$", re.DOTALL)
+
+
+def _context(execution: ExecutionContext) -> Context:
+    context: Context = execution.context
+    return context
+
+
+def _settings(execution: ExecutionContext) -> Settings:
+    return _context(execution).marsad.settings
+
+
+class QueryCostLimit(SchemaExtension):
+    """Refuses an operation that costs more than ``MARSAD_API_MAX_COST`` before any
+    resolver runs (:mod:`marsad.api.cost`).
+
+    Checked when execution starts rather than by a validation rule: validation
+    results may be cached per document, but the cost depends on the variables.
+    """
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        limit = _settings(execution).api_max_cost
+        document = execution.graphql_document
+        if limit > 0 and document is not None:
+            cost = operation_cost(
+                execution.schema._schema,
+                document,
+                execution.operation_name,
+                execution.variables,
+                COST_MODEL,
+            )
+            if cost > limit:
+                # A result set here is returned as it is: nothing is executed.
+                refusal = _cost_error(cost, limit)
+                execution.result = GraphQLExecutionResult(data=None, errors=[refusal])
+        yield
+
+
+def _cost_error(cost: int, limit: int) -> GraphQLError:
+    return GraphQLError(
+        f"this query would cost {cost:,}, more than this server's limit of {limit:,} "
+        "(MARSAD_API_MAX_COST): ask for smaller pages (`first`) or fewer nested lists, "
+        "or split it into several queries",
+        extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maxCost": limit},
+    )
+
+
+class QueryTimeLimit(SchemaExtension):
+    """Cancels a query that runs past ``MARSAD_API_TIMEOUT`` seconds and answers with
+    :class:`QueryTimeout`.
+
+    Statements already running in a worker thread cannot be cancelled, so the same
+    deadline is handed to the request's reads, which have the database stop them
+    (:mod:`marsad.api.db`). Mutations are not cut off: they store and process an
+    article, and stopping them halfway would only leave work for a retry.
+    """
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        seconds = _settings(execution).api_timeout
+        if seconds <= 0 or execution.operation_type is not OperationType.QUERY:
+            yield
+            return
+        reads = _context(execution).reads
+        reads.deadline = time.monotonic() + seconds
+        reads.limit_seconds = seconds
+        try:
+            with anyio.fail_after(seconds):
+                yield
+        except TimeoutError:
+            raise QueryTimeout(seconds) from None
+
+
+class SchemaVisibility(SchemaExtension):
+    """Introspection and "Did you mean ...?" suggestions, as the settings say: both
+    help a person in the explorer and help an attacker map the schema."""
+
+    def on_operation(self) -> Iterator[None]:
+        execution = self.execution_context
+        settings = _settings(execution)
+        if not settings.api_introspection:
+            execution.validation_rules = (
+                *execution.validation_rules,
+                NoSchemaIntrospectionCustomRule,
+            )
+        yield
+        result = execution.result
+        if settings.api_suggestions or result is None:
+            return
+        for error in result.errors or ():
+            error.message = _SUGGESTION.sub("", error.message)
+
+
+class MaskInternalErrors(MaskErrors):
+    """Errors from inside the server read "Unexpected error." unless the request
+    carries the API token: its holder runs the server and needs the detail."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=should_mask_error)
+
+    def on_operation(self) -> Iterator[None]:
+        if _context(self.execution_context).has_token:
+            yield
+            return
+        yield from super().on_operation()
 
 
 def schema_extensions() -> list[Callable[[], SchemaExtension]]:
-    """Factories, not instances: Strawberry builds fresh extensions for each request."""
+    """Classes and factories, not instances: Strawberry builds fresh extensions for
+    each request, and each reads the settings of the app that serves it."""
     return [
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: MaskErrors(should_mask_error=should_mask_error),
+        SchemaVisibility,
+        QueryCostLimit,
+        QueryTimeLimit,
+        MaskInternalErrors,
     ]

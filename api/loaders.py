@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import QueryableAttribute, Session, raiseload, sessionmaker
+from sqlalchemy.orm import QueryableAttribute, Session, raiseload
 from strawberry.dataloader import DataLoader
 
-from marsad.api.db import in_session
+from marsad.api.db import Reads
 from marsad.api.disputes import DisputeRows, disputes
 from marsad.api.limits import MAX_BATCH_SIZE
 from marsad.core import models as db
@@ -97,10 +97,10 @@ def rows_each(
 
 
 class Loaders:
-    """Every loader of one request, all reading through ``factory``."""
+    """Every loader of one request, all reading through the request's ``reads``."""
 
-    def __init__(self, factory: sessionmaker[Session]) -> None:
-        self._factory = factory
+    def __init__(self, reads: Reads) -> None:
+        self._reads = reads
         self.article = self._loader(one_row_each(db.Article, db.Article.id))
         self.claim = self._loader(one_row_each(db.Claim, db.Claim.id))
         self.outlet = self._loader(one_row_each(db.Outlet, db.Outlet.id))
@@ -135,7 +135,7 @@ class Loaders:
 
     def _loader(self, query: Callable[[Session, list[K]], Sequence[V]]) -> DataLoader[K, V]:
         async def load(keys: list[K]) -> Sequence[V]:
-            return await in_session(self._factory, lambda session: query(session, keys))
+            return await self._reads.run(lambda session: query(session, keys))
 
         return DataLoader(load_fn=load, max_batch_size=MAX_BATCH_SIZE)
 

@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from enum import Enum
 from typing import Annotated, TypeVar
 
 import strawberry
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from starlette.concurrency import run_in_threadpool
 from strawberry import relay
 
 from marsad.api.context import Info
-from marsad.api.db import in_session
-from marsad.api.errors import UserError
 from marsad.api.fields import field, mutation
 from marsad.api.filters import ArticleFilter, ClaimFilter
 from marsad.api.ids import database_id, parse_global_id
-from marsad.api.ingest import json_record, store_records
+from marsad.api.ingest import first_line, is_transient, json_record, store_article
 from marsad.api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, schema_extensions
 from marsad.api.pagination import Connection, PageRequest, make_connection
 from marsad.api.types import Article, Claim, Plugin, Story
 from marsad.core import models as db
+from marsad.core.pipeline import Failure
 
 RowT = TypeVar("RowT", db.Article, db.Claim, db.Story)
 NodeT = TypeVar("NodeT")
@@ -49,13 +49,13 @@ async def paginate(
     if request.after is not None:
         page = page.where(key > request.after)
     page = page.limit(request.size + 1)
-    rows = await in_session(info.context.marsad.session_factory, lambda s: s.scalars(page).all())
+    rows = await info.context.reads.run(lambda s: s.scalars(page).all())
 
     def count(session: Session) -> int:
         return session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
 
     def total() -> Awaitable[int]:
-        return in_session(info.context.marsad.session_factory, count)
+        return info.context.reads.run(count)
 
     return make_connection([(row.id, node(row)) for row in rows], request, total)
 
@@ -142,21 +142,71 @@ class IngestArticleInput:
     published: datetime | None = None
 
 
+@strawberry.enum(description="Why `ingestArticle` could not store or process an article.")
+class IngestErrorCode(Enum):
+    INVALID_INPUT = "invalid_input"
+    DATABASE_BUSY = "database_busy"
+    PROCESSING_FAILED = "processing_failed"
+
+
+@strawberry.type(description="What went wrong with an `ingestArticle` request.")
+class IngestError:
+    code: IngestErrorCode
+    retryable: bool = strawberry.field(
+        description="True when sending the same input again may succeed (the database "
+        "was busy): retrying is always safe, as an input is stored only once."
+    )
+    message: str
+
+
 @strawberry.type
 class IngestArticlePayload:
     article: Article | None = strawberry.field(
-        description="The new article, processed; null when it was already stored."
+        description="The article for this input, after the pipeline ran its pending "
+        "stages on it, whether this request stored it or an earlier one did. Null when "
+        "`error` says it could not be stored or read."
     )
-    message: str | None = strawberry.field(description="Why no article was created.")
+    created: bool = strawberry.field(
+        description="True when this request stored the input; false when it was stored "
+        "before (or could not be stored)."
+    )
+    error: IngestError | None = strawberry.field(
+        description="Set when the input could not be stored or processed."
+    )
+
+    @classmethod
+    def failed(
+        cls, code: IngestErrorCode, message: str, *, retryable: bool = False
+    ) -> IngestArticlePayload:
+        error = IngestError(code=code, retryable=retryable, message=message)
+        return cls(article=None, created=False, error=error)
+
+
+def _processing_error(failures: list[Failure]) -> IngestError | None:
+    if not failures:
+        return None
+    stages = "; ".join(f"{failure.stage}: {failure.error}" for failure in failures)
+    return IngestError(
+        code=IngestErrorCode.PROCESSING_FAILED,
+        retryable=False,
+        message=f"stored, but stages failed ({stages}); `article.runs` has the details",
+    )
 
 
 @strawberry.type
 class Mutation:
-    @mutation(description="Store an article and run the pipeline on it. Needs the API token.")
+    @mutation(
+        description="Store an article and run the pipeline on it. Needs the API token. "
+        "Sending an input that is already stored returns its article (running any "
+        "stage still pending on it); a retryable `error` means the same request may "
+        "simply be sent again."
+    )
     async def ingest_article(self, info: Info, input: IngestArticleInput) -> IngestArticlePayload:
         info.context.require_token()
         if not input.text.strip():
-            raise UserError("`text` must not be empty")
+            return IngestArticlePayload.failed(
+                IngestErrorCode.INVALID_INPUT, "`text` must not be empty"
+            )
         marsad = info.context.marsad
         record = json_record(
             {
@@ -169,15 +219,23 @@ class Mutation:
             }
         )
         try:
-            (article_id,) = await run_in_threadpool(store_records, marsad.session_factory, [record])
-        except IntegrityError:  # stored concurrently by another request
-            article_id = None
-        if article_id is None:
-            return IngestArticlePayload(article=None, message="this article is already stored")
-        await run_in_threadpool(marsad.pipeline().run, [article_id])
-        row = await info.context.loaders.article.load(article_id)
+            stored = await run_in_threadpool(store_article, marsad.write_session_factory, record)
+            report = await run_in_threadpool(marsad.pipeline().run, [stored.id])
+        except DBAPIError as error:
+            if not is_transient(error):
+                raise
+            return IngestArticlePayload.failed(
+                IngestErrorCode.DATABASE_BUSY,
+                f"the database could not store or process the article now "
+                f"({first_line(error)}); send the same request again",
+                retryable=True,
+            )
+        row = await info.context.loaders.article.load(stored.id)
+        failures = [failure for failure in report.failures if failure.article_id == stored.id]
         return IngestArticlePayload(
-            article=Article.from_row(row) if row is not None else None, message=None
+            article=Article.from_row(row) if row is not None else None,
+            created=stored.created,
+            error=_processing_error(failures),
         )
 
 

@@ -99,13 +99,18 @@ class Translation:
     paragraphs: list[str]
 
 
+# What a caller without the API token reads instead of a run's error text, which
+# comes from inside the server (driver messages, paths, values).
+HIDDEN_ERROR = "failed; details need the API token"
+
+
 @strawberry.type(description="The latest run of one pipeline stage on one article.")
 class StageRun:
     stage: str
     plugin: str
     version: str
     status: db.RunStatus
-    error: str | None
+    error_text: strawberry.Private[str | None]
     duration_ms: float
     attempts: int
     finished_at: datetime
@@ -117,11 +122,20 @@ class StageRun:
             plugin=row.plugin,
             version=row.version,
             status=row.status,
-            error=row.error,
+            error_text=row.error,
             duration_ms=row.duration_ms,
             attempts=row.attempts,
             finished_at=row.finished_at,
         )
+
+    @field(
+        "Why the run failed. The text comes from inside the server, so only requests "
+        f"with the API token see it; others read {HIDDEN_ERROR!r}."
+    )
+    def error(self, info: Info) -> str | None:
+        if self.error_text is None:
+            return None
+        return self.error_text if info.context.has_token else HIDDEN_ERROR
 
 
 @strawberry.type(description="A loaded plugin and what it contributes.")
