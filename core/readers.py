@@ -38,10 +38,12 @@ class ReadOptions:
     ``fields`` maps a record field (one of :data:`RECORD_FIELDS`) to the key the input
     uses for it, from ``marsad ingest --field text=body``. ``max_input_bytes`` is the
     largest file or archive member a reader may read (see :func:`read_input`).
+    ``follow_symlinks``: follow links below a directory even when they point out of it.
     """
 
     fields: Mapping[str, str] = field(default_factory=dict)
     max_input_bytes: int = MAX_INPUT_BYTES
+    follow_symlinks: bool = False
 
     def canonical(self, record: dict[str, Any]) -> dict[str, Any]:
         """The record with its keys renamed to marsad's field names."""
