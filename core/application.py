@@ -54,7 +54,7 @@ class Marsad:
             readers=self.plugins.readers(),
             fmt=fmt,
             outlet=outlet,
-            options=options,
+            options=options or ReadOptions(max_input_bytes=self.settings.max_input_bytes),
             on_file=on_file,
         )
 

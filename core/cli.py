@@ -187,6 +187,12 @@ def ingest(
     process: Annotated[
         bool, typer.Option(help="Then run the pipeline on everything pending.")
     ] = True,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks", help="Follow links that point out of the directories given."
+        ),
+    ] = False,
     field: Annotated[
         list[str] | None,
         typer.Option(
@@ -198,9 +204,17 @@ def ingest(
 ) -> None:
     """Store articles from files, directories, JSON, JSONL, HTML and SaudiNewsNet zips,
     then do all pending work (what is new, and what an earlier run left)."""
-    options = ReadOptions(fields=_field_names(field or []))
     marsad = _app()
-    files = [item for item in find_files(paths) if isinstance(item, Path)]
+    options = ReadOptions(
+        fields=_field_names(field or []),
+        max_input_bytes=marsad.settings.max_input_bytes,
+        follow_symlinks=follow_symlinks,
+    )
+    files = [
+        item
+        for item in find_files(paths, follow_symlinks=follow_symlinks)
+        if isinstance(item, Path)
+    ]
     with _progress() as progress:
         task = progress.add_task("reading", total=len(files))
         report = marsad.ingest(

@@ -89,7 +89,8 @@ def ingest(
 ) -> IngestReport:
     """Store every readable record under ``paths``; report the rest, one error each."""
     report = IngestReport()
-    for item in find_files(paths):
+    options = options or ReadOptions()
+    for item in find_files(paths, follow_symlinks=options.follow_symlinks):
         if isinstance(item, InputError):
             report.errors.append(item)
             continue
@@ -97,7 +98,7 @@ def ingest(
         try:
             reader = choose_reader(item, readers, fmt)
             with session_factory() as session:
-                _ingest_file(session, item, reader, outlet, options or ReadOptions(), report)
+                _ingest_file(session, item, reader, outlet, options, report)
                 session.commit()
         except InputError as error:
             report.errors.append(error)

@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from marsad.core.readers import MAX_INPUT_BYTES
+
 DEFAULT_DATABASE_URL = "sqlite:///marsad.db"
 
 
@@ -66,7 +68,7 @@ class Settings:
     batch_size: int = 50
     stage_timeout: float = 120.0
     max_attempts: int = 3
-    max_input_bytes: int = 20_000_000
+    max_input_bytes: int = MAX_INPUT_BYTES
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -84,5 +86,5 @@ class Settings:
             batch_size=int(_number(env, "MARSAD_BATCH_SIZE", 50, minimum=1)),
             stage_timeout=_number(env, "MARSAD_STAGE_TIMEOUT", 120.0),
             max_attempts=int(_number(env, "MARSAD_MAX_ATTEMPTS", 3, minimum=1)),
-            max_input_bytes=int(_number(env, "MARSAD_MAX_INPUT_BYTES", 20_000_000, minimum=1)),
+            max_input_bytes=int(_number(env, "MARSAD_MAX_INPUT_BYTES", MAX_INPUT_BYTES, minimum=1)),
         )

@@ -42,19 +42,20 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """``ARTICLES`` articles of 2015-08-10 (wire and papers) in ``FILES`` JSONL files."""
-    archive = corpus_path("saudinewsnet", "2015-08-10.zip")
-    with zipfile.ZipFile(archive) as zipped:
-        (member,) = zipped.namelist()
-        items = [i for i in json.loads(zipped.read(member)) if str(i.get("content")).strip()]
-    folder = tmp_path_factory.mktemp("inputs")
-    per_file = ARTICLES // FILES
+def write_inputs(folder: Path, articles: int, files: int) -> list[Path]:
+    """``articles`` articles of 2015-08-10 (wire and papers; then 2015-08-01 when more
+    are asked for) in ``files`` JSONL files."""
+    items: list[dict[str, Any]] = []
+    for day in ("2015-08-10", "2015-08-01"):
+        with zipfile.ZipFile(corpus_path("saudinewsnet", f"{day}.zip")) as zipped:
+            (member,) = zipped.namelist()
+            items += [i for i in json.loads(zipped.read(member)) if str(i.get("content")).strip()]
+    folder.mkdir(parents=True, exist_ok=True)
+    per_file = -(-articles // files)
     paths = []
-    for number in range(FILES):
+    for number in range(files):
         path = folder / f"part-{number}.jsonl"
-        chunk = items[number * per_file : (number + 1) * per_file]
+        chunk = items[:articles][number * per_file : (number + 1) * per_file]
         lines = (
             json.dumps(
                 {
@@ -71,6 +72,11 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         paths.append(path)
     return paths
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return write_inputs(tmp_path_factory.mktemp("inputs"), ARTICLES, FILES)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
