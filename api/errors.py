@@ -24,9 +24,10 @@ def should_mask_error(error: GraphQLError) -> bool:
     """Mask everything except errors the client can act on.
 
     Parse and validation errors (depth, tokens, aliases, unknown fields) carry no
-    original exception; they describe the query, not the server, so they stay.
+    original exception, and a variable's invalid value carries graphql-core's own
+    description of it; they describe the query, not the server, so they stay.
     """
     original = error.original_error
     if original is None:
         return False
-    return not isinstance(original, UserError)
+    return not isinstance(original, UserError | GraphQLError)

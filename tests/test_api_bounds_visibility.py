@@ -97,6 +97,14 @@ def test_suggestions_are_on_by_default_and_can_be_turned_off(
     assert unknown in terse and "Did you mean" not in terse
 
 
+def test_a_variables_invalid_value_is_described_not_masked(make_app: MakeApp) -> None:
+    query = "query($kind: ClaimKind) { claims(filter: { kind: $kind }) { totalCount } }"
+    helpful = ApiClient(make_app()).error(query, {"kind": "STATEMNT"})
+    assert "Variable '$kind' has invalid value" in helpful and "Did you mean" in helpful
+    terse = ApiClient(make_app(api_suggestions=False)).error(query, {"kind": "STATEMNT"})
+    assert "Variable '$kind' has invalid value" in terse and "Did you mean" not in terse
+
+
 def test_introspection_and_suggestion_settings_come_from_the_environment() -> None:
     assert Settings.from_env({}).api_introspection is True
     assert Settings.from_env({}).api_suggestions is True
