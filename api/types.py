@@ -111,6 +111,9 @@ class StageRun:
     version: str
     status: db.RunStatus
     error_text: strawberry.Private[str | None]
+    note: str | None = strawberry.field(
+        description="What the stage told about this run, e.g. the encoding parse read."
+    )
     duration_ms: float
     attempts: int
     finished_at: datetime
@@ -123,6 +126,7 @@ class StageRun:
             version=row.version,
             status=row.status,
             error_text=row.error,
+            note=row.note,
             duration_ms=row.duration_ms,
             attempts=row.attempts,
             finished_at=row.finished_at,

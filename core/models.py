@@ -464,6 +464,8 @@ class StageRun(Base):
     version: Mapped[str] = mapped_column(BoundedString(50))
     status: Mapped[RunStatus] = mapped_column(_enum(RunStatus), index=True)
     error: Mapped[str | None] = mapped_column(CleanText())
+    # What the stage chose to tell about this run, e.g. which encoding parse read.
+    note: Mapped[str | None] = mapped_column(CleanText())
     duration_ms: Mapped[float] = mapped_column(default=0.0)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     finished_at: Mapped[datetime] = mapped_column(default=utcnow)

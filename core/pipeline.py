@@ -284,6 +284,7 @@ class Pipeline:
         batch_runs = []
         for article in articles:
             started = time.perf_counter()
+            note: str | None = None
             status, error_text = RunStatus.OK, blocked.get(article.id) or batch_error
             if article.id in blocked:
                 status = RunStatus.SKIPPED
@@ -292,7 +293,7 @@ class Pipeline:
             else:
                 try:
                     with ctx.session.begin_nested(), time_budget(self.settings.stage_timeout):
-                        stage.process(ctx, article)
+                        note = stage.process(ctx, article)
                 except Exception as error:
                     log.debug(
                         "stage %s failed on article %s", stage.name, article.id, exc_info=True
@@ -304,6 +305,7 @@ class Pipeline:
             duration_ms = (time.perf_counter() - started) * 1000
             run = self._record(runs, ctx.session, article.id, registered, status, error_text)
             run.duration_ms = duration_ms
+            run.note = note if status is RunStatus.OK and isinstance(note, str) else None
             batch_runs.append(run)
             report.runs[status.value] = report.runs.get(status.value, 0) + 1
             if status is RunStatus.FAILED and error_text is not None:

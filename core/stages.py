@@ -61,8 +61,12 @@ class Stage(ABC):
         """Called once before the batch's articles are processed; a place to preload."""
 
     @abstractmethod
-    def process(self, ctx: StageContext, article: Article) -> None:
-        """Process one article, writing results through ``ctx.session``."""
+    def process(self, ctx: StageContext, article: Article) -> str | None:
+        """Process one article, writing results through ``ctx.session``.
+
+        May return a short note for the run record, shown with the run (for example
+        which encoding parse read the bytes in).
+        """
 
 
 @dataclass(frozen=True)

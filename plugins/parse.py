@@ -102,7 +102,7 @@ class Parse(Stage):
     name = "parse"
     version = "0.3.0"  # 0.3: field types and body length checked, controls dropped, encoding kept
 
-    def process(self, ctx: StageContext, article: Article) -> None:
+    def process(self, ctx: StageContext, article: Article) -> str:
         raw = article.raw_input
         text = _decode(raw.content, raw.hints.get("charset"))
         fields: dict[str, Any] = {}
@@ -142,6 +142,7 @@ class Parse(Stage):
         encoding = raw.hints.get("source_charset") or raw.hints.get("charset") or "utf-8"
         extra = _clean_values({**raw.hints.get("metadata", {}), **extra, "encoding": encoding})
         self._store(ctx, article, fields, parsed, extra)
+        return f"read as {encoding}"
 
     def _store(
         self,

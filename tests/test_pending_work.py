@@ -63,6 +63,7 @@ def test_stored_but_unprocessed_articles_are_pending_and_processed_once(app: Mar
     assert report.articles == 5 and not report.failures
     assert pipeline.count_pending() == 0
     assert set(runs(app, "translate")) == set(ids)
+    assert {run.note for run in runs(app, "parse").values()} == {"read as utf-8"}
     finished = {i: run.finished_at for i, run in runs(app, "extract").items()}
 
     again = pipeline.run_pending()
