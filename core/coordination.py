@@ -23,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -63,12 +64,20 @@ class Coordinator:
 class PostgresCoordinator(Coordinator):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._connection: Connection | None = None
+        # One lock connection per thread: the API runs pipelines on several threads,
+        # and a connection must never be used by two at once.
+        self._local = threading.local()
+        self._connections: list[Connection] = []
+        self._guard = threading.Lock()
 
     def _locks(self) -> Connection:
-        if self._connection is None or self._connection.closed:
-            self._connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        return self._connection
+        connection: Connection | None = getattr(self._local, "connection", None)
+        if connection is None or connection.closed:
+            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._local.connection = connection
+            with self._guard:
+                self._connections.append(connection)
+        return connection
 
     @contextmanager
     def _claim(self, ids: Sequence[int], wait: bool) -> Iterator[list[int]]:
@@ -110,9 +119,10 @@ class PostgresCoordinator(Coordinator):
         )
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()  # the server drops the session's locks with it
-            self._connection = None
+        with self._guard:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()  # the server drops the session's locks with it
 
 
 class SqliteCoordinator(Coordinator):

@@ -4,6 +4,7 @@ stage, a new stage version, a failure with tries left; nothing else runs twice."
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from conftest import SEEDS, MakeApp
@@ -185,3 +186,12 @@ def test_processing_a_batch_twice_at_once_runs_each_stage_once(app: Marsad, stag
         second.coordinator.close()
     attempts = {run.attempts for run in runs(app, stage).values()}
     assert attempts == {1}
+
+
+def test_pipelines_on_several_threads_of_one_application(app: Marsad) -> None:
+    # The API processes each submitted article on a worker thread of its own.
+    ids = stored_seeds(app)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        reports = list(pool.map(lambda i: app.pipeline().run([i]), ids))
+    assert all(not report.failures for report in reports)
+    assert set(runs(app, "translate")) == set(ids)
