@@ -90,9 +90,15 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return text[start:end]
 
 
-@lru_cache(maxsize=8192)
+CACHED_CHARS = 2000  # longer texts are not cached: 8192 of them could fill memory
+
+
 def content_words(text: str) -> frozenset[str]:
     # Cached: the link stage compares each claim's sentence with many candidates.
+    return _cached_content_words(text) if len(text) <= CACHED_CHARS else _content_words(text)
+
+
+def _content_words(text: str) -> frozenset[str]:
     words = set()
     for token in tokenize(match_key(text)):
         if token.kind in ("word", "num") and token.text not in STOP_WORDS:
@@ -108,10 +114,13 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 @cache
-def _places() -> tuple[tuple[str, ...], ...]:
-    return tuple(
-        tuple(_bare_key(word) for word in line.split()) for line in read_lexicon("places.txt")
-    )
+def _places() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Lexicon places by their first word, so a sentence is read once, not once a place."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for line in read_lexicon("places.txt"):
+        place = tuple(_bare_key(word) for word in line.split())
+        by_first.setdefault(place[0], []).append(place)
+    return {first: tuple(places) for first, places in by_first.items()}
 
 
 def _bare_key(word: str) -> str:
@@ -121,13 +130,20 @@ def _bare_key(word: str) -> str:
     return key
 
 
-@lru_cache(maxsize=8192)
+_cached_content_words = lru_cache(maxsize=8192)(_content_words)
+
+
 def anchors(sentence: str) -> frozenset[str]:
     """Sites named in a sentence: lexicon entries and "قاعدة X" / "مطار X"."""
+    return _cached_anchors(sentence) if len(sentence) <= CACHED_CHARS else _anchors(sentence)
+
+
+def _anchors(sentence: str) -> frozenset[str]:
     words = [_bare_key(t.text) for t in tokenize(match_key(sentence)) if t.kind == "word"]
     found = set()
-    for place in _places():
-        for index in range(len(words) - len(place) + 1):
+    places = _places()
+    for index, word in enumerate(words):
+        for place in places.get(word, ()):
             if tuple(words[index : index + len(place)]) == place:
                 found.add(" ".join(place))
     heads = {_bare_key(word) for word in SITE_HEADS}
@@ -135,6 +151,9 @@ def anchors(sentence: str) -> frozenset[str]:
         if word in heads:
             found.add(f"{word} {words[index + 1]}")
     return frozenset(found)
+
+
+_cached_anchors = lru_cache(maxsize=8192)(_anchors)
 
 
 def _is_part(claim: ClaimView) -> bool:

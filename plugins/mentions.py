@@ -107,10 +107,11 @@ def _match_at(
     longest: int,
 ) -> tuple[Mention, int] | None:
     tokens = line.tokens
+    forms = _forms(tokens[words[position][0]].text)  # the same first word for every size
     for size in range(min(longest, len(words) - position), 0, -1):
-        chunk = [tokens[i].text for i, _ in words[position : position + size]]
-        for first, skip in _forms(chunk[0]):
-            hit = table.get((first, *chunk[1:]))
+        chunk = [tokens[i].text for i, _ in words[position + 1 : position + size]]
+        for first, skip in forms:
+            hit = table.get((first, *chunk))
             if hit is None:
                 continue
             first_index = words[position][0]

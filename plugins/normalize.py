@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import delete
 
 from marsad.core import Article, Sentence, Stage, StageContext, hookimpl
-from marsad.plugins.arabic import display_text, fold, sentences
+from marsad.plugins.arabic import display_text, match_key, sentences
 from marsad.plugins.parse import set_paragraphs
 
 
@@ -28,7 +28,7 @@ class Normalize(Stage):
         if article.subtitle:
             article.subtitle = display_text(article.subtitle) or None
         text = article.text or ""
-        article.match_key = fold(text)[0]
+        article.match_key = match_key(text)  # fold() with offsets: ten times slower
         ctx.session.execute(delete(Sentence).where(Sentence.article_id == article.id))
         ctx.session.add_all(
             Sentence(article_id=article.id, position=position, start=s.start, end=s.end)

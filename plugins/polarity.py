@@ -97,6 +97,7 @@ def polarity_conflict(
 
 SAME_FRAME = 0.6  # share of the shorter text's words outside the swapped part
 MAX_SWAP = 2  # words on each side
+SWAP_TEXT_WORDS = 100  # longer texts are not compared word by word
 
 
 def _stem(word: str) -> str:
@@ -110,6 +111,8 @@ def _stem(word: str) -> str:
 def substitution(a: str, b: str) -> dict[str, object] | None:
     """The one aligned swap between two otherwise equal texts, or None."""
     words_a, words_b = _words(a), _words(b)
+    if max(len(words_a), len(words_b)) > SWAP_TEXT_WORDS:
+        return None  # not a headline; and aligning long texts costs the square
     stems_a, stems_b = [_stem(w) for w in words_a], [_stem(w) for w in words_b]
     matcher = SequenceMatcher(a=stems_a, b=stems_b, autojunk=False)
     swaps = [op for op in matcher.get_opcodes() if op[0] == "replace"]

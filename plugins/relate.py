@@ -10,6 +10,7 @@ contradiction wins, then the best corroboration; else the texts are unrelated.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from marsad.core import ClaimKind, ClaimLinkKind
@@ -79,13 +80,34 @@ def claims_of(text: str, side: int) -> list[tuple[str, ClaimView]]:
     return found
 
 
+MAX_PER_SLOT = 200  # distinct claims of one text on one slot that are compared
+
+
+def distinct(found: list[tuple[str, ClaimView]]) -> list[tuple[str, ClaimView]]:
+    """Each distinct claim once (the first), at most ``MAX_PER_SLOT`` per slot, in order.
+
+    A text that repeats one sentence would otherwise cost the square of its length;
+    the same words in another place compare the same way.
+    """
+    seen: dict[str, set[ClaimView]] = {}
+    kept = []
+    for slot, claim in found:
+        same = replace(claim, id=0, start=0, end=0)
+        claims = seen.setdefault(slot, set())
+        if same not in claims and len(claims) < MAX_PER_SLOT:
+            claims.add(same)
+            kept.append((slot, claim))
+    return kept
+
+
 def relate(a: str, b: str) -> dict[str, Any]:
     """``{"relation": corroborates | contradicts | unrelated, "score", "evidence"}``."""
     best: tuple[Relation, dict[str, Any]] | None = None
-    for slot_a, claim_a in claims_of(a, 1):
-        for slot_b, claim_b in claims_of(b, 2):
-            if slot_a != slot_b:
-                continue
+    on_slot: dict[str, list[ClaimView]] = {}
+    for slot_b, claim_b in distinct(claims_of(b, 2)):
+        on_slot.setdefault(slot_b, []).append(claim_b)
+    for slot_a, claim_a in distinct(claims_of(a, 1)):
+        for claim_b in on_slot.get(slot_a, []):
             relation = compare(claim_a, claim_b)
             if relation is None:
                 continue

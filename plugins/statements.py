@@ -18,6 +18,7 @@ The rules, in order:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -159,9 +160,10 @@ class StatementFinder:
                 heads.append((index, trigger, found[0], found[1]))
         statements: list[StatementMatch] = []
         for position, (index, trigger, speaker, after) in enumerate(heads):
-            begin, end = line.sentence_of(index)
-            following = [i for i, *_ in heads[position + 1 :] if begin <= i < end]
-            cut = following[0] if following else end
+            _, end = line.sentence_of(index)
+            # Heads are in token order: the next one, if in this sentence, cuts the content.
+            following = heads[position + 1][0] if position + 1 < len(heads) else end
+            cut = following if following < end else end
             if cut < end and line.tokens[cut - 1].text in TRAILING:
                 cut -= 1
             match = self._statement(line, index, trigger, speaker, after, cut)
@@ -399,8 +401,8 @@ def _content(line: Line, after: int, cut: int, trigger: Trigger) -> StatementMat
         return None
     quotes = [
         (a, b)
-        for a, b in line.quotes
-        if region[0] <= a and b <= region[1] + 1 and len(line.words(a + 1, b)) >= LONG_QUOTE
+        for a, b in _quotes_within(line, region[0], region[1] + 1)
+        if len(line.words(a + 1, b)) >= LONG_QUOTE
     ]
     inside = {i for a, b in quotes for i in range(a, b + 1)}
     aside = [
@@ -414,6 +416,21 @@ def _content(line: Line, after: int, cut: int, trigger: Trigger) -> StatementMat
             0, "", None, first_quote[0] + 1, first_quote[1] - 1, direct=True, quotes=quotes
         )
     return StatementMatch(0, "", None, region[0], region[1], direct=False)
+
+
+def _quotes_within(line: Line, first: int, stop: int) -> list[tuple[int, int]]:
+    """Quote pairs from token ``first`` to ``stop``, both marks included.
+
+    Pairs are in order and disjoint: bisected, so a line of thousands of quotes
+    costs each statement only its own.
+    """
+    found = []
+    for position in range(bisect_left(line.quotes, (first, -1)), len(line.quotes)):
+        pair = line.quotes[position]
+        if pair[1] > stop:
+            break
+        found.append(pair)
+    return found
 
 
 def _channel(line: Line, start: int, stop: int) -> str | None:

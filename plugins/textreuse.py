@@ -86,6 +86,9 @@ def shingle_hashes(tokens: Sequence[str], size: int = SHINGLE_WORDS) -> list[int
     return sorted({zlib.crc32(s.encode()) for s in shingles(tokens, size)})
 
 
+MINHASH_CHUNK = 4096  # shingle hashes per update: a few MB of work arrays
+
+
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     perms: tuple[np.ndarray, np.ndarray] = MinHash(
@@ -99,7 +102,11 @@ def minhash(hashes: Iterable[int]) -> np.ndarray:
     sketch = MinHash(
         num_perm=NUM_PERM, hashfunc=int, permutations=_permutations(), scheme="affine32"
     )
-    sketch.update_batch(list(hashes))
+    batch = list(hashes)
+    # In chunks: datasketch builds a NUM_PERM x len(batch) array of 64-bit values,
+    # 200 MB for a 1 MB text at once; the minimum of the chunks is the same.
+    for begin in range(0, len(batch), MINHASH_CHUNK):
+        sketch.update_batch(batch[begin : begin + MINHASH_CHUNK])
     values: np.ndarray = sketch.hashvalues.astype(np.uint32)
     return values
 
@@ -229,24 +236,54 @@ def match_sentences(
     """Each of ``mine`` that recurs (nearly) verbatim in ``theirs``, with its best match.
 
     Only sentence pairs that share a trigram are scored (an inverted index over
-    ``theirs``), so two long articles cost about their length, not its square.
+    ``theirs``), so two long articles cost about their length, not its square. Two
+    things keep a text that repeats itself from costing the square all the same: a
+    sentence of ``theirs`` equal to an earlier one is not indexed (it would score the
+    same and lose the tie), and each distinct sentence of ``mine`` is scored once.
+    A trigram held by more than ``COMMON_GRAM`` sentences finds no candidates; the
+    pairs found through rarer ones are then scored on all their trigrams.
     """
     by_gram: dict[int, list[int]] = {}
+    indexed: set[tuple[int, ...]] = set()
     for index, sentence in enumerate(theirs):
+        if sentence.grams in indexed:
+            continue
+        indexed.add(sentence.grams)
         for gram in sentence.grams:
             by_gram.setdefault(gram, []).append(index)
+    best_of: dict[tuple[int, ...], tuple[int, float] | None] = {}
     matches = []
     for sentence in mine:
-        counts: dict[int, int] = {}
-        for gram in sentence.grams:
-            for index in by_gram.get(gram, ()):
-                counts[index] = counts.get(index, 0) + 1
-        best: SentenceMatch | None = None
-        for index, shared in counts.items():
-            other = theirs[index]
-            score = shared / min(len(sentence.grams), len(other.grams))
-            if score >= SENTENCE_MATCH and (best is None or score > best.score):
-                best = SentenceMatch(sentence, other, score)
+        if sentence.grams not in best_of:
+            best_of[sentence.grams] = _best_match(sentence.grams, theirs, by_gram)
+        best = best_of[sentence.grams]
         if best is not None:
-            matches.append(best)
+            matches.append(SentenceMatch(sentence, theirs[best[0]], best[1]))
     return matches
+
+
+COMMON_GRAM = 200  # sentences; more than any one article of news has
+
+
+def _best_match(
+    grams: tuple[int, ...], theirs: Sequence[KeyedSentence], by_gram: dict[int, list[int]]
+) -> tuple[int, float] | None:
+    """The index and score of the sentence of ``theirs`` that shares most of ``grams``."""
+    counts: dict[int, int] = {}
+    partial = False
+    for gram in grams:
+        holders = by_gram.get(gram, ())
+        if len(holders) > COMMON_GRAM:
+            partial = True
+            continue
+        for index in holders:
+            counts[index] = counts.get(index, 0) + 1
+    best: tuple[int, float] | None = None
+    for index, shared in counts.items():
+        other = theirs[index].grams
+        if partial:
+            shared = len(set(grams).intersection(other))
+        score = shared / min(len(grams), len(other))
+        if score >= SENTENCE_MATCH and (best is None or score > best[1]):
+            best = index, score
+    return best

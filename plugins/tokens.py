@@ -10,6 +10,7 @@ breaks into spaces, and a quote never spans a paragraph.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.resources import files
@@ -78,16 +79,14 @@ class Line:
     def sentences(self) -> list[tuple[int, int]]:
         """Token index ranges [begin, end) of sentences; a quote never splits one."""
         ranges: list[tuple[int, int]] = []
+        closing = {pair[1] for pair in self.quotes}
         begin = 0
         for index, token in enumerate(self.tokens):
             if token.kind == "punct" and token.text in SENTENCE_END and index not in self.quote_of:
                 end = index + 1
                 # A closing quote right after the stop belongs to the sentence.
-                while end < len(self.tokens) and self.tokens[end].kind == "quote":
-                    if any(pair[1] == end for pair in self.quotes):
-                        end += 1
-                    else:
-                        break
+                while end < len(self.tokens) and end in closing:
+                    end += 1
                 if end > begin:
                     ranges.append((begin, end))
                 begin = end
@@ -95,8 +94,15 @@ class Line:
             ranges.append((begin, len(self.tokens)))
         return [r for r in ranges if r[1] > r[0]]
 
+    @cached_property
+    def _sentence_begins(self) -> list[int]:
+        return [begin for begin, _ in self.sentences]
+
     def sentence_of(self, index: int) -> tuple[int, int]:
-        for begin, end in self.sentences:
+        # Bisected, not scanned: a line of thousands of sentences asks this per token.
+        position = bisect_right(self._sentence_begins, index) - 1
+        if position >= 0:
+            begin, end = self.sentences[position]
             if begin <= index < end:
                 return begin, end
         return index, index + 1
