@@ -165,3 +165,17 @@ def test_overlong_names_and_nul_are_stored_alike_on_both_databases(app: Marsad) 
         article = session.get(Article, report.article_ids[0])
         assert article is not None
         assert (article.title, article.dateline) == ("عنوان فيه", "x" * 200)
+
+
+def test_a_built_in_plugin_that_cannot_be_imported_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from marsad.core import plugins
+
+    monkeypatch.setattr(plugins, "BUILTIN_PLUGINS", (*plugins.BUILTIN_PLUGINS, "marsad.nowhere"))
+    with pytest.raises(plugins.PluginLoadError) as raised:
+        plugins.make_plugins(Settings(), load_entry_points=False)
+    message = str(raised.value)
+    assert "'marsad.nowhere' cannot be imported" in message
+    assert "reinstall marsad" in message
+    assert "\n" not in message
