@@ -20,7 +20,7 @@ from marsad.plugins.polarity import polarity_conflict
 from marsad.plugins.relate import relate
 from marsad.plugins.statements import StatementFinder
 from marsad.plugins.textreuse import keyed_sentences, match_sentences, minhash
-from marsad.plugins.tokens import Line, lines
+from marsad.plugins.tokens import Line
 
 SENTENCE = "وقال المتحدث باسم الجيش إن ثلاثة صواريخ سقطت على المنطقة الخضراء دون وقوع إصابات. "
 HEADLINE = "ارتفع سعر النفط في الأسواق العالمية مع تراجع المخزون الأمريكي"
@@ -97,14 +97,6 @@ def test_each_claim_finds_its_sentence_by_bisection() -> None:
         return lambda: extract._describe(article, claims)
 
     assert_linear(make, 300)
-
-
-def test_one_article_repeating_a_sentence_extracts_in_linear_time() -> None:
-    def make(repeats: int) -> Callable[[], object]:
-        text = (SENTENCE + "\n" + QUOTED + SENTENCE) * repeats
-        return lambda: [StatementFinder(set()).find(line) for line in lines(text)]
-
-    assert_linear(make, 100)
 
 
 def test_minhash_memory_does_not_grow_with_the_text() -> None:
