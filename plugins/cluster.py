@@ -5,8 +5,12 @@ It first links the article to others on the same event (SAME_STORY, see
 copy links of the dedupe stage, and this stage runs after both.
 
 An article joins the story of any article it is linked to (by an article link, or by
-a link between their claims); when it bridges two stories they merge into the older
-one. Each story is titled after its earliest article.
+a link between their claims); when it bridges two stories they merge into the one of
+smaller id, so a story keeps its id while it stays the same or grows. When a link
+goes (a run again finds a pair no longer related), the stories it joined are split
+where nothing else joins them (:func:`marsad.plugins.stories.split_stories`). So a
+story is always a connected group of linked articles, whatever the order they came
+in. Each story is titled after its earliest article.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import aliased
 
 from marsad.core import Article, ArticleLink, Claim, ClaimLink, Stage, StageContext, Story, hookimpl
-from marsad.plugins.stories import link_same_story
+from marsad.plugins.stories import link_same_story, title_story
 
 
 def linked_article_ids(ctx: StageContext, article_id: int) -> set[int]:
@@ -71,14 +75,7 @@ class Cluster(Stage):
         session.execute(update(Article).where(Article.story_id.in_(merged)).values(story_id=keep))
         for story_id in merged:
             session.delete(session.get_one(Story, story_id))
-        earliest = session.scalars(
-            select(Article)
-            .where(Article.story_id == keep, Article.title.is_not(None))
-            .order_by(Article.published_at.asc().nulls_last(), Article.id)
-            .limit(1)
-        ).first()
-        if earliest is not None:
-            session.get_one(Story, keep).title = earliest.title
+        title_story(session, keep)
 
 
 @hookimpl

@@ -14,17 +14,40 @@ heading) share rare-looking terms across unrelated articles.
 
 Missing publication times count as inside the window: the seeds have none, and an
 unknown time is no evidence against a link.
+
+A pair's decision is the same whichever of its articles is processed second, and
+whatever came before: a shared term weighs double when it is in either title (or is
+an entity); a term counts while it is rare, that is while fewer than ``TERM_CAP``
+articles hold it, for every article alike (which of its holders came first does not
+matter); the overlap is of the rare terms each article holds. When an article fills a
+term, its other holders' pairs are decided again. The link points from the article
+of larger id to the other. Running the stage again on an article decides its pairs
+with its candidates again and keeps the links the other side found
+(:func:`save_article_links`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
 
-from marsad.core import Article, ArticleLink, ArticleLinkKind, EntityMention, TextKey
+from marsad.core import (
+    Article,
+    ArticleLink,
+    ArticleLinkKind,
+    Claim,
+    ClaimLink,
+    EntityMention,
+    Story,
+    TextKey,
+)
 from marsad.plugins import textreuse as tr
 
 TERM_CAP = 20
@@ -35,6 +58,7 @@ MIN_SCORE = 8.0  # entities and title terms count double
 MIN_OVERLAP = 0.3  # of the smaller article's terms
 WINDOW = timedelta(days=2)
 MAX_LINKS = 20
+MAX_SPLIT = 1000  # articles of a story whose links are read to split it
 
 # Function words and reporting verbs, as match keys (ة -> ه, ى -> ي, hamza folded):
 # frequent everywhere, so they say nothing about the event.
@@ -174,12 +198,14 @@ def article_terms(article: Article, entity_ids: set[int]) -> dict[int, float]:
     for word in tr.words(article.text or "")[:LEAD_WORDS]:
         if _is_term(word):
             terms[tr.term_key(word)] = 1.0
-    for word in tr.words(article.title or ""):
-        if _is_term(word):
-            terms[tr.term_key(word)] = 2.0
+    terms.update(dict.fromkeys(title_terms(article.title), 2.0))
     for entity_id in entity_ids:
         terms[tr.term_key(f"entity:{entity_id}")] = 2.0
     return terms
+
+
+def title_terms(title: str | None) -> set[int]:
+    return {tr.term_key(word) for word in tr.words(title or "") if _is_term(word)}
 
 
 def _within(a: datetime | None, b: datetime | None) -> bool:
@@ -187,62 +213,125 @@ def _within(a: datetime | None, b: datetime | None) -> bool:
 
 
 def link_same_story(session: Session, article: Article) -> list[ArticleLink]:
-    """Replace the article's term keys and SAME_STORY links; return the new links."""
-    session.execute(
-        delete(ArticleLink).where(
-            or_(ArticleLink.source_id == article.id, ArticleLink.target_id == article.id),
-            ArticleLink.kind == ArticleLinkKind.SAME_STORY,
-        )
-    )
-    session.execute(
-        delete(TextKey).where(TextKey.article_id == article.id, TextKey.kind == tr.TERM)
-    )
-    entity_ids = set(
+    """Index the article's terms, decide SAME_STORY with its candidates; return its links.
+
+    A term whose index the article fills (its row is the ``TERM_CAP``-th) is common
+    from now on for every article, so the pairs of its other holders, decided while it
+    was rare, are decided again: the result is the one any other order would give.
+    """
+    terms = article_terms(article, _entity_ids(session, article.id))
+    near = _holders(session, article.id, terms)
+    filled = _index_terms(session, article.id, terms, near)
+    links = _decide(session, article, terms, near)
+    revisit = sorted({other for value in filled for other in near.holders[value]})
+    for other in session.scalars(select(Article).where(Article.id.in_(revisit))):
+        other_terms = article_terms(other, _entity_ids(session, other.id))
+        _decide(session, other, other_terms, _holders(session, other.id, other_terms))
+    return links
+
+
+@dataclass
+class _Holders:
+    """Who else holds each term of an article, and when and where they were published."""
+
+    holders: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    times: dict[int, datetime | None] = field(default_factory=dict)
+    outlets: dict[int, int | None] = field(default_factory=dict)
+    held: set[int] = field(default_factory=set)  # the article's own term rows
+
+    def full(self, value: int) -> bool:
+        """Held by ``TERM_CAP`` articles (the article included): common for everyone."""
+        return len(self.holders.get(value, ())) + (value in self.held) >= TERM_CAP
+
+
+def _entity_ids(session: Session, article_id: int) -> set[int]:
+    return set(
         session.scalars(
-            select(EntityMention.entity_id).where(EntityMention.article_id == article.id)
+            select(EntityMention.entity_id).where(EntityMention.article_id == article_id)
         )
     )
-    terms = article_terms(article, entity_ids)
+
+
+def _holders(session: Session, article_id: int, terms: dict[int, float]) -> _Holders:
+    found = _Holders()
     if not terms:
-        return []
-    holders: dict[int, list[int]] = defaultdict(list)
-    times: dict[int, datetime | None] = {}
-    outlets: dict[int, int | None] = {}
+        return found
     for value, other_id, published_at, outlet_id in session.execute(
         select(TextKey.value, TextKey.article_id, Article.published_at, Article.outlet_id)
         .join(Article, Article.id == TextKey.article_id)
-        .where(TextKey.value.in_(list(terms)), TextKey.article_id != article.id)
+        .where(TextKey.value.in_(list(terms)), TextKey.kind == tr.TERM)
     ):
-        holders[value].append(other_id)
-        times[other_id] = published_at
-        outlets[other_id] = outlet_id
-    rows = [
-        {"value": value, "article_id": article.id, "kind": tr.TERM}
-        for value in terms
-        if len(holders.get(value, ())) < TERM_CAP
-    ]
-    if rows:
-        session.execute(insert(TextKey), rows)
+        if other_id == article_id:
+            found.held.add(value)
+            continue
+        found.holders[value].append(other_id)
+        found.times[other_id] = published_at
+        found.outlets[other_id] = outlet_id
+    return found
 
-    shared: dict[int, list[float]] = defaultdict(list)
-    for value, ids in holders.items():
-        if len(ids) >= TERM_CAP:
+
+def _index_terms(
+    session: Session, article_id: int, terms: dict[int, float], near: _Holders
+) -> set[int]:
+    """Make the article's term rows its terms (a new one only while the term is not
+    full); return the terms its new rows filled."""
+    gone = (
+        set(
+            session.scalars(
+                select(TextKey.value).where(
+                    TextKey.article_id == article_id, TextKey.kind == tr.TERM
+                )
+            )
+        )
+        - terms.keys()
+    )
+    if gone:
+        session.execute(
+            delete(TextKey).where(
+                TextKey.article_id == article_id,
+                TextKey.kind == tr.TERM,
+                TextKey.value.in_(list(gone)),
+            )
+        )
+    new = [value for value in terms if value not in near.held and not near.full(value)]
+    if new:
+        session.execute(
+            insert(TextKey),
+            [{"value": value, "article_id": article_id, "kind": tr.TERM} for value in new],
+        )
+    near.held = (near.held - gone) | set(new)
+    return {value for value in new if near.full(value)}
+
+
+def _decide(
+    session: Session, article: Article, terms: dict[int, float], near: _Holders
+) -> list[ArticleLink]:
+    """SAME_STORY links of the article with its candidates, stored; see the module doc."""
+    shared: dict[int, list[int]] = defaultdict(list)
+    for value, ids in near.holders.items():
+        if near.full(value):
             continue
         for other_id in ids:
-            shared[other_id].append(terms[value])
-    rare_terms = sum(1 for value in terms if len(holders.get(value, ())) < TERM_CAP)
+            shared[other_id].append(value)
     candidates = [
-        (sum(weights), other_id)
-        for other_id, weights in shared.items()
-        if len(weights) >= MIN_SHARED
-        and sum(weights) >= MIN_SCORE
-        and _within(article.published_at, times[other_id])
-        and (article.outlet_id is None or outlets[other_id] != article.outlet_id)
+        other_id
+        for other_id, values in shared.items()
+        if len(values) >= MIN_SHARED
+        and _within(article.published_at, near.times[other_id])
+        and (article.outlet_id is None or near.outlets[other_id] != article.outlet_id)
     ]
-    if not candidates:
-        return []
-    candidates.sort(reverse=True)
-    chosen = [other_id for _, other_id in candidates[:MAX_LINKS]]
+    titles = _title_terms(session, candidates)
+    scored = []
+    for other_id in candidates:
+        # A term weighs what it weighs on the side where it counts most, so the pair
+        # scores the same from either side.
+        weights = [
+            2.0 if value in titles.get(other_id, ()) else terms[value] for value in shared[other_id]
+        ]
+        if sum(weights) >= MIN_SCORE:
+            scored.append((sum(weights), other_id))
+    scored.sort(reverse=True)
+    chosen = [other_id for _, other_id in scored[:MAX_LINKS]]
     # Copies are already linked by dedupe; a SAME_STORY link would say less.
     linked: set[int] = set()
     for source_id, target_id in session.execute(
@@ -252,33 +341,275 @@ def link_same_story(session: Session, article: Article) -> list[ArticleLink]:
         )
     ):
         linked.update((source_id, target_id))
-    other_terms = _term_counts(session, chosen)
+    mine = sum(1 for value in near.held if not near.full(value))
+    rare = _rare_counts(session, chosen)
     links = []
-    for score, other_id in candidates[:MAX_LINKS]:
+    for score, other_id in scored[:MAX_LINKS]:
         if other_id in linked:
             continue
-        overlap = len(shared[other_id]) / max(1, min(rare_terms, other_terms.get(other_id, 0)))
+        overlap = len(shared[other_id]) / max(1, min(mine, rare.get(other_id, 0)))
         if overlap < MIN_OVERLAP:
             continue
         links.append(
             ArticleLink(
-                source_id=article.id,
-                target_id=other_id,
+                source_id=max(article.id, other_id),
+                target_id=min(article.id, other_id),
                 kind=ArticleLinkKind.SAME_STORY,
                 score=round(score, 2),
                 evidence={"shared_terms": len(shared[other_id]), "overlap": round(overlap, 3)},
             )
         )
-    session.add_all(links)
+    undecided = {other_id for _, other_id in scored[MAX_LINKS:]}
+    save_article_links(session, article.id, [ArticleLinkKind.SAME_STORY], links, undecided)
     return links
 
 
-def _term_counts(session: Session, article_ids: list[int]) -> dict[int, int]:
-    counts: dict[int, int] = defaultdict(int)
-    for (article_id,) in session.execute(
-        select(TextKey.article_id).where(
-            TextKey.article_id.in_(article_ids), TextKey.kind == tr.TERM
+def _title_terms(session: Session, article_ids: list[int]) -> dict[int, set[int]]:
+    if not article_ids:
+        return {}
+    return {
+        article_id: title_terms(title)
+        for article_id, title in session.execute(
+            select(Article.id, Article.title).where(Article.id.in_(article_ids))
         )
-    ):
-        counts[article_id] += 1
-    return counts
+    }
+
+
+def save_article_links(
+    session: Session,
+    article_id: int,
+    kinds: Collection[ArticleLinkKind],
+    links: list[ArticleLink],
+    undecided: Collection[int] = (),
+) -> None:
+    """Make ``links`` the article's links of ``kinds``, but those with ``undecided``.
+
+    A pair is decided the same from either side, so the article's stored links of
+    these kinds that are not wanted any more are deleted, except those with an article
+    this run did not judge (``undecided``: one past a candidate limit, whose link was
+    found when it was processed). Links that still hold keep their row and id and take
+    the new score and evidence (an upsert on source, target and kind).
+    """
+    wanted = {(link.source_id, link.target_id, link.kind): link for link in links}
+    stored = {
+        (source_id, target_id, kind): link_id
+        for link_id, source_id, target_id, kind in session.execute(
+            select(
+                ArticleLink.id, ArticleLink.source_id, ArticleLink.target_id, ArticleLink.kind
+            ).where(
+                or_(ArticleLink.source_id == article_id, ArticleLink.target_id == article_id),
+                ArticleLink.kind.in_(list(kinds)),
+            )
+        )
+    }
+    stale = {
+        link_id: partner
+        for key, link_id in stored.items()
+        if key not in wanted
+        and (partner := key[0] if key[1] == article_id else key[1]) not in undecided
+    }
+    if stale:
+        session.execute(
+            delete(ArticleLink).where(ArticleLink.id.in_(list(stale))),
+            execution_options={"synchronize_session": False},
+        )
+        split_stories(session, {article_id, *stale.values()})
+    rows = [
+        {
+            "source_id": link.source_id,
+            "target_id": link.target_id,
+            "kind": link.kind,
+            "score": link.score,
+            "evidence": link.evidence,
+        }
+        for link in wanted.values()
+    ]
+    if rows:
+        upsert(
+            session, ArticleLink, rows, ("source_id", "target_id", "kind"), ("score", "evidence")
+        )
+        join_stories(session, [key[:2] for key in wanted if key not in stored])
+
+
+def upsert(
+    session: Session,
+    model: Any,
+    rows: list[dict[str, Any]],
+    keys: tuple[str, ...],
+    values: tuple[str, ...],
+) -> None:
+    """Insert ``rows``; a row whose ``keys`` are taken updates that row's ``values``.
+
+    ``rows`` must not repeat a key: PostgreSQL refuses to update one row twice.
+    """
+    dialect = session.get_bind().dialect.name
+    statement: postgresql.Insert | sqlite.Insert
+    if dialect == "postgresql":
+        statement = postgresql.insert(model)
+    elif dialect == "sqlite":
+        statement = sqlite.insert(model)
+    else:
+        raise NotImplementedError(f"no upsert for the {dialect} database")
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: statement.excluded[name] for name in values},
+        ),
+        rows,
+    )
+
+
+def _rare_counts(session: Session, article_ids: list[int]) -> dict[int, int]:
+    """Per article, its term rows whose term is not full (fewer than ``TERM_CAP`` rows)."""
+    if not article_ids:
+        return {}
+    other = aliased(TextKey)
+    holders = select(func.count()).where(other.value == TextKey.value).scalar_subquery()
+    return {
+        article_id: count
+        for article_id, count in session.execute(
+            select(TextKey.article_id, func.count())
+            .where(
+                TextKey.article_id.in_(article_ids),
+                TextKey.kind == tr.TERM,
+                holders < TERM_CAP,
+            )
+            .group_by(TextKey.article_id)
+        )
+    }
+
+
+def split_stories(session: Session, article_ids: Collection[int]) -> None:
+    """Split the stories of these articles where their links no longer join them.
+
+    A story is a connected group of linked articles (``cluster`` merges stories as
+    links appear); when a link goes, its story may fall apart. The largest part keeps
+    the story and its id (on a tie, the part with the article ingested first); each
+    other part becomes a new story. A story of more than ``MAX_SPLIT`` articles is
+    left whole: reading all its links on every change would cost too much.
+    """
+    session.flush()
+    story_ids = sorted(
+        {
+            story_id
+            for story_id in session.scalars(
+                select(Article.story_id).where(Article.id.in_(list(article_ids)))
+            )
+            if story_id is not None
+        }
+    )
+    for story_id in story_ids:
+        members = sorted(session.scalars(select(Article.id).where(Article.story_id == story_id)))
+        if not 1 < len(members) <= MAX_SPLIT:
+            continue
+        parts = components(members, linked_pairs(session, members))
+        if len(parts) == 1:
+            continue
+        parts.sort(key=lambda part: (-len(part), min(part)))
+        for part in parts[1:]:
+            story = Story()
+            session.add(story)
+            session.flush()
+            session.execute(
+                update(Article)
+                .where(Article.id.in_(sorted(part)))
+                .values(story_id=story.id)
+                .execution_options(synchronize_session="fetch")
+            )
+            title_story(session, story.id)
+        title_story(session, story_id)
+
+
+def linked_pairs(session: Session, members: list[int]) -> list[tuple[int, int]]:
+    """Pairs of these articles joined by an article link or a link of their claims."""
+    pairs = [
+        (a, b)
+        for a, b in session.execute(
+            select(ArticleLink.source_id, ArticleLink.target_id).where(
+                ArticleLink.source_id.in_(members), ArticleLink.target_id.in_(members)
+            )
+        )
+    ]
+    source, target = aliased(Claim), aliased(Claim)
+    pairs.extend(
+        (a, b)
+        for a, b in session.execute(
+            select(source.article_id, target.article_id)
+            .join(ClaimLink, ClaimLink.source_id == source.id)
+            .join(target, ClaimLink.target_id == target.id)
+            .where(source.article_id.in_(members), target.article_id.in_(members))
+        )
+    )
+    return pairs
+
+
+def join_stories(session: Session, pairs: Collection[tuple[int, int]]) -> None:
+    """Merge the stories of newly linked articles (the smaller id stays).
+
+    The ``cluster`` stage merges the stories of the article it processes; this is for
+    links made on another article's behalf (its pairs decided again when a key filled).
+    """
+    ids = sorted({article_id for pair in pairs for article_id in pair})
+    if not ids:
+        return
+    session.flush()
+    story_of = {
+        article_id: story_id
+        for article_id, story_id in session.execute(
+            select(Article.id, Article.story_id).where(Article.id.in_(ids))
+        )
+        if story_id is not None
+    }
+    joined = [
+        (story_of[a], story_of[b])
+        for a, b in pairs
+        if a in story_of and b in story_of and story_of[a] != story_of[b]
+    ]
+    if not joined:
+        return
+    for group in components(sorted({s for pair in joined for s in pair}), joined):
+        keep, *merged = sorted(group)
+        if not merged:
+            continue
+        session.execute(
+            update(Article)
+            .where(Article.story_id.in_(merged))
+            .values(story_id=keep)
+            .execution_options(synchronize_session="fetch")
+        )
+        for story_id in merged:
+            story = session.get(Story, story_id)
+            if story is not None:
+                session.delete(story)
+        title_story(session, keep)
+
+
+def components(members: list[int], pairs: list[tuple[int, int]]) -> list[set[int]]:
+    """The connected groups of ``members`` under ``pairs``."""
+    parent = {member: member for member in members}
+
+    def root(member: int) -> int:
+        while parent[member] != member:
+            parent[member] = parent[parent[member]]
+            member = parent[member]
+        return member
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    groups: dict[int, set[int]] = defaultdict(set)
+    for member in members:
+        groups[root(member)].add(member)
+    return list(groups.values())
+
+
+def title_story(session: Session, story_id: int) -> None:
+    """A story is titled after its earliest article (by publication, then ingest)."""
+    earliest = session.scalars(
+        select(Article.title)
+        .where(Article.story_id == story_id, Article.title.is_not(None))
+        .order_by(Article.published_at.asc().nulls_last(), Article.id)
+        .limit(1)
+    ).first()
+    story = session.get(Story, story_id)
+    if story is not None and earliest is not None:
+        story.title = earliest
