@@ -9,13 +9,24 @@ in ingest order. Each read is a range scan of the ``(slot_key, at)`` or ``(slot_
 id)`` index, so the cost per article is bounded by the number of its slots whatever
 the size of the corpus, and grows with the size of a story only until a slot's
 window is full. (Stories are formed by the ``cluster`` stage after linking, from the
-links themselves, so they cannot bound the candidates.) The article's own claims are always
-candidates (an article that cites two sources which disagree).
+links themselves, so they cannot bound the candidates.)
+
+Inside one article, only claims of different sources are compared (an article that
+cites two sources which disagree: "بحسب موقع RT" four rockets, the security cell two):
+what one source says twice is not a second report, and an article that repeats itself
+would otherwise link every claim to every other, n² links. With the extract stage
+storing a repeated claim once, a 36 KB page repeating one sentence gets no links inside
+itself. The source of a claim is its cited source, else its speaker as written; an
+unattributed claim's source is the article itself.
 
 How a pair relates is decided in :mod:`marsad.plugins.compare` from what the
 extractor stored on each claim (``Claim.extra``: its sentence), so no article text
-is re-read. Each unordered pair is stored once, with the claim of the larger id as
-``source``; re-running replaces every link that touches the article.
+is re-read; the decision does not depend on which side is processed. Each unordered
+pair is stored once, with the claim of the larger id as ``source``. Running the stage
+again on an article decides again the pairs of its claims with its candidates:
+links that still hold keep their row and id (an upsert on source, target and kind),
+links that no longer hold are deleted, and links with claims outside its candidates
+(found when the other article was processed) stay.
 """
 
 from __future__ import annotations
@@ -26,7 +37,9 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from marsad.core import Article, Claim, ClaimLink, Stage, StageContext, hookimpl
+from marsad.plugins.arabic import match_key
 from marsad.plugins.compare import ClaimView, compare
+from marsad.plugins.stories import split_stories, upsert
 
 WINDOW = timedelta(days=3)  # news on one event: the day before and after, and some
 PER_SIDE = 100  # claims on one slot before and after the article's time
@@ -105,13 +118,6 @@ class Link(Stage):
     def process(self, ctx: StageContext, article: Article) -> None:
         session = ctx.session
         mine = list(session.scalars(select(Claim).where(Claim.article_id == article.id)))
-        ids = [claim.id for claim in mine]
-        if ids:
-            session.execute(
-                delete(ClaimLink).where(
-                    or_(ClaimLink.source_id.in_(ids), ClaimLink.target_id.in_(ids))
-                )
-            )
         by_slot: dict[str, dict[int, Claim]] = {}
         for claim in mine:
             if claim.slot_key and claim.slot_key not in by_slot:
@@ -126,14 +132,16 @@ class Link(Stage):
                 views[claim.id] = view(claim)
             return views[claim.id]
 
+        judged: set[tuple[int, int]] = set()
         links: list[ClaimLink] = []
         for claim in mine:
             for other in sorted(by_slot.get(claim.slot_key or "", {}).values(), key=_id):
-                if other.id == claim.id:
-                    continue
-                if other.article_id == article.id and other.id < claim.id:
-                    continue  # a pair inside the article is met twice: keep one
                 source, target = (claim, other) if claim.id > other.id else (other, claim)
+                if other.id == claim.id or (source.id, target.id) in judged:
+                    continue
+                judged.add((source.id, target.id))
+                if other.article_id == article.id and same_source(claim, other):
+                    continue
                 relation = compare(seen(source), seen(target))
                 if relation is None:
                     continue
@@ -153,8 +161,63 @@ class Link(Stage):
                         evidence=evidence,
                     )
                 )
-        session.add_all(links)
-        session.flush()
+        save_claim_links(session, [claim.id for claim in mine], judged, links)
+
+
+def same_source(a: Claim, b: Claim) -> bool:
+    """Whether two claims of one article come from one source (see the module doc)."""
+    return source_of(a) == source_of(b)
+
+
+def source_of(claim: Claim) -> str:
+    return match_key(claim.cited_source or claim.speaker_text or "")
+
+
+def save_claim_links(
+    session: Session, ids: list[int], judged: set[tuple[int, int]], links: list[ClaimLink]
+) -> None:
+    """Make ``links`` the links of the ``judged`` pairs (larger id first) of claims ``ids``.
+
+    Stored links of judged pairs that no longer hold are deleted; those that hold keep
+    their id and take the new score and evidence; links of pairs not judged stay.
+    """
+    if not ids:
+        return
+    wanted = {(link.source_id, link.target_id, link.kind): link for link in links}
+    stale = {
+        link_id: (source_id, target_id)
+        for link_id, source_id, target_id, kind in session.execute(
+            select(ClaimLink.id, ClaimLink.source_id, ClaimLink.target_id, ClaimLink.kind).where(
+                or_(ClaimLink.source_id.in_(ids), ClaimLink.target_id.in_(ids))
+            )
+        )
+        if (source_id, target_id) in judged and (source_id, target_id, kind) not in wanted
+    }
+    if stale:
+        articles = articles_of(session, {claim for pair in stale.values() for claim in pair})
+        session.execute(
+            delete(ClaimLink).where(ClaimLink.id.in_(list(stale))),
+            execution_options={"synchronize_session": False},
+        )
+        split_stories(session, articles)  # the links that joined them may be gone
+    rows = [
+        {
+            "source_id": link.source_id,
+            "target_id": link.target_id,
+            "kind": link.kind,
+            "score": link.score,
+            "evidence": link.evidence,
+        }
+        for link in wanted.values()
+    ]
+    if rows:
+        upsert(session, ClaimLink, rows, ("source_id", "target_id", "kind"), ("score", "evidence"))
+
+
+def articles_of(session: Session, claim_ids: set[int]) -> set[int]:
+    return set(
+        session.scalars(select(Claim.article_id).where(Claim.id.in_(sorted(claim_ids))).distinct())
+    )
 
 
 def _id(claim: Claim) -> int:
