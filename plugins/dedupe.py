@@ -5,8 +5,19 @@ anchors, sentence keys) and its sketch (signature and keyed sentences) to
 ``minhash_signatures``, then finds its candidates with one indexed ``value IN (...)``
 query. Only candidates are compared, each from its stored sketch, so the work per
 article depends on how many articles share its text (at most ``MAX_CANDIDATES``),
-not on the size of the corpus. Reprocessing replaces the article's keys and links;
-deleting it removes them (``ON DELETE CASCADE``).
+not on the size of the corpus. Deleting an article removes its rows (``ON DELETE
+CASCADE``).
+
+Order does not matter: a pair is decided the same whichever of its articles is
+processed second, and whatever came before. Both sides' sentences are judged against
+the same index counts: a key is common when ``KEY_CAP`` articles hold it, for every
+article alike (which of them came first does not matter), and a sentence is
+boilerplate of an outlet when ``BOILERPLATE_COUNT + 1`` of its articles hold it, the
+pair's own included. When an article's new rows make a key common or boilerplate, the
+pairs of its other holders are decided again (:func:`relink`). The original is chosen
+from the pair alone. Running the stage again keeps the article's index rows that
+still hold, decides its pairs with its candidates again and keeps the links found
+from the other side (:func:`marsad.plugins.stories.save_article_links`).
 
 A candidate pair is linked when its sentences recur in one another:
 
@@ -37,7 +48,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, load_only
 
 from marsad.core import (
@@ -52,6 +63,7 @@ from marsad.core import (
 )
 from marsad.plugins import textreuse as tr
 from marsad.plugins.arabic import sentences
+from marsad.plugins.stories import save_article_links
 
 KEY_CAP = 20
 BOILERPLATE_COUNT = 2
@@ -64,6 +76,7 @@ REUSE_MIN_SHARE = 0.5
 # newspapers republish; override with MARSAD_WIRE_OUTLETS (comma-separated names).
 DEFAULT_WIRE_OUTLETS = frozenset({"was", "spa", "wam", "qna", "kuna", "mena", "ina", "afp", "aa"})
 _INDEX_KINDS = (tr.BAND, tr.ANCHOR, tr.SENTENCE)
+LOOKUP_CHUNK = 500  # values per IN list: SQLite allows 32,766 variables, old builds 999
 
 
 def wire_outlets() -> frozenset[str]:
@@ -117,6 +130,34 @@ class Neighbourhood:
 
     holders: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     outlets: dict[int, int | None] = field(default_factory=dict)
+    # Articles of one outlet that must hold a sentence for it to be that outlet's
+    # boilerplate: others than the article (``lookup``), or all of them (``with_own``).
+    repeats: int = BOILERPLATE_COUNT
+
+    def with_own(self, article: Article, held: set[int]) -> Neighbourhood:
+        """The same counts with the article among the holders of the values it holds:
+        what any article of a pair sees, so both decide the pair alike."""
+        view = Neighbourhood(repeats=BOILERPLATE_COUNT + 1)
+        for value, ids in self.holders.items():
+            view.holders[value].extend(ids)
+        for value in held:
+            view.holders[value].append(article.id)
+        view.outlets.update(self.outlets)
+        view.outlets[article.id] = article.outlet_id
+        return view
+
+    def crossed(self, article: Article, new: set[int]) -> set[int]:
+        """The values that the article's ``new`` rows made common or its outlet's
+        boilerplate (call on ``with_own``): pairs decided before may change."""
+        found = set()
+        for value in new:
+            ids = self.holders[value]
+            same_outlet = sum(1 for other in ids if self.outlets.get(other) == article.outlet_id)
+            if len(ids) == KEY_CAP or (
+                article.outlet_id is not None and same_outlet == self.repeats
+            ):
+                found.add(value)
+        return found
 
     @cached_property
     def common(self) -> frozenset[int]:
@@ -130,7 +171,7 @@ class Neighbourhood:
         for value, ids in self.holders.items():
             per_outlet = Counter(self.outlets.get(other) for other in ids)
             for outlet_id, count in per_outlet.items():
-                if outlet_id is not None and count >= BOILERPLATE_COUNT:
+                if outlet_id is not None and count >= self.repeats:
                     found[outlet_id].add(value)
         return {outlet_id: frozenset(values) for outlet_id, values in found.items()}
 
@@ -157,51 +198,81 @@ def lookup(session: Session, article_id: int, values: Sequence[int]) -> Neighbou
     return found
 
 
+@dataclass
+class IndexedKeys:
+    """An article's keys as the index holds them (value -> kind), for ranking."""
+
+    kinds: dict[int, int]
+
+    def keys(self) -> dict[int, int]:
+        return self.kinds
+
+
 def rank_candidates(
-    features: Features, near: Neighbourhood, ignored: frozenset[int], same_text: Sequence[int]
+    features: Features | IndexedKeys,
+    near: Neighbourhood,
+    ignored: frozenset[int],
+    same_text: Sequence[int],
+    limit: int | None = MAX_CANDIDATES,
+    exclude: int | None = None,
 ) -> list[int]:
-    """Articles that share a key, best first; common keys do not make candidates."""
+    """Articles that share a key, best first (the ``limit`` best); common keys do not
+    make candidates, nor does the article ``exclude``. Ties go to the one ingested first."""
     weight = {tr.BAND: 4, tr.SENTENCE: 2, tr.ANCHOR: 1}
     kinds = features.keys()
     score: Counter[int] = Counter({other: 100 for other in same_text})
     for value, ids in near.holders.items():
-        if len(ids) >= KEY_CAP or value in ignored:
+        if len(ids) >= KEY_CAP or value in ignored or value not in kinds:
             continue
         for other in ids:
-            score[other] += weight[kinds[value]]
-    return [other for other, _ in score.most_common(MAX_CANDIDATES)]
+            if other != exclude:
+                score[other] += weight[kinds[value]]
+    ranked = sorted(score, key=lambda other: (-score[other], other))
+    return ranked if limit is None else ranked[:limit]
 
 
-def clear(session: Session, article_id: int) -> None:
-    # Index rows are never loaded as objects here, so there is nothing in the session
-    # to synchronise; evaluating every object it holds would cost more than the delete.
-    quick = {"synchronize_session": False}
-    session.execute(
-        delete(ArticleLink).where(
-            or_(ArticleLink.source_id == article_id, ArticleLink.target_id == article_id),
-            ArticleLink.kind.in_([ArticleLinkKind.DUPLICATE, ArticleLinkKind.REUSES]),
-        ),
-        execution_options=quick,
+def store(
+    session: Session, article_id: int, features: Features, near: Neighbourhood
+) -> tuple[set[int], set[int]]:
+    """Make the article's index rows its features' keys; return the values it holds,
+    and those of them it did not hold before.
+
+    Rows it already holds stay, so a run again keeps its place under a key that has
+    filled up since; a new value is recorded unless it is common already.
+    """
+    quick = {"synchronize_session": False}  # index rows are never loaded as objects
+    keys = features.keys()
+    held = set(
+        session.scalars(
+            select(TextKey.value).where(
+                TextKey.article_id == article_id, TextKey.kind.in_(_INDEX_KINDS)
+            )
+        )
     )
-    session.execute(
-        delete(TextKey).where(TextKey.article_id == article_id, TextKey.kind.in_(_INDEX_KINDS)),
-        execution_options=quick,
-    )
+    gone = held - keys.keys()
+    if gone:
+        session.execute(
+            delete(TextKey).where(
+                TextKey.article_id == article_id,
+                TextKey.kind.in_(_INDEX_KINDS),
+                TextKey.value.in_(list(gone)),
+            ),
+            execution_options=quick,
+        )
+    rows = [
+        {"value": value, "article_id": article_id, "kind": kind}
+        for value, kind in keys.items()
+        if value not in held and value not in near.common  # a capped value says "common"
+    ]
+    if rows:
+        session.execute(insert(TextKey), rows)
     session.execute(
         delete(MinHashSignature).where(MinHashSignature.article_id == article_id),
         execution_options=quick,
     )
-
-
-def store(session: Session, article_id: int, features: Features, near: Neighbourhood) -> None:
-    rows = [
-        {"value": value, "article_id": article_id, "kind": kind}
-        for value, kind in features.keys().items()
-        if value not in near.common  # a capped value already says "common"
-    ]
-    if rows:
-        session.execute(insert(TextKey), rows)
     session.execute(insert(MinHashSignature), [{"article_id": article_id, **sketch(features)}])
+    new = {row["value"] for row in rows}
+    return (held & keys.keys()) | new, new
 
 
 def sketch(features: Features) -> dict[str, Any]:
@@ -322,37 +393,113 @@ def compare(
     )
 
 
+def holders_of(session: Session, values: Sequence[int]) -> list[tuple[int, int, int | None]]:
+    """(value, article, outlet) of every index row of these values, a chunk per query."""
+    found: list[tuple[int, int, int | None]] = []
+    for begin in range(0, len(values), LOOKUP_CHUNK):
+        chunk = list(values[begin : begin + LOOKUP_CHUNK])
+        found.extend(
+            (value, article_id, outlet_id)
+            for value, article_id, outlet_id in session.execute(
+                select(TextKey.value, TextKey.article_id, Article.outlet_id)
+                .join(Article, Article.id == TextKey.article_id)
+                .where(TextKey.value.in_(chunk))
+            )
+        )
+    return found
+
+
 def index_and_link(session: Session, article: Article, wire: frozenset[str]) -> list[ArticleLink]:
-    """Replace the article's index entries and links; return the links it now has."""
-    clear(session, article.id)
+    """Index the article, decide its pairs with its candidates; return its links.
+
+    When its new index rows make a key common, or boilerplate of its outlet, the
+    pairs of that key's other holders were decided on other counts: they are
+    decided again, so the result does not depend on which article came first.
+    """
     article.content_hash = hashlib.sha256((article.match_key or "").encode()).hexdigest()
     features = Features.of(article)
-    keys = features.keys()
-    near = lookup(session, article.id, list(keys))
-    store(session, article.id, features, near)
-    if not keys:
-        return []
-    same_text = session.scalars(
-        select(Article.id)
-        .where(Article.content_hash == article.content_hash, Article.id != article.id)
-        .limit(KEY_CAP)
-    ).all()
-    mine_ignored = near.ignored_sentences(article.outlet_id)
-    candidates = rank_candidates(features, near, mine_ignored, same_text)
-    if not candidates:
-        return []
-    others = load_candidates(session, candidates)
-    links = []
-    for other_id in candidates:
-        if other_id not in others:
-            continue
-        other, side = others[other_id]
-        ignored = near.ignored_sentences(article.outlet_id, other.outlet_id)
-        link = compare(article, features, other, side, ignored, wire)
-        if link is not None:
-            links.append(link)
-    session.add_all(links)
+    near = lookup(session, article.id, list(features.keys()))
+    held, new = store(session, article.id, features, near)
+    view = near.with_own(article, held)
+    links = link_pairs(session, article, features, view, wire, features.keys())
+    crossed = view.crossed(article, new)
+    revisit = sorted({other for value in crossed for other in near.holders[value]})
+    for other_id in revisit:
+        relink(session, other_id, wire)
     return links
+
+
+def relink(session: Session, article_id: int, wire: frozenset[str]) -> None:
+    """Decide an indexed article's pairs again, from its stored keys and sketch."""
+    found = load_candidates(session, [article_id])
+    if article_id not in found:
+        return
+    article, side = found[article_id]
+    kinds = dict(
+        session.execute(
+            select(TextKey.value, TextKey.kind).where(
+                TextKey.article_id == article_id, TextKey.kind.in_(_INDEX_KINDS)
+            )
+        ).all()
+    )
+    near = lookup(session, article_id, list(kinds))
+    link_pairs(session, article, side, near.with_own(article, set(kinds)), wire, kinds)
+
+
+def link_pairs(
+    session: Session,
+    article: Article,
+    mine: Side,
+    view: Neighbourhood,
+    wire: frozenset[str],
+    kinds: dict[int, int],
+) -> list[ArticleLink]:
+    """Compare the article (its index keys ``kinds``) with its candidates, ranked on
+    ``view``, which counts the article itself; store the links and return them."""
+    keys = IndexedKeys(kinds)
+    links: list[ArticleLink] = []
+    undecided: set[int] = set()
+    if keys.kinds:
+        same_text = session.scalars(
+            select(Article.id)
+            .where(Article.content_hash == article.content_hash, Article.id != article.id)
+            .limit(KEY_CAP)
+        ).all()
+        ignored = view.ignored_sentences(article.outlet_id)
+        ranked = rank_candidates(keys, view, ignored, same_text, limit=None, exclude=article.id)
+        candidates, undecided = ranked[:MAX_CANDIDATES], set(ranked[MAX_CANDIDATES:])
+        others = load_candidates(session, candidates) if candidates else {}
+        pairs = pair_view(session, view, others)
+        for other_id in candidates:
+            if other_id not in others:
+                continue
+            other, side = others[other_id]
+            ignored = pairs.ignored_sentences(article.outlet_id, other.outlet_id)
+            link = compare(article, mine, other, side, ignored, wire)
+            if link is not None:
+                links.append(link)
+    kinds_linked = [ArticleLinkKind.DUPLICATE, ArticleLinkKind.REUSES]
+    save_article_links(session, article.id, kinds_linked, links, undecided)
+    return links
+
+
+def pair_view(
+    session: Session, view: Neighbourhood, others: dict[int, tuple[Article, Side]]
+) -> Neighbourhood:
+    """``view`` with the holders of the candidates' sentence keys too: whether a
+    sentence of either side is common or boilerplate, counted alike from both sides."""
+    wanted = {s.key for _, side in others.values() for s in side.sentences}
+    missing = sorted(wanted - view.holders.keys())
+    if not missing:
+        return view
+    extended = Neighbourhood(repeats=view.repeats)
+    for value, ids in view.holders.items():
+        extended.holders[value].extend(ids)
+    extended.outlets.update(view.outlets)
+    for value, other_id, outlet_id in holders_of(session, missing):
+        extended.holders[value].append(other_id)
+        extended.outlets[other_id] = outlet_id
+    return extended
 
 
 class Dedupe(Stage):
