@@ -22,12 +22,13 @@ one sentence 800 times says it once, and its copies would only link to each othe
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from marsad.core import (
     Article,
@@ -47,6 +48,7 @@ from marsad.plugins.entities import ArticleNames, EntityResolver, display, scan_
 from marsad.plugins.mentions import extra_aliases, find_mentions
 from marsad.plugins.numbers import QuantityMatch, find_quantities
 from marsad.plugins.statements import CONTINUING, Speaker, StatementFinder, StatementMatch
+from marsad.plugins.stories import split_stories
 from marsad.plugins.tokens import Line, lines
 
 SPEAKER_SLOT = "speaker:"
@@ -305,9 +307,11 @@ def _describe(article: Article, claims: list[Claim]) -> None:
     text = article.text or ""
     at = article.published_at
     spans = sentences(text)
+    starts = [s.start for s in spans]  # in order and disjoint: bisect, never scan
     for claim in claims:
         claim.at = at
-        sentence = next((s for s in spans if s.start <= claim.start and claim.end <= s.end), None)
+        index = bisect_right(starts, claim.start) - 1
+        sentence = spans[index] if index >= 0 and claim.end <= spans[index].end else None
         claim.extra = {
             "sentence": sentence.text if sentence else claim.text,
             "sentence_start": sentence.start if sentence else claim.start,
@@ -388,16 +392,24 @@ def sync_claims(session: Session, article_id: int, drafts: list[Claim]) -> dict[
         stored[id(draft)] = row
     gone = [row.id for row in existing.values()]
     stale = changed + gone
+    linked: set[int] = set()
     if stale:
-        session.execute(
-            delete(ClaimLink).where(
-                or_(ClaimLink.source_id.in_(stale), ClaimLink.target_id.in_(stale))
-            )
-        )
+        touching = or_(ClaimLink.source_id.in_(stale), ClaimLink.target_id.in_(stale))
+        source, target = aliased(Claim), aliased(Claim)
+        for pair in session.execute(
+            select(source.article_id, target.article_id)
+            .join(ClaimLink, ClaimLink.source_id == source.id)
+            .join(target, ClaimLink.target_id == target.id)
+            .where(touching)
+        ):
+            linked.update(pair)
+        session.execute(delete(ClaimLink).where(touching))
         session.execute(delete(Citation).where(Citation.claim_id.in_(gone)))
     for row in existing.values():
         session.delete(row)
     session.flush()
+    if linked:
+        split_stories(session, linked)  # the links that joined them may be gone
     return stored
 
 
