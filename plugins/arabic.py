@@ -113,9 +113,13 @@ def display_map(text: str) -> tuple[str, list[int]]:
         out_offsets.pop()
     result = unicodedata.normalize("NFC", "".join(out))
     if len(result) != len(out):
-        # NFC composed across characters this loop kept apart (rare outside Arabic and
-        # Latin): offsets of the composed text are approximate from here on.
+        # NFC composed across characters this loop kept apart, or split a character it
+        # never composes (क़ U+0958, יִ U+FB1D): rare outside Arabic and Latin. The
+        # offsets of the normalized text are approximate from here on, but one per
+        # character, in order.
         out_offsets = out_offsets[: len(result)]
+        last = out_offsets[-1] if out_offsets else 0
+        out_offsets += [last] * (len(result) - len(out_offsets))
     out_offsets.append(len(text))
     return result, out_offsets
 

@@ -30,6 +30,9 @@ BIDI = (
 )
 SPACES = " \t\n\r\u00a0\u2009\u202f\u3000\u2028"
 LATIN = "abcXYZßİﬁé"
+# Characters Unicode normalization changes in length: composition exclusions that NFC
+# splits (क़, יִ, ⫝̸), Hangul jamo it joins, a combining mark alone.
+NORMALIZATION = "\u0958\ufb1d\u2adc\u0344\u1100\u1161\u11a8\u0301\u0654e"
 
 # Words the statement, quantity and mention rules look for, as outlets write them.
 _NEWS_WORDS = (
@@ -56,6 +59,7 @@ _pieces = st.one_of(
     st.sampled_from(BIDI),
     st.text(alphabet=SPACES, min_size=1, max_size=3),
     st.text(alphabet=LATIN, min_size=1, max_size=6),
+    st.text(alphabet=NORMALIZATION + LETTERS, min_size=1, max_size=6),
 )
 _separator = st.sampled_from([" ", " ", " ", "", "\n", "، ", ". "])
 
