@@ -187,12 +187,9 @@ def lookup(session: Session, article_id: int, values: Sequence[int]) -> Neighbou
     found = Neighbourhood()
     if not values:
         return found
-    rows = session.execute(
-        select(TextKey.value, TextKey.article_id, Article.outlet_id)
-        .join(Article, Article.id == TextKey.article_id)
-        .where(TextKey.value.in_(list(values)), TextKey.article_id != article_id)
-    )
-    for value, other_id, outlet_id in rows:
+    for value, other_id, outlet_id in holders_of(session, values):  # chunked IN lists
+        if other_id == article_id:
+            continue
         found.holders[value].append(other_id)
         found.outlets[other_id] = outlet_id
     return found
