@@ -43,6 +43,7 @@ from marsad.plugins.stories import split_stories, upsert
 
 WINDOW = timedelta(days=3)  # news on one event: the day before and after, and some
 PER_SIDE = 100  # claims on one slot before and after the article's time
+ID_CHUNK = 400  # ids per IN list (two lists a query): old SQLite builds allow 999 variables
 
 
 def view(claim: Claim) -> ClaimView:
@@ -186,9 +187,10 @@ def save_claim_links(
     wanted = {(link.source_id, link.target_id, link.kind): link for link in links}
     stale = {
         link_id: (source_id, target_id)
+        for chunk in (ids[begin : begin + ID_CHUNK] for begin in range(0, len(ids), ID_CHUNK))
         for link_id, source_id, target_id, kind in session.execute(
             select(ClaimLink.id, ClaimLink.source_id, ClaimLink.target_id, ClaimLink.kind).where(
-                or_(ClaimLink.source_id.in_(ids), ClaimLink.target_id.in_(ids))
+                or_(ClaimLink.source_id.in_(chunk), ClaimLink.target_id.in_(chunk))
             )
         )
         if (source_id, target_id) in judged and (source_id, target_id, kind) not in wanted
