@@ -52,6 +52,7 @@ from marsad.plugins import textreuse as tr
 
 TERM_CAP = 20
 LEAD_WORDS = 40
+LEAD_CHARS = 1000  # enough for LEAD_WORDS words of ordinary text
 MIN_TERM_CHARS = 3
 MIN_SHARED = 5  # rare terms shared by both articles
 MIN_SCORE = 8.0  # entities and title terms count double
@@ -195,13 +196,21 @@ def _is_term(word: str) -> bool:
 def article_terms(article: Article, entity_ids: set[int]) -> dict[int, float]:
     """Index key -> weight of each term of the title, the lead and the entities."""
     terms: dict[int, float] = {}
-    for word in tr.words(article.text or "")[:LEAD_WORDS]:
+    for word in lead_words(article.text or ""):
         if _is_term(word):
             terms[tr.term_key(word)] = 1.0
     terms.update(dict.fromkeys(title_terms(article.title), 2.0))
     for entity_id in entity_ids:
         terms[tr.term_key(f"entity:{entity_id}")] = 2.0
     return terms
+
+
+def lead_words(text: str) -> list[str]:
+    """The first ``LEAD_WORDS`` words, reading no more of a long text than they need."""
+    prefix = tr.words(text[:LEAD_CHARS])
+    if len(prefix) > LEAD_WORDS:  # the last word may be cut, but it is not one of them
+        return prefix[:LEAD_WORDS]
+    return tr.words(text)[:LEAD_WORDS]
 
 
 def title_terms(title: str | None) -> set[int]:
