@@ -8,6 +8,9 @@ lookup to pass SQLite's limit on bound variables.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,10 +50,20 @@ def test_statements_without_clauses_compare_without_crashing(a: str, b: str) -> 
     assert relation is None or relation.score >= 0.0
 
 
-def test_the_relate_command_of_the_issue_prints_a_relation() -> None:
+def test_the_relate_command_of_the_issue_prints_a_relation(tmp_path: Path) -> None:
     found = relate(LONG, SHORT)
     assert found["relation"] in ("corroborates", "contradicts", "unrelated")
-    json.dumps(found, ensure_ascii=False)  # what the command prints
+    result = subprocess.run(  # as a user runs it
+        [str(Path(sys.executable).parent / "marsad"), "relate", LONG, SHORT],
+        cwd=tmp_path,
+        env={**os.environ, "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == found
 
 
 def _ingest(app: Marsad, tmp_path: Path, records: list[dict[str, str]]) -> list[int]:
