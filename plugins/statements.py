@@ -28,6 +28,8 @@ from marsad.plugins.tokens import Line, bare, keys, read_lexicon, strip_conjunct
 LONG_QUOTE = 3  # words; shorter quoted strings are names ("الكاظمي", "RT")
 ASIDE_WORDS = 4  # words outside quotes that still leave a content "only quotes"
 MAX_SPEAKER_WORDS = 7
+# The longest phrase _phrase returns: its words and an office's owner (لـ"X" quoted).
+MAX_SUBJECT_WORDS = MAX_SPEAKER_WORDS + 5
 MAX_LEAD = 14  # words between the speaker and the content
 
 COMPLEMENTIZERS = keys("أن إن أنه إنه أنها إنها أنهما إنهما أنهم إنهم بأن بأنه بأنها وأن وإن")
@@ -240,12 +242,16 @@ class StatementFinder:
         if prefixed or index == begin:
             return None
         first = index
+        words = 0
         while first > begin:
             token = line.tokens[first - 1]
             if token.kind in ("punct", "num") or token.text in PARTICLES:
                 break
             if token.text in PREPOSITIONS or token.text in COMPLEMENTIZERS:
                 return None
+            words += token.kind == "word"
+            if words > MAX_SUBJECT_WORDS:
+                return None  # no phrase is this long; walking on costs a sentence a verb
             first -= 1
         if first == index:
             return None
@@ -345,7 +351,8 @@ def _bare_set(words: frozenset[str]) -> frozenset[str]:
 
 
 def _at_sentence_end(line: Line, index: int, end: int) -> bool:
-    return all(t.kind in ("punct", "quote") for t in line.tokens[index:end])
+    # By index, not a slice: the first word ends it, however long the sentence.
+    return all(line.tokens[i].kind in ("punct", "quote") for i in range(index, end))
 
 
 def _trim(line: Line, first: int, stop: int) -> tuple[int, int] | None:

@@ -60,6 +60,17 @@ def test_statements_of_one_long_line() -> None:
     assert_linear(make, 300)
 
 
+def test_statements_of_one_sentence_without_stops() -> None:
+    # Each verb looked back for its subject to the start of the sentence.
+    def make(repeats: int) -> Callable[[], object]:
+        line = Line("أكد الرئيس الأمريكي جو بايدن " * repeats, 0)
+        line.sentences  # noqa: B018 - built outside the timing
+        finder = StatementFinder(set())
+        return lambda: finder.find(line)
+
+    assert_linear(make, 400)
+
+
 def test_matching_a_text_that_repeats_one_sentence() -> None:
     def make(repeats: int) -> Callable[[], object]:
         keyed = keyed_sentences(sentences(SENTENCE * repeats))
