@@ -241,11 +241,13 @@ def link_same_story(session: Session, article: Article) -> list[ArticleLink]:
 
 @dataclass
 class _Holders:
-    """Who else holds each term of an article, and when and where they were published."""
+    """Who else holds each term of an article (and, for candidates, when and where they
+    were published and their title terms)."""
 
     holders: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     times: dict[int, datetime | None] = field(default_factory=dict)
     outlets: dict[int, int | None] = field(default_factory=dict)
+    titles: dict[int, set[int]] = field(default_factory=dict)  # their title terms
     held: set[int] = field(default_factory=set)  # the article's own term rows
 
     def full(self, value: int) -> bool:
@@ -265,18 +267,29 @@ def _holders(session: Session, article_id: int, terms: dict[int, float]) -> _Hol
     found = _Holders()
     if not terms:
         return found
-    for value, other_id, published_at, outlet_id in session.execute(
-        select(TextKey.value, TextKey.article_id, Article.published_at, Article.outlet_id)
-        .join(Article, Article.id == TextKey.article_id)
-        .where(TextKey.value.in_(list(terms)), TextKey.kind == tr.TERM)
+    for value, other_id in session.execute(
+        select(TextKey.value, TextKey.article_id).where(TextKey.value.in_(list(terms)))
     ):
         if other_id == article_id:
             found.held.add(value)
-            continue
-        found.holders[value].append(other_id)
-        found.times[other_id] = published_at
-        found.outlets[other_id] = outlet_id
+        else:
+            found.holders[value].append(other_id)
     return found
+
+
+def _describe_holders(session: Session, near: _Holders, article_ids: list[int]) -> None:
+    """Fill in the time, outlet and title terms of these holders (only candidates need
+    them, so they are not read with every index row)."""
+    if not article_ids:
+        return
+    for other_id, published_at, outlet_id, title in session.execute(
+        select(Article.id, Article.published_at, Article.outlet_id, Article.title).where(
+            Article.id.in_(article_ids)
+        )
+    ):
+        near.times[other_id] = published_at
+        near.outlets[other_id] = outlet_id
+        near.titles[other_id] = title_terms(title)
 
 
 def _index_terms(
@@ -322,20 +335,20 @@ def _decide(
             continue
         for other_id in ids:
             shared[other_id].append(value)
+    enough = sorted(other_id for other_id, values in shared.items() if len(values) >= MIN_SHARED)
+    _describe_holders(session, near, enough)
     candidates = [
         other_id
-        for other_id, values in shared.items()
-        if len(values) >= MIN_SHARED
-        and _within(article.published_at, near.times[other_id])
+        for other_id in enough
+        if _within(article.published_at, near.times[other_id])
         and (article.outlet_id is None or near.outlets[other_id] != article.outlet_id)
     ]
-    titles = _title_terms(session, candidates)
     scored = []
     for other_id in candidates:
         # A term weighs what it weighs on the side where it counts most, so the pair
         # scores the same from either side.
         weights = [
-            2.0 if value in titles.get(other_id, ()) else terms[value] for value in shared[other_id]
+            2.0 if value in near.titles[other_id] else terms[value] for value in shared[other_id]
         ]
         if sum(weights) >= MIN_SCORE:
             scored.append((sum(weights), other_id))
@@ -371,17 +384,6 @@ def _decide(
     undecided = {other_id for _, other_id in scored[MAX_LINKS:]}
     save_article_links(session, article.id, [ArticleLinkKind.SAME_STORY], links, undecided)
     return links
-
-
-def _title_terms(session: Session, article_ids: list[int]) -> dict[int, set[int]]:
-    if not article_ids:
-        return {}
-    return {
-        article_id: title_terms(title)
-        for article_id, title in session.execute(
-            select(Article.id, Article.title).where(Article.id.in_(article_ids))
-        )
-    }
 
 
 def save_article_links(
