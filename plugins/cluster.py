@@ -46,7 +46,7 @@ def linked_article_ids(ctx: StageContext, article_id: int) -> set[int]:
 class Cluster(Stage):
     name = "cluster"
     after = ("dedupe", "link")
-    version = "0.2.0"
+    version = "0.3.0"
 
     def process(self, ctx: StageContext, article: Article) -> None:
         session = ctx.session

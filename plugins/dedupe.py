@@ -502,7 +502,7 @@ def pair_view(
 class Dedupe(Stage):
     name = "dedupe"
     after = ("normalize",)
-    version = "0.3.0"
+    version = "0.4.0"
 
     def process(self, ctx: StageContext, article: Article) -> None:
         index_and_link(ctx.session, article, wire_outlets())

@@ -86,7 +86,7 @@ class _Attribution:
 class Extract(Stage):
     name = "extract"
     after = ("normalize",)
-    version = "0.2.0"
+    version = "0.3.0"
 
     def process(self, ctx: StageContext, article: Article) -> None:
         session = ctx.session

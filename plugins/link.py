@@ -114,7 +114,7 @@ def candidates(session: Session, slot: str, at: datetime | None) -> list[Claim]:
 class Link(Stage):
     name = "link"
     after = ("extract",)
-    version = "0.3.0"
+    version = "0.4.0"
 
     def process(self, ctx: StageContext, article: Article) -> None:
         session = ctx.session
