@@ -8,6 +8,7 @@ followed by a counted noun, which is what keeps years, dates and times out.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -117,7 +118,9 @@ def nouns() -> dict[str, Noun]:
 
 def _number(token: Token) -> float | None:
     if token.kind == "num":
-        return float(token.text.replace(",", "."))
+        value = float(token.text.replace(",", "."))
+        # 400 digits read as inf: no count, and not JSON ("Infinity") in link evidence.
+        return value if math.isfinite(value) else None
     if token.kind == "word":
         word = token.text
         for prefix in ("", "و", "ب", "ل", "وب", "ك"):

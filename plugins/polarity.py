@@ -16,6 +16,7 @@ same thing in the first place.
 
 from __future__ import annotations
 
+import math
 import re
 from difflib import SequenceMatcher
 from functools import cache
@@ -67,7 +68,9 @@ def negated(words: list[str]) -> bool:
 
 
 def numbers(text: str) -> set[float]:
-    return {float(n.replace(",", ".")) for n in _NUMBER.findall(match_key(text))}
+    """The finite numbers of a text (400 digits read as inf, which JSON cannot carry)."""
+    found = {float(n.replace(",", ".")) for n in _NUMBER.findall(match_key(text))}
+    return {value for value in found if math.isfinite(value)}
 
 
 def polarity_conflict(

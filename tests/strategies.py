@@ -52,6 +52,7 @@ _pieces = st.one_of(
     st.text(alphabet=LETTERS + HARAKAT + TATWEEL, min_size=1, max_size=12),
     st.sampled_from(NEWS_WORDS),
     st.text(alphabet=WESTERN_DIGITS + EASTERN_DIGITS + PERSIAN_DIGITS + ".,٫٬", max_size=8),
+    st.integers(min_value=300, max_value=400).map(lambda n: "9" * n),  # past float's range
     st.sampled_from(QUOTES),
     st.sampled_from(BRACKETS),
     st.text(alphabet=PUNCTUATION, min_size=1, max_size=4),

@@ -125,7 +125,7 @@ def test_quantities_statements_and_mentions(text: str) -> None:
     for line in article_lines:
         for quantity in find_quantities(line):
             assert 0 <= quantity.first <= quantity.last < len(line.tokens)
-            assert quantity.value is None or (math.isfinite(quantity.value) and quantity.value >= 0)
+            assert quantity.value is None or 0 <= quantity.value < math.inf
             start, end = line.span(quantity.first, quantity.last)
             assert 0 <= start <= end <= len(text)
         for match in finder.find(line):
@@ -187,6 +187,8 @@ def test_compare_any_two_claims(
         assert low <= high
     relation = compare(first, second)
     assert relation is None or math.isfinite(relation.score)
+    if relation is not None:
+        json.dumps(relation.details, allow_nan=False)  # stored as link evidence
     content_words(a), anchors(a), clauses(a)
 
 

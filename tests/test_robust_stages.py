@@ -89,3 +89,19 @@ def test_a_date_at_the_calendars_end_links_without_overflow(
     ids = _ingest(app, tmp_path, records)
     result = app.pipeline().run(ids)
     assert not result.failures, result.failures
+
+
+def test_a_number_too_large_for_a_float_is_no_count(make_app: MakeApp, tmp_path: Path) -> None:
+    # float("9" * 400) is inf: stored as a claim value it became "Infinity" in the
+    # link evidence, which is not JSON (PostgreSQL refuses it).
+    huge = "9" * 400
+    records = [
+        {"title": "صواريخ", "text": f"سقطت {huge} صاروخا على المنطقة الخضراء.", "url": f"u{n}"}
+        for n in range(2)
+    ]
+    app = make_app()
+    ids = _ingest(app, tmp_path, records)
+    result = app.pipeline().run(ids)
+    assert not result.failures, result.failures
+    found = relate(records[0]["text"], f"سقطت {huge}9 صاروخا على المنطقة الخضراء.")
+    json.dumps(found, allow_nan=False)
