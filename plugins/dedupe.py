@@ -213,16 +213,21 @@ def rank_candidates(
     limit: int | None = MAX_CANDIDATES,
     exclude: int | None = None,
 ) -> list[int]:
-    """Articles that share a key, best first (the ``limit`` best); common keys do not
-    make candidates, nor does the article ``exclude``. Ties go to the one ingested first."""
+    """Articles that share a key, best first (the ``limit`` best), but the article
+    ``exclude``. Common keys do not make candidates, nor do ``ignored`` ones (the
+    article's outlet's boilerplate) or the boilerplate of the other's outlet: so
+    each of two articles is the other's candidate or neither is. Ties go to the one
+    ingested first."""
     weight = {tr.BAND: 4, tr.SENTENCE: 2, tr.ANCHOR: 1}
     kinds = features.keys()
+    theirs = near.boilerplate
     score: Counter[int] = Counter({other: 100 for other in same_text})
     for value, ids in near.holders.items():
         if len(ids) >= KEY_CAP or value in ignored or value not in kinds:
             continue
         for other in ids:
-            if other != exclude:
+            outlet_id = near.outlets.get(other)
+            if other != exclude and value not in theirs.get(outlet_id or 0, ()):
                 score[other] += weight[kinds[value]]
     ranked = sorted(score, key=lambda other: (-score[other], other))
     return ranked if limit is None else ranked[:limit]
