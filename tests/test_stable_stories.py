@@ -1,0 +1,54 @@
+"""A story is a connected group of linked articles, with an id that lasts.
+
+When an article changes so that nothing links it to its story any more, a run again
+takes it out of the story; the rest keep the story and its id.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from conftest import SEEDS
+from sqlalchemy import select
+
+from marsad.core import Article
+from marsad.core.application import Marsad
+
+UNRELATED = "نص آخر تماما عن موضوع مختلف لا علاقة له بالاتصال الهاتفي بين الرئيسين."
+
+
+def forced(app: Marsad) -> dict[str, Any]:
+    return {"force": True} if "force" in inspect.signature(app.pipeline().run).parameters else {}
+
+
+def stories(app: Marsad) -> dict[str, int | None]:
+    with app.session_factory() as session:
+        return {
+            article.raw_input.source.rsplit("/", 1)[-1]: article.story_id
+            for article in session.scalars(select(Article))
+        }
+
+
+def test_an_article_no_longer_linked_leaves_its_story(app: Marsad) -> None:
+    report = app.ingest([SEEDS])
+    assert not app.pipeline().run(report.article_ids).failures
+    before = stories(app)
+    assert len(set(before.values())) == 1, before  # the five seeds tell one story
+    story_id = next(iter(before.values()))
+    with app.session_factory() as session:
+        changed = next(
+            a
+            for a in session.scalars(select(Article))
+            if a.raw_input.source.endswith("004_55ef5b67352bc8a0.txt")
+        )
+        changed.title = "موضوع مختلف"
+        changed.text = changed.match_key = UNRELATED
+        changed_id = changed.id
+        session.commit()
+    stages = ["dedupe", "extract", "link", "cluster"]
+    assert not app.pipeline().run([changed_id], only=stages, **forced(app)).failures
+    after = stories(app)
+    moved = after.pop("004_55ef5b67352bc8a0.txt")
+    assert set(after.values()) == {story_id}  # the others keep the story and its id
+    assert moved is not None and moved != story_id
