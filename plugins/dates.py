@@ -118,4 +118,9 @@ def parse_time(value: object) -> datetime | None:
             parsed = parsedate_to_datetime(text)
         except (TypeError, ValueError):
             raise ValueError(f"unreadable publication time {text!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        # In UTC here, as it is stored: a time at the calendar's end with an offset
+        # (9999-12-31T23:00-05:00) has no UTC equivalent.
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except OverflowError:
+        raise ValueError(f"unreadable publication time {text!r} (out of range)") from None

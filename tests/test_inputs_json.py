@@ -17,6 +17,7 @@ from sqlalchemy import select
 from marsad.core import Article, InputError, RawRecord, ReadOptions
 from marsad.core.application import Marsad
 from marsad.core.ingest import store_records
+from marsad.plugins.dates import parse_time
 from marsad.plugins.readers import JsonLinesReader, JsonReader
 from marsad.plugins.saudinewsnet import SaudiNewsNetReader
 
@@ -148,3 +149,13 @@ def test_an_unreadable_saudinewsnet_time_is_that_items_error(tmp_path: Path) -> 
     assert isinstance(error, InputError)
     assert 'day.json#0: field "date_extracted": unreadable publication time' in str(error)
     assert isinstance(good, RawRecord)
+
+
+@pytest.mark.parametrize(
+    "published",
+    ["9999-12-31T23:00:00-05:00", "0001-01-01T01:00:00+05:00", "Fri, 31 Dec 9999 23:00:00 -0500"],
+)
+def test_a_time_with_no_utc_equivalent_is_an_unreadable_time(published: str) -> None:
+    # It once reached the database and failed parse with an undocumented StatementError.
+    with pytest.raises(ValueError, match="out of range"):
+        parse_time(published)
