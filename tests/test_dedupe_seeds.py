@@ -154,7 +154,7 @@ def test_reprocessing_replaces_index_entries_and_links(seeded_app: Marsad) -> No
         before_links = link_table(session)
         before_keys = session.scalar(select(func.count()).select_from(TextKey))
         ids = list(session.scalars(select(Article.id)))
-    report = seeded_app.pipeline().run(ids)
+    report = seeded_app.pipeline().run(ids, force=True)
     assert not report.failures
     with seeded_app.session_factory() as session:
         assert link_table(session) == before_links
@@ -165,7 +165,7 @@ def test_reprocessing_replaces_index_entries_and_links(seeded_app: Marsad) -> No
         copy.text = "نص آخر تماما عن موضوع مختلف لا علاقة له بالاتصال الهاتفي بين الرئيسين."
         copy.match_key = copy.text
         session.commit()
-    assert not seeded_app.pipeline().run([copy.id], only=["dedupe"]).failures
+    assert not seeded_app.pipeline().run([copy.id], only=["dedupe"], force=True).failures
     with seeded_app.session_factory() as session:
         assert not [
             link
@@ -184,7 +184,7 @@ def test_sketches_of_an_older_scheme_are_recomputed_with_the_same_links(
             row.scheme, row.sentences = "an-older-scheme", None
         session.commit()
     copy = by_name["004_55ef5b67352bc8a0.txt"]
-    assert not seeded_app.pipeline().run([copy], only=["dedupe"]).failures
+    assert not seeded_app.pipeline().run([copy], only=["dedupe"], force=True).failures
     with seeded_app.session_factory() as session:
         assert link_table(session) == before
         assert session.get_one(MinHashSignature, copy).sentences is not None
