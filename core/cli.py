@@ -46,7 +46,7 @@ app.add_typer(eval_app, name="eval")
 
 # Exit codes: 0 all good; 1 some inputs or stage runs failed, or the database failed
 # during the run; 2 usage or configuration (arguments, settings, schema, plugins).
-EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+EXIT_FAILURES, EXIT_USAGE = 1, 2
 USAGE_ERRORS = (SchemaOutOfDate, StageOrderError, PluginLoadError, SettingsError, CommandError)
 RUN_ERRORS = (InputError, SQLAlchemyError)
 _state: dict[str, Any] = {"debug": False}
@@ -310,15 +310,8 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
         return
     table = Table("stage", "version", "done", "pending", "failed", "skipped", "gave up")
     for row in rows:
-        table.add_row(
-            row.stage,
-            row.version,
-            str(row.done),
-            str(row.pending),
-            str(row.failed),
-            str(row.skipped),
-            str(row.gave_up),
-        )
+        counts = (row.done, row.pending, row.failed, row.skipped, row.gave_up)
+        table.add_row(row.stage, row.version, *map(str, counts))
     out.print(table)
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from marsad.core.budget import time_budget
@@ -91,7 +91,7 @@ class Due:
         """SQL for "this stage is due on ``Article``", the same rule as :meth:`is_due`."""
         name, version = registered.name, registered.stage.version
         if self.force:
-            return and_(True)
+            return true()
         settled = StageRun.status == RunStatus.OK
         if not self.retry_failed:
             settled = or_(settled, StageRun.attempts >= self.max_attempts)
