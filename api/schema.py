@@ -8,13 +8,16 @@ from enum import Enum
 from typing import Annotated, TypeVar
 
 import strawberry
+from graphql import GraphQLError
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from starlette.concurrency import run_in_threadpool
 from strawberry import relay
+from strawberry.types import ExecutionContext
 
 from marsad.api.context import Info
+from marsad.api.errors import should_mask_error
 from marsad.api.fields import field, mutation
 from marsad.api.filters import ArticleFilter, ClaimFilter
 from marsad.api.ids import database_id, parse_global_id
@@ -239,8 +242,19 @@ class Mutation:
         )
 
 
+class MarsadSchema(strawberry.Schema):
+    """Logs only what went wrong in the server, never what the client asked wrongly:
+    an anonymous client must not be able to fill the log with tracebacks."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        server_errors = [error for error in errors if should_mask_error(error)]
+        super().process_errors(server_errors, execution_context)
+
+
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return MarsadSchema(
         query=Query,
         mutation=Mutation,
         types=[Article, Claim, Story],

@@ -45,7 +45,7 @@ from marsad.core.models import (
     Translation,
 )
 from marsad.core.readers import RECORD_FIELDS, InputError, RawRecord, Reader, ReadOptions
-from marsad.core.stages import Stage, StageContext
+from marsad.core.stages import ArticleRefused, Stage, StageContext
 from marsad.core.translation import Translator
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "Article",
     "ArticleLink",
     "ArticleLinkKind",
+    "ArticleRefused",
     "Citation",
     "Claim",
     "ClaimKind",

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError
 
 from marsad.core.coordination import make_coordinator
 from marsad.core.db import make_engine, make_session_factory, make_write_session_factory
@@ -14,7 +15,7 @@ from marsad.core.pipeline import Pipeline
 from marsad.core.plugins import Plugins, make_plugins
 from marsad.core.readers import ReadOptions
 from marsad.core.schema import check_schema
-from marsad.core.settings import Settings
+from marsad.core.settings import Settings, SettingsError
 
 
 class Marsad:
@@ -26,7 +27,7 @@ class Marsad:
         plugins: Plugins | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
-        self.engine = engine or make_engine(self.settings.database_url)
+        self.engine = engine or _engine(self.settings.database_url)
         # Reads never wait for a writer; writes take SQLite's lock first (core.db).
         self.session_factory = make_session_factory(self.engine)
         self.write_session_factory = make_write_session_factory(self.engine)
@@ -61,3 +62,12 @@ class Marsad:
     def close(self) -> None:
         self.coordinator.close()
         self.engine.dispose()
+
+
+def _engine(url: str) -> Engine:
+    try:
+        return make_engine(url)
+    except ArgumentError as error:  # an unknown dialect or driver, a malformed URL
+        raise SettingsError(
+            f"MARSAD_DATABASE_URL={url!r} is not a database URL marsad can use ({error})"
+        ) from error

@@ -172,16 +172,18 @@ def _process(
 
 def _print_failures(report: PipelineReport) -> None:
     for failure in report.failures[:50]:
-        console.print(
-            f"[red]error[/red] article {failure.article_id}, stage {failure.stage}: {failure.error}"
-        )
+        where = f"article {failure.article_id}, stage {failure.stage}"
+        # One line per failure, also when the output is a log file.
+        console.print(f"[red]error[/red] {where}: {failure.error}", soft_wrap=True)
     if len(report.failures) > 50:
         console.print(f"... and {len(report.failures) - 50} more failed runs")
 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories to ingest.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="Files or directories to ingest.")
+    ],
     outlet: Annotated[str | None, typer.Option(help="Outlet of every record.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Input format, or auto.")] = "auto",
     process: Annotated[
@@ -205,6 +207,12 @@ def ingest(
     """Store articles from files, directories, JSON, JSONL, HTML and SaudiNewsNet zips,
     then do all pending work (what is new, and what an earlier run left)."""
     marsad = _app()
+    formats = marsad.plugins.readers()
+    if fmt != "auto" and fmt not in formats:
+        raise typer.BadParameter(
+            f"unknown format {fmt!r} (one of: auto, {', '.join(sorted(formats))})",
+            param_hint="--format",
+        )
     options = ReadOptions(
         fields=_field_names(field or []),
         max_input_bytes=marsad.settings.max_input_bytes,

@@ -31,7 +31,7 @@ from marsad.core.coordination import Coordinator
 from marsad.core.models import Article, RunStatus, StageRun, utcnow
 from marsad.core.plugins import Plugins
 from marsad.core.settings import Settings
-from marsad.core.stages import RegisteredStage, StageContext
+from marsad.core.stages import ArticleRefused, RegisteredStage, StageContext
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,8 @@ class PipelineReport:
 
 def _describe(error: BaseException) -> str:
     text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+    kind = "refused" if isinstance(error, ArticleRefused) else type(error).__name__
+    return f"{kind}: {text[0]}" if text else kind
 
 
 @dataclass(frozen=True)
@@ -285,6 +286,7 @@ class Pipeline:
         for article in articles:
             started = time.perf_counter()
             note: str | None = None
+            refused = False
             status, error_text = RunStatus.OK, blocked.get(article.id) or batch_error
             if article.id in blocked:
                 status = RunStatus.SKIPPED
@@ -299,12 +301,15 @@ class Pipeline:
                         "stage %s failed on article %s", stage.name, article.id, exc_info=True
                     )
                     status, error_text = RunStatus.FAILED, _describe(error)
+                    refused = isinstance(error, ArticleRefused)
                     self._notify(
                         "marsad_on_stage_error", stage=stage, ctx=ctx, article=article, error=error
                     )
             duration_ms = (time.perf_counter() - started) * 1000
             run = self._record(runs, ctx.session, article.id, registered, status, error_text)
             run.duration_ms = duration_ms
+            if refused:  # trying again cannot help: only `reprocess --failed` does
+                run.attempts = max(run.attempts, self.settings.max_attempts)
             run.note = note if status is RunStatus.OK and isinstance(note, str) else None
             batch_runs.append(run)
             report.runs[status.value] = report.runs.get(status.value, 0) + 1

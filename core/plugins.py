@@ -172,8 +172,12 @@ def make_plugins(
     # entry point checked below (and that good plugin unregistered for it).
     manager.check_pending()
 
+    found = entry_points(group=ENTRY_POINT_GROUP) if load_entry_points else ()
+    for name in sorted(settings.disabled_plugins - _builtin_names() - {e.name for e in found}):
+        log.warning("MARSAD_DISABLE_PLUGINS names %r, but no plugin has that name", name)
+
     if load_entry_points:
-        for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        for entry_point in found:
             if entry_point.name in settings.disabled_plugins:
                 continue
             if manager.has_plugin(entry_point.name):

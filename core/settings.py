@@ -23,7 +23,18 @@ class SettingsError(Exception):
     """A setting has a value marsad cannot use; the message names the variable."""
 
 
-def _number(env: Mapping[str, str], name: str, default: float, *, minimum: float = 0) -> float:
+# Larger values are typing mistakes, and would overflow a database integer.
+_LARGEST = 2**31 - 1
+
+
+def _number(
+    env: Mapping[str, str],
+    name: str,
+    default: float,
+    *,
+    minimum: float = 0,
+    maximum: float = _LARGEST,
+) -> float:
     value = env.get(name, "").strip()
     if not value:
         return default
@@ -31,8 +42,8 @@ def _number(env: Mapping[str, str], name: str, default: float, *, minimum: float
         number = float(value)
     except ValueError:
         raise SettingsError(f"{name}={value!r} is not a number") from None
-    if number < minimum:
-        raise SettingsError(f"{name}={value!r} must be at least {minimum:g}")
+    if not minimum <= number <= maximum:  # also refuses nan
+        raise SettingsError(f"{name}={value!r} must be between {minimum:g} and {maximum:g}")
     return number
 
 
@@ -83,7 +94,7 @@ class Settings:
             api_timeout=_number(env, "MARSAD_API_TIMEOUT", 30.0),
             api_introspection=_flag(env.get("MARSAD_API_INTROSPECTION") or "1"),
             api_suggestions=_flag(env.get("MARSAD_API_SUGGESTIONS") or "1"),
-            batch_size=int(_number(env, "MARSAD_BATCH_SIZE", 50, minimum=1)),
+            batch_size=int(_number(env, "MARSAD_BATCH_SIZE", 50, minimum=1, maximum=10_000)),
             stage_timeout=_number(env, "MARSAD_STAGE_TIMEOUT", 120.0),
             max_attempts=int(_number(env, "MARSAD_MAX_ATTEMPTS", 3, minimum=1)),
             max_input_bytes=int(_number(env, "MARSAD_MAX_INPUT_BYTES", MAX_INPUT_BYTES, minimum=1)),

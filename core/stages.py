@@ -20,6 +20,16 @@ if TYPE_CHECKING:
     from marsad.core.settings import Settings
 
 
+class ArticleRefused(ValueError):
+    """Raised by a stage for an article it can never process as it is.
+
+    For what retrying cannot change: an empty body, a text over a limit, a field of the
+    wrong type. The run is recorded failed with the message and is not retried
+    automatically; ``marsad reprocess --failed`` tries again (say, after a limit was
+    raised). Any other exception counts as a failure that may pass on a later try.
+    """
+
+
 class StageOrderError(Exception):
     """The declared stage dependencies cannot be satisfied (unknown name or a cycle)."""
 

@@ -18,7 +18,16 @@ import typer
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from marsad.core import RECORD_FIELDS, Article, Outlet, Paragraph, Stage, StageContext, hookimpl
+from marsad.core import (
+    RECORD_FIELDS,
+    Article,
+    ArticleRefused,
+    Outlet,
+    Paragraph,
+    Stage,
+    StageContext,
+    hookimpl,
+)
 from marsad.core.readers import field_type_problem
 from marsad.plugins.dates import parse_time
 from marsad.plugins.textparse import ParsedText, clean_controls, parse_text
@@ -50,9 +59,9 @@ def _record(text: str) -> dict[str, Any]:
     try:
         record = json.loads(text)
     except RecursionError:
-        raise ValueError("stored record is nested too deeply to read") from None
+        raise ArticleRefused("stored record is nested too deeply to read") from None
     if not isinstance(record, dict):
-        raise ValueError(f"stored record is not a JSON object but {type(record).__name__}")
+        raise ArticleRefused(f"stored record is not a JSON object but {type(record).__name__}")
     return record
 
 
@@ -81,7 +90,7 @@ def read_html(html: str) -> tuple[dict[str, Any], str]:
         },
     )
     if document is None:
-        raise ValueError("no main text found in the HTML page")
+        raise ArticleRefused("no main text found in the HTML page")
     # trafilatura returns a Document, or a plain dict for its legacy output formats.
     meta = document if isinstance(document, dict) else document.as_dict()
     fields = {
@@ -122,9 +131,9 @@ class Parse(Stage):
         # Records also come from the API and from rows stored by older versions.
         problem = field_type_problem(fields)
         if problem:
-            raise ValueError(problem)
+            raise ArticleRefused(problem)
         if len(body) > MAX_BODY_CHARS:
-            raise ValueError(
+            raise ArticleRefused(
                 f"body of {len(body):,} characters is over the limit of "
                 f"{MAX_BODY_CHARS:,} characters per article"
             )
@@ -138,7 +147,7 @@ class Parse(Stage):
         if not parsed.paragraphs:
             reasons = sorted({removed.reason for removed in parsed.removed})
             detail = f" (only {', '.join(reasons)})" if reasons else ""
-            raise ValueError(f"no body text{detail}")
+            raise ArticleRefused(f"no body text{detail}")
         encoding = raw.hints.get("source_charset") or raw.hints.get("charset") or "utf-8"
         extra = _clean_values({**raw.hints.get("metadata", {}), **extra, "encoding": encoding})
         self._store(ctx, article, fields, parsed, extra)
@@ -157,8 +166,12 @@ class Parse(Stage):
         article.subtitle = article.subtitle or parsed.subtitle
         article.dateline = parsed.dateline
         article.url = fields["url"] if fields.get("url") else None
+        try:
+            published = parse_time(fields.get("published"))
+        except ValueError as error:  # the source's own time: unreadable now and later
+            raise ArticleRefused(str(error)) from None
         # What the source says about the time wins over a date found in the text.
-        article.published_at = parse_time(fields.get("published")) or (
+        article.published_at = published or (
             parsed.published.replace(tzinfo=UTC) if parsed.published else None
         )
         article.outlet = _outlet(ctx, fields.get("outlet") or parsed.outlet)

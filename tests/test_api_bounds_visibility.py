@@ -3,6 +3,8 @@ token; introspection and "Did you mean ...?" suggestions as the settings say."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from api_client import ApiClient
 from conftest import ROOT, MakeApp
@@ -110,3 +112,14 @@ def test_introspection_and_suggestion_settings_come_from_the_environment() -> No
     assert Settings.from_env({}).api_suggestions is True
     closed = Settings.from_env({"MARSAD_API_INTROSPECTION": "0", "MARSAD_API_SUGGESTIONS": "off"})
     assert closed.api_introspection is False and closed.api_suggestions is False
+
+
+def test_client_errors_leave_no_traceback_in_the_log(
+    make_app: MakeApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An anonymous client must not be able to fill the server's log with tracebacks.
+    api = ApiClient(make_app(api_token="s3cret"))
+    with caplog.at_level(logging.DEBUG, logger="strawberry"):
+        message = api.error('mutation { ingestArticle(input: {text: "نص"}) { created } }')
+    assert "Authorization: Bearer" in message
+    assert not [record for record in caplog.records if record.name.startswith("strawberry")]

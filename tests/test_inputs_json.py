@@ -118,7 +118,7 @@ def test_parse_refuses_a_stored_record_of_the_wrong_type(app: Marsad) -> None:
         session.commit()
     pipeline = app.pipeline().run([article_id], only=["parse"])
     assert [failure.error for failure in pipeline.failures] == [
-        'ValueError: field "text" must be a string, not an array'
+        'refused: field "text" must be a string, not an array'
     ]
     with app.session_factory() as session:
         stored = session.scalars(select(Article).where(Article.id == article_id)).one()

@@ -211,7 +211,7 @@ def test_a_record_with_only_furniture_is_a_clear_parse_failure(app: Marsad, tmp_
     report = app.ingest([path])
     result = app.pipeline().run(report.article_ids)
     assert [(f.stage, f.error) for f in result.failures] == [
-        ("parse", "ValueError: no body text (only source_link)")
+        ("parse", "refused: no body text (only source_link)")
     ]
 
 

@@ -10,7 +10,15 @@ import pytest
 from conftest import SEEDS, MakeApp
 from sqlalchemy import select
 
-from marsad.core import Article, RunStatus, Stage, StageContext, StageRun, hookimpl
+from marsad.core import (
+    Article,
+    ArticleRefused,
+    RunStatus,
+    Stage,
+    StageContext,
+    StageRun,
+    hookimpl,
+)
 from marsad.core.application import Marsad
 from marsad.core.ingest import store_records
 from marsad.core.readers import RawRecord
@@ -195,3 +203,30 @@ def test_pipelines_on_several_threads_of_one_application(app: Marsad) -> None:
         reports = list(pool.map(lambda i: app.pipeline().run([i]), ids))
     assert all(not report.failures for report in reports)
     assert set(runs(app, "translate")) == set(ids)
+
+
+def test_a_refused_article_is_not_retried_until_reprocess_failed(make_app: MakeApp) -> None:
+    class Refusing(Stage):
+        name = "refusing"
+        after = ("parse",)
+
+        def __init__(self) -> None:
+            self.calls: list[int] = []
+
+        def process(self, ctx: StageContext, article: Article) -> None:
+            self.calls.append(article.id)
+            raise ArticleRefused(f"article {article.id} is over a limit")
+
+    refusing = Refusing()
+    app = make_app(extra=(Plugin(refusing),))
+    ids = stored_seeds(app)
+    first = app.pipeline().run_pending()
+    assert {f.error for f in first.failures} == {
+        f"refused: article {i} is over a limit" for i in ids
+    }
+    assert app.pipeline().run_pending().runs == {}  # retrying cannot help: not retried
+    assert len(refusing.calls) == 5
+    (row,) = [r for r in stage_status(app.pipeline()) if r.stage == "refusing"]
+    assert (row.failed, row.gave_up, row.pending) == (5, 5, 0)
+    app.pipeline().run(ids, retry_failed=True)  # marsad reprocess --failed
+    assert len(refusing.calls) == 10

@@ -27,11 +27,11 @@ from marsad.core.settings import Settings
 DAY = "2015-07-23.zip"  # the smallest of the ten daily zips
 # What parse refuses, as it says it (plugins/parse.py): an article with nothing to read.
 PARSE_REFUSALS = (
-    "ValueError: no body text",
-    "ValueError: no main text found in the HTML page",
-    "ValueError: unreadable publication time",
-    "ValueError: body of ",
-    "ValueError: stored record is ",
+    "refused: no body text",
+    "refused: no main text found in the HTML page",
+    "refused: unreadable publication time",
+    "refused: body of ",
+    "refused: stored record is ",
 )
 
 
