@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 from marsad.core import Article, Claim, ClaimLink, Stage, StageContext, hookimpl
 from marsad.plugins.arabic import match_key
 from marsad.plugins.compare import ClaimView, compare
-from marsad.plugins.stories import split_stories, upsert
+from marsad.plugins.stories import link_rows, split_stories, upsert
 
 WINDOW = timedelta(days=3)  # news on one event: the day before and after, and some
 PER_SIDE = 100  # claims on one slot before and after the article's time
@@ -206,16 +206,7 @@ def save_claim_links(
             execution_options={"synchronize_session": False},
         )
         split_stories(session, articles)  # the links that joined them may be gone
-    rows = [
-        {
-            "source_id": link.source_id,
-            "target_id": link.target_id,
-            "kind": link.kind,
-            "score": link.score,
-            "evidence": link.evidence,
-        }
-        for link in wanted.values()
-    ]
+    rows = link_rows(wanted.values())
     if rows:
         upsert(session, ClaimLink, rows, ("source_id", "target_id", "kind"), ("score", "evidence"))
 

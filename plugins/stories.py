@@ -29,7 +29,7 @@ with its candidates again and keeps the links the other side found
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -425,7 +425,17 @@ def save_article_links(
             execution_options={"synchronize_session": False},
         )
         split_stories(session, {article_id, *stale.values()})
-    rows = [
+    rows = link_rows(wanted.values())
+    if rows:
+        upsert(
+            session, ArticleLink, rows, ("source_id", "target_id", "kind"), ("score", "evidence")
+        )
+        join_stories(session, [key[:2] for key in wanted if key not in stored])
+
+
+def link_rows(links: Iterable[ArticleLink | ClaimLink]) -> list[dict[str, Any]]:
+    """Links as rows for :func:`upsert` on (source, target, kind)."""
+    return [
         {
             "source_id": link.source_id,
             "target_id": link.target_id,
@@ -433,13 +443,8 @@ def save_article_links(
             "score": link.score,
             "evidence": link.evidence,
         }
-        for link in wanted.values()
+        for link in links
     ]
-    if rows:
-        upsert(
-            session, ArticleLink, rows, ("source_id", "target_id", "kind"), ("score", "evidence")
-        )
-        join_stories(session, [key[:2] for key in wanted if key not in stored])
 
 
 def upsert(
