@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 from conftest import SEEDS, MakeApp
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from marsad.core import (
     Article,
@@ -181,8 +182,27 @@ def test_storing_the_same_inputs_twice_at_once_stores_each_once(app: Marsad) -> 
         assert len(session.scalars(select(Article.id)).all()) == 3
 
 
+def test_a_stage_that_ran_again_makes_its_dependents_pending(app: Marsad) -> None:
+    # A run killed after parse ran again and before the stages after it did.
+    ids = stored_seeds(app)
+    app.pipeline().run_pending()
+    with app.write_session_factory() as session:
+        session.execute(
+            update(StageRun)
+            .where(StageRun.article_id == ids[0], StageRun.stage == "parse")
+            .values(finished_at=datetime.now(UTC))
+        )
+        session.commit()
+    pipeline = app.pipeline()
+    assert pipeline.count_pending() == 1
+    report = pipeline.run_pending()
+    assert report.articles == 1
+    assert report.count(RunStatus.OK) == len(pipeline.stages) - 1  # all but parse
+    assert pipeline.count_pending() == 0
+
+
 @pytest.mark.parametrize("stage", ["parse", "extract"])
-def test_processing_a_batch_twice_at_once_runs_each_stage_once(app: Marsad, stage: str) -> None:
+def test_a_second_process_finds_nothing_due_after_the_first(app: Marsad, stage: str) -> None:
     # Two pipelines over the same articles (two processes): the claim keeps the
     # second from redoing what the first did, whatever the database.
     ids = stored_seeds(app)
