@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marsad.plugins.arabic import match_key
+from marsad.plugins.entities import EntityRef
 from marsad.plugins.tokens import bare, keys
 
 TWITTER = "تويتر"
@@ -47,7 +48,7 @@ ANONYMOUS = keys("مصدر مصادر مسؤول مسؤولون مسؤولين �
 class CitationDraft:
     source: str
     kind: str
-    speaker_id: int | None
+    speaker: EntityRef | None  # the entity that spoke, when there is one
     speaker_text: str | None
     start: int
     end: int
@@ -61,9 +62,7 @@ def media_kind(text: str) -> str | None:
 
 def cite(
     *,
-    speaker_name: str | None,
-    speaker_type: str | None,
-    speaker_id: int | None,
+    speaker: EntityRef | None,
     speaker_text: str | None,
     channel: str | None,
     cited_source: str | None,
@@ -77,21 +76,21 @@ def cite(
             or media_kind(cited_source)
             or ("agency" if channel in (None, "agency", "statement") else "site")
         )
-        return CitationDraft(cited_source, kind, speaker_id, speaker_text, start, end)
+        return CitationDraft(cited_source, kind, speaker, speaker_text, start, end)
     if channel == "tweet":
-        return CitationDraft(TWITTER, "tweet", speaker_id, speaker_text, start, end)
-    source = speaker_name or speaker_text
+        return CitationDraft(TWITTER, "tweet", speaker, speaker_text, start, end)
+    source = speaker.name if speaker is not None else speaker_text
     if source is None:
         return None
     if channel in CHANNEL_KINDS:
         kind = CHANNEL_KINDS[channel]
     elif speaker_text and bare(match_key(speaker_text).split()[0]) in _ANONYMOUS_BARE:
         kind = "anonymous"
-    elif speaker_type == "PERSON":
+    elif speaker is not None and speaker.type == "PERSON":
         kind = "person"
     else:
         kind = "official"
-    return CitationDraft(source, kind, speaker_id, speaker_text, start, end)
+    return CitationDraft(source, kind, speaker, speaker_text, start, end)
 
 
 _ANONYMOUS_BARE = frozenset(bare(word) for word in ANONYMOUS)

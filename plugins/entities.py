@@ -188,80 +188,86 @@ class EntityStore:
         ).first()
 
 
-class EntityResolver:
-    def __init__(self, session: Session, names: ArticleNames) -> None:
-        self.session = session
-        self.names = names
-        self.store = EntityStore(session)
+@dataclass(frozen=True)
+class EntityRef:
+    """A speaker as the article names it: what the stage stores as an entity."""
 
-    def canonical(self, speaker: Speaker, surface: str) -> tuple[str, str] | None:
-        """(type, canonical display name) for a speaker, or None for anonymous ones."""
-        if speaker.kind in ("anonymous", "statement"):
-            return None
-        if speaker.kind == "title":
-            name = self.names.titles.get(title_key(speaker.title))
-            return ("PERSON", self.names.names[name]) if name else None
-        if speaker.kind == "org" and OWNER_LAM in speaker.words:
-            return "ORG", self._office(speaker, surface)
-        words = speaker.name or speaker.words
-        for known in self.names.names:
-            # "مصطفى الكاظمي بوقف الهجمات": the phrase ran past a known name.
-            if len(words) > len(known) and words[: len(known)] == known:
-                return "PERSON", self.names.names[known]
-        full = self.names.full_name(tuple(words))
-        if full is not None and full in self.names.names:
-            return "PERSON", self.names.names[full]
-        if speaker.kind == "person" and speaker.title:
-            name = speaker.name[:MAX_NAME_WORDS]
-            count = len(name)
-            surface_words = surface.split()
-            title_words = len(surface_words) - len(speaker.name)
-            return "PERSON", " ".join(surface_words[title_words : title_words + count])
-        return ("ORG" if speaker.kind == "org" else "PERSON"), surface
+    type: str  # "PERSON" or "ORG"
+    name: str  # the fullest name the article gives
+    key: str  # the (type, key) it is stored under: see entity_key
+    aliases: tuple[str, ...]  # the name and its other forms in the article, titles never
+    # False when the article gave nothing beyond the surface form ("برايس" alone): the
+    # stage may then reuse an entity already known by that alias.
+    in_article: bool
 
-    def _office(self, speaker: Speaker, surface: str) -> str:
-        """ "المكتب الإعلامي لـ"الكاظمي"" -> "المكتب الإعلامي لرئيس الوزراء العراقي"."""
-        position = speaker.words.index(OWNER_LAM)
-        head = " ".join(surface.split()[:position])
-        owner = tuple(speaker.words[position + 1 :])
-        full = self.names.full_name(owner) if owner else None
-        if full is None:
-            return f"{head} ل{' '.join(surface.split()[position + 1 :])}"
-        title = self.names.title_of.get(full)
-        return f"{head} ل{title or self.names.names[full]}"
 
-    def resolve(self, speaker: Speaker, surface: str) -> Entity | None:
-        found = self.canonical(speaker, surface)
-        if found is None:
-            return None
-        kind, name = found
-        if name == surface and speaker.kind != "org":
-            # Not resolved in the article: an entity already known by this alias.
-            known = self.store.by_alias(surface)
-            if known is not None:
-                return known
-        entity = self.store.get(kind, name)
-        self.store.alias(entity, name)
-        alias = self.name_alias(speaker, surface, name)
-        if alias is not None:
-            self.store.alias(entity, alias)
-        return entity
+def resolve_speaker(names: ArticleNames, speaker: Speaker, surface: str) -> EntityRef | None:
+    """The entity a speaker stands for within its article; None for anonymous ones."""
+    found = _canonical(names, speaker, surface)
+    if found is None:
+        return None
+    kind, name = found
+    aliases = [name]
+    alias = _name_alias(speaker, surface, name)
+    if alias is not None and alias != name:
+        aliases.append(alias)
+    in_article = not (name == surface and speaker.kind != "org")
+    return EntityRef(kind, name, entity_key(kind, name)[:300], tuple(aliases), in_article)
 
-    def name_alias(self, speaker: Speaker, surface: str, name: str) -> str | None:
-        """The surface without its title, when that is a name ("الكاظمي"), else None."""
-        if speaker.kind == "title":
-            return None
-        if speaker.kind == "person" and speaker.title:
-            words = surface.split()[len(speaker.title) :][:MAX_NAME_WORDS]
-            candidate = " ".join(words)
-        else:
-            candidate = surface
-        if not candidate:
-            return None
-        # Only a form of the canonical name: a phrase that ran past it is no alias.
-        if speaker.kind != "org" and not match_key(name).endswith(match_key(candidate)):
-            return None
-        return candidate
+
+def _canonical(names: ArticleNames, speaker: Speaker, surface: str) -> tuple[str, str] | None:
+    """(type, canonical display name) for a speaker, or None for anonymous ones."""
+    if speaker.kind in ("anonymous", "statement"):
+        return None
+    if speaker.kind == "title":
+        name = names.titles.get(title_key(speaker.title))
+        return ("PERSON", names.names[name]) if name else None
+    if speaker.kind == "org" and OWNER_LAM in speaker.words:
+        return "ORG", _office(names, speaker, surface)
+    words = speaker.name or speaker.words
+    for known in names.names:
+        # "مصطفى الكاظمي بوقف الهجمات": the phrase ran past a known name.
+        if len(words) > len(known) and words[: len(known)] == known:
+            return "PERSON", names.names[known]
+    full = names.full_name(tuple(words))
+    if full is not None and full in names.names:
+        return "PERSON", names.names[full]
+    if speaker.kind == "person" and speaker.title:
+        name = speaker.name[:MAX_NAME_WORDS]
+        count = len(name)
+        surface_words = surface.split()
+        title_words = len(surface_words) - len(speaker.name)
+        return "PERSON", " ".join(surface_words[title_words : title_words + count])
+    return ("ORG" if speaker.kind == "org" else "PERSON"), surface
+
+
+def _office(names: ArticleNames, speaker: Speaker, surface: str) -> str:
+    """ "المكتب الإعلامي لـ"الكاظمي"" -> "المكتب الإعلامي لرئيس الوزراء العراقي"."""
+    position = speaker.words.index(OWNER_LAM)
+    head = " ".join(surface.split()[:position])
+    owner = tuple(speaker.words[position + 1 :])
+    full = names.full_name(owner) if owner else None
+    if full is None:
+        return f"{head} ل{' '.join(surface.split()[position + 1 :])}"
+    title = names.title_of.get(full)
+    return f"{head} ل{title or names.names[full]}"
+
+
+def _name_alias(speaker: Speaker, surface: str, name: str) -> str | None:
+    """The surface without its title, when that is a name ("الكاظمي"), else None."""
+    if speaker.kind == "title":
+        return None
+    if speaker.kind == "person" and speaker.title:
+        words = surface.split()[len(speaker.title) :][:MAX_NAME_WORDS]
+        candidate = " ".join(words)
+    else:
+        candidate = surface
+    if not candidate:
+        return None
+    # Only a form of the canonical name: a phrase that ran past it is no alias.
+    if speaker.kind != "org" and not match_key(name).endswith(match_key(candidate)):
+        return None
+    return candidate
 
 
 def title_key(title: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,13 +1,8 @@
-"""The ``extract`` stage: attributed statements and counted facts, with their speakers.
+"""The ``extract`` stage: stores the claims :func:`find_claims` finds, with their speakers.
 
-Every span is an offset pair into ``Article.text`` and ``claim.text`` is exactly the
-text of that span. ``slot_key`` says what a claim is about, so the ``link`` stage
-finds the claims it may agree or clash with in one indexed query: ``speaker:<entity
-key>`` for statements, ``unit:<lemma key>`` for counts and casualty events (the same
-for "injuries" and "no injuries", which is what makes them comparable).
-
-Rules for statements: :mod:`marsad.plugins.statements`; for numbers:
-:mod:`marsad.plugins.numbers`; for speakers: :mod:`marsad.plugins.entities`.
+Finding is a pure function of the text (:mod:`marsad.plugins.claimfinder`); this
+stage turns its drafts into rows: entities and aliases in the shared tables, claims,
+citations and entity mentions.
 
 Running the stage again on an article keeps what still holds, with its ids: claims
 are keyed by (kind, start, end), citations by (claim, source, kind, span), entity
@@ -22,9 +17,7 @@ one sentence 800 times says it once, and its copies would only link to each othe
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, or_, select
@@ -42,45 +35,11 @@ from marsad.core import (
     StageContext,
     hookimpl,
 )
-from marsad.plugins.arabic import match_key, sentences
-from marsad.plugins.citations import CitationDraft, cite
-from marsad.plugins.entities import ArticleNames, EntityResolver, display, scan_names
-from marsad.plugins.mentions import extra_aliases, find_mentions
-from marsad.plugins.numbers import QuantityMatch, find_quantities
-from marsad.plugins.statements import CONTINUING, Speaker, StatementFinder, StatementMatch
+from marsad.plugins.arabic import match_key
+from marsad.plugins.claimfinder import ClaimDraft, EntityRef, find_claims, speaker_slot
+from marsad.plugins.claimfinder import unit_slot as unit_slot  # used by relate
+from marsad.plugins.entities import EntityStore
 from marsad.plugins.stories import split_stories
-from marsad.plugins.tokens import Line, lines
-
-SPEAKER_SLOT = "speaker:"
-UNIT_SLOT = "unit:"
-
-
-def speaker_slot(key: str) -> str:
-    return SPEAKER_SLOT + key
-
-
-def unit_slot(unit: str) -> str:
-    return UNIT_SLOT + match_key(unit)
-
-
-@dataclass
-class _Said:
-    """The speaker of the last statement, for the ones that only continue it."""
-
-    entity: Entity | None = None
-    text: str | None = None
-    channel: str | None = None
-    cited_source: str | None = None
-    slot_key: str | None = None
-    span: tuple[int, int] | None = None  # where the source is named in the text
-
-
-@dataclass
-class _Attribution:
-    start: int
-    end: int
-    source: str | None  # who the content is attributed to, for the counts inside it
-    citation: CitationDraft | None = None
 
 
 class Extract(Stage):
@@ -90,232 +49,87 @@ class Extract(Stage):
 
     def process(self, ctx: StageContext, article: Article) -> None:
         session = ctx.session
-        text = article.text or ""
-        article_lines = lines(text)
-        names = scan_names(article_lines)
-        resolver = EntityResolver(session, names)
-        finder = StatementFinder(set(names.names))
-        said = _Said()
-        issuer = _Said()  # who spoke through the last "بيان", for "وأضاف البيان"
-        claims: list[Claim] = []
-        cited: list[tuple[Claim, CitationDraft]] = []
-        mentions: list[EntityMention] = []
-        for line in article_lines:
-            attributions: list[_Attribution] = []
-            for match in finder.find(line):
-                speaking = match.speaker
-                previous = issuer if speaking is not None and speaking.kind == "statement" else said
-                before = len(claims)
-                said = self._statement(article, line, match, resolver, previous, claims, mentions)
-                if said.channel == "statement":
-                    issuer = said
-                citation = _citation(said, line, match) if len(claims) > before else None
-                if citation is not None:
-                    cited.extend((claim, citation) for claim in claims[before:])
-                first, last = match.first, match.last
-                if match.direct and match.quotes:
-                    first, last = match.quotes[0][0] + 1, match.quotes[-1][1] - 1
-                start, end = line.span(first, last)
-                source = said.cited_source or said.text
-                attributions.append(_Attribution(start, end, source, citation))
-            for quantity in find_quantities(line):
-                claim, citation = self._quantity(article, line, quantity, attributions)
-                claims.append(claim)
-                if citation is not None:
-                    cited.append((claim, citation))
-        mentions.extend(self._mentions(article, article_lines, names, resolver, mentions))
-        _describe(article, claims)
+        found = find_claims(article.text or "")
+        entities = _Entities(EntityStore(session))
+        claims = [_claim(article, draft, entities) for draft in found.claims]
         first_of = _first_of_repeats(claims)
         stored = sync_claims(session, article.id, [c for c in claims if first_of[id(c)] is c])
         citations = (
             Citation(
                 article_id=article.id,
                 claim_id=stored[id(first_of[id(claim)])].id,
-                source=draft.source[:300],
-                source_kind=draft.kind,
-                speaker_id=draft.speaker_id,
-                speaker_text=draft.speaker_text,
-                start=draft.start,
-                end=draft.end,
+                source=draft.citation.source[:300],
+                source_kind=draft.citation.kind,
+                speaker_id=entities.id_of(draft.citation.speaker),
+                speaker_text=draft.citation.speaker_text,
+                start=draft.citation.start,
+                end=draft.citation.end,
             )
-            for claim, draft in cited
+            for claim, draft in zip(claims, found.claims, strict=True)
+            if draft.citation is not None
+        )
+        mentions = (
+            EntityMention(
+                entity_id=entities.get(mention.entity).id,
+                article_id=article.id,
+                start=mention.start,
+                end=mention.end,
+                text=(article.text or "")[mention.start : mention.end][:300],
+            )
+            for mention in found.mentions
         )
         sync_rows(session, _stored(session, Citation, article.id), citations, _citation_key)
         sync_rows(session, _stored(session, EntityMention, article.id), mentions, _mention_key)
         session.flush()
         session.expire(article, ["claims"])
 
-    def _mentions(
-        self,
-        article: Article,
-        article_lines: list[Line],
-        names: ArticleNames,
-        resolver: EntityResolver,
-        speakers: list[EntityMention],
-    ) -> list[EntityMention]:
-        """Every entity the text names, stored once, with each place it is named."""
-        text = article.text or ""
-        taken = [(m.start, m.end) for m in speakers]
-        found = []
-        for mention in find_mentions(article_lines, names):
-            if any(a <= mention.start and mention.end <= b for a, b in taken):
-                continue  # already the speaker's mention
-            entity = resolver.store.get(mention.kind, mention.name, mention.key)
-            resolver.store.alias(entity, mention.name)
-            for alias in (mention.alias, *extra_aliases(mention)):
-                resolver.store.alias(entity, alias)
-            found.append(
-                EntityMention(
-                    entity_id=entity.id,
-                    article_id=article.id,
-                    start=mention.start,
-                    end=mention.end,
-                    text=text[mention.start : mention.end][:300],
-                )
-            )
-        return found
 
-    def _statement(
-        self,
-        article: Article,
-        line: Line,
-        match: StatementMatch,
-        resolver: EntityResolver,
-        said: _Said,
-        claims: list[Claim],
-        mentions: list[EntityMention],
-    ) -> _Said:
-        speaker = match.speaker
-        if speaker is not None and speaker.kind == "statement":
-            # "وأضاف البيان": the issuer of the last statement made through a statement.
-            speaker = None
-        if speaker is None:
-            current = _Said(
-                said.entity,
-                said.text,
-                match.channel or said.channel,
-                said.cited_source,
-                said.slot_key,
-                said.span,
-            )
-        else:
-            current = self._speaker(article, line, speaker, resolver, said, match, mentions)
-        if current.slot_key is None:
-            return said
-        if match.speaker is not None and match.speaker.kind == "statement":
-            current.channel = "statement"
-        spans = (
-            [(a + 1, b - 1) for a, b in match.quotes]
-            if match.direct
-            else [(match.first, match.last)]
-        )
-        for first, last in spans:
-            start, end = line.span(first, last)
-            claims.append(
-                Claim(
-                    article_id=article.id,
-                    kind=ClaimKind.STATEMENT,
-                    text=article.text[start:end] if article.text else "",
-                    start=start,
-                    end=end,
-                    speaker_id=current.entity.id if current.entity else None,
-                    speaker_text=current.text,
-                    verb=match.verb,
-                    direct=match.direct,
-                    channel=current.channel,
-                    cited_source=current.cited_source,
-                    negated=False,
-                    slot_key=current.slot_key,
-                )
-            )
-        return current
+class _Entities:
+    """The stored entity of each speaker and mention of one article."""
 
-    def _speaker(
-        self,
-        article: Article,
-        line: Line,
-        speaker: Speaker,
-        resolver: EntityResolver,
-        said: _Said,
-        match: StatementMatch,
-        mentions: list[EntityMention],
-    ) -> _Said:
-        surface = display(line, speaker.first, speaker.last)
-        entity = resolver.resolve(speaker, surface)
-        start, end = line.span(speaker.first, speaker.last)
-        if entity is not None:
-            mentions.append(
-                EntityMention(
-                    entity_id=entity.id,
-                    article_id=article.id,
-                    start=start,
-                    end=end,
-                    text=(article.text or "")[start:end][:300],
-                )
-            )
-        cited = display(line, *match.cited_source) if match.cited_source else None
-        channel = match.channel
-        continuing = match_key(match.verb) in CONTINUING
-        if channel is None and continuing and entity is not None and said.entity is entity:
-            channel = said.channel  # "وأضاف الكاظمي:" goes on in the same tweet
-        key = entity.key if entity is not None else match_key(surface)
-        if match.cited_source:
-            start, end = line.span(*match.cited_source)
-        return _Said(entity, surface, channel, cited, speaker_slot(key), (start, end))
+    def __init__(self, store: EntityStore) -> None:
+        self.store = store
+        self._known: dict[EntityRef, Entity] = {}
 
-    def _quantity(
-        self,
-        article: Article,
-        line: Line,
-        quantity: QuantityMatch,
-        attributions: list[_Attribution],
-    ) -> tuple[Claim, CitationDraft | None]:
-        start, end = line.span(quantity.first, quantity.last)
-        inside = next((a for a in attributions if a.start <= start and end <= a.end), None)
-        claim = Claim(
-            article_id=article.id,
-            kind=ClaimKind.QUANTITY if quantity.value is not None else ClaimKind.EVENT,
-            text=(article.text or "")[start:end],
-            start=start,
-            end=end,
-            quantity_value=quantity.value,
-            quantity_unit=quantity.unit,
-            qualifier=quantity.qualifier,
-            negated=quantity.negated,
-            cited_source=inside.source if inside else None,
-            slot_key=unit_slot(quantity.unit),
-        )
-        return claim, inside.citation if inside else None
+    def get(self, ref: EntityRef) -> Entity:
+        entity = self._known.get(ref)
+        if entity is None:
+            # Not resolved in the article: an entity already known by this alias.
+            entity = None if ref.in_article else self.store.by_alias(ref.name)
+            if entity is None:
+                entity = self.store.get(ref.type, ref.name, ref.key)
+                for alias in ref.aliases:
+                    self.store.alias(entity, alias)
+            self._known[ref] = entity
+        return entity
+
+    def id_of(self, ref: EntityRef | None) -> int | None:
+        return self.get(ref).id if ref is not None else None
 
 
-def _citation(said: _Said, line: Line, match: StatementMatch) -> CitationDraft | None:
-    span = said.span or line.span(match.verb_index, match.verb_index)
-    entity = said.entity
-    return cite(
-        speaker_name=entity.name if entity is not None else None,
-        speaker_type=entity.type if entity is not None else None,
-        speaker_id=entity.id if entity is not None else None,
-        speaker_text=said.text,
-        channel=said.channel,
-        cited_source=said.cited_source,
-        span=span,
+def _claim(article: Article, draft: ClaimDraft, entities: _Entities) -> Claim:
+    speaker = entities.get(draft.speaker) if draft.speaker is not None else None
+    return Claim(
+        article_id=article.id,
+        kind=draft.kind,
+        text=draft.text,
+        start=draft.start,
+        end=draft.end,
+        speaker_id=speaker.id if speaker is not None else None,
+        speaker_text=draft.speaker_text,
+        verb=draft.verb,
+        direct=draft.direct,
+        channel=draft.channel,
+        cited_source=draft.cited_source,
+        quantity_value=draft.value,
+        quantity_unit=draft.unit,
+        qualifier=draft.qualifier,
+        negated=draft.negated,
+        # An entity found by alias may be stored under another key than the draft's.
+        slot_key=speaker_slot(speaker.key) if speaker is not None else draft.slot,
+        at=article.published_at,
+        extra={"sentence": draft.sentence, "sentence_start": draft.sentence_start},
     )
-
-
-def _describe(article: Article, claims: list[Claim]) -> None:
-    """When each claim was made and the sentence it sits in, for the link stage."""
-    text = article.text or ""
-    at = article.published_at
-    spans = sentences(text)
-    starts = [s.start for s in spans]  # in order and disjoint: bisect, never scan
-    for claim in claims:
-        claim.at = at
-        index = bisect_right(starts, claim.start) - 1
-        sentence = spans[index] if index >= 0 and claim.end <= spans[index].end else None
-        claim.extra = {
-            "sentence": sentence.text if sentence else claim.text,
-            "sentence_start": sentence.start if sentence else claim.start,
-        }
 
 
 # What a stored claim says, beyond where it is: a change here changes its links.
@@ -463,11 +277,6 @@ def _citation_key(citation: Citation) -> tuple[object, ...]:
 
 def _mention_key(mention: EntityMention) -> tuple[int, int, int]:
     return (mention.entity_id, mention.start, mention.end)
-
-
-def article_names(article: Article) -> ArticleNames:
-    """The person names of an article, as the extractor sees them (for tests and tools)."""
-    return scan_names(lines(article.text or ""))
 
 
 @hookimpl

@@ -1,0 +1,268 @@
+"""Claims in a text, as a pure function: ``find_claims(text)`` returns drafts.
+
+The ``extract`` stage stores these drafts (entities, claims, citations, mentions);
+``marsad relate`` and ``marsad eval claims`` read them directly, so all three run the
+same rules, and the evaluation needs no database.
+
+Every span is an offset pair into ``text`` and a draft's ``text`` is exactly that
+span. ``slot`` says what a claim is about, so the ``link`` stage finds the claims it
+may agree or clash with in one indexed query: ``speaker:<entity key>`` for
+statements, ``unit:<lemma key>`` for counts and casualty events (the same for
+"injuries" and "no injuries", which is what makes them comparable).
+
+Rules for statements: :mod:`marsad.plugins.statements`; for numbers:
+:mod:`marsad.plugins.numbers`; for speakers: :mod:`marsad.plugins.entities`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+
+from marsad.core import ClaimKind, Qualifier
+from marsad.plugins.arabic import match_key, sentences
+from marsad.plugins.citations import CitationDraft, cite
+from marsad.plugins.entities import ArticleNames, EntityRef, display, resolve_speaker, scan_names
+from marsad.plugins.mentions import extra_aliases, find_mentions
+from marsad.plugins.numbers import QuantityMatch, find_quantities
+from marsad.plugins.statements import CONTINUING, StatementFinder, StatementMatch
+from marsad.plugins.tokens import Line, lines
+
+SPEAKER_SLOT = "speaker:"
+UNIT_SLOT = "unit:"
+
+
+def speaker_slot(key: str) -> str:
+    return SPEAKER_SLOT + key
+
+
+def unit_slot(unit: str) -> str:
+    return UNIT_SLOT + match_key(unit)
+
+
+@dataclass(frozen=True)
+class ClaimDraft:
+    """One claim as found in the text, before it is stored."""
+
+    kind: ClaimKind
+    start: int
+    end: int
+    text: str
+    slot: str
+    sentence: str  # the sentence the claim sits in (the claim's text when it spans more)
+    sentence_start: int
+    # Statements: who said it, how and through what.
+    speaker: EntityRef | None = None
+    speaker_text: str | None = None  # as written, or carried from the last statement
+    speaker_span: tuple[int, int] | None = None  # where that speaker is named
+    verb: str | None = None
+    direct: bool | None = None
+    channel: str | None = None
+    # Statements and the counts inside them: the outlet or agency named as the source.
+    cited_source: str | None = None
+    citation: CitationDraft | None = None
+    # Counts and casualty events.
+    value: float | None = None
+    unit: str | None = None
+    qualifier: Qualifier | None = None
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class MentionDraft:
+    """An entity the text names, at one place."""
+
+    entity: EntityRef
+    start: int
+    end: int
+
+
+@dataclass
+class FoundClaims:
+    claims: list[ClaimDraft] = field(default_factory=list)
+    mentions: list[MentionDraft] = field(default_factory=list)  # speakers first
+
+
+@dataclass(frozen=True)
+class _Said:
+    """The speaker of the last statement, for the ones that only continue it."""
+
+    entity: EntityRef | None = None
+    text: str | None = None
+    channel: str | None = None
+    cited_source: str | None = None
+    slot: str | None = None
+    span: tuple[int, int] | None = None  # where the source is named in the text
+
+
+@dataclass(frozen=True)
+class _Attribution:
+    start: int
+    end: int
+    source: str | None  # who the content is attributed to, for the counts inside it
+    citation: CitationDraft | None = None
+
+
+def find_claims(text: str) -> FoundClaims:
+    """Every statement and counted fact of an article's text, with its speaker."""
+    article_lines = lines(text)
+    names = scan_names(article_lines)
+    finder = StatementFinder(set(names.names))
+    found = FoundClaims()
+    said = _Said()
+    issuer = _Said()  # who spoke through the last "بيان", for "وأضاف البيان"
+    for line in article_lines:
+        attributions: list[_Attribution] = []
+        for match in finder.find(line):
+            speaking = match.speaker
+            previous = issuer if speaking is not None and speaking.kind == "statement" else said
+            before = len(found.claims)
+            said = _statement(text, names, line, match, previous, found)
+            if said.channel == "statement":
+                issuer = said
+            citation = _citation(said, line, match) if len(found.claims) > before else None
+            if citation is not None:
+                found.claims[before:] = [
+                    replace(c, citation=citation) for c in found.claims[before:]
+                ]
+            first, last = match.first, match.last
+            if match.direct and match.quotes:
+                first, last = match.quotes[0][0] + 1, match.quotes[-1][1] - 1
+            start, end = line.span(first, last)
+            source = said.cited_source or said.text
+            attributions.append(_Attribution(start, end, source, citation))
+        for quantity in find_quantities(line):
+            found.claims.append(_quantity(text, line, quantity, attributions))
+    found.mentions.extend(_mentions(article_lines, names, found.mentions))
+    _place_in_sentences(text, found)
+    return found
+
+
+def _statement(
+    text: str,
+    names: ArticleNames,
+    line: Line,
+    match: StatementMatch,
+    said: _Said,
+    found: FoundClaims,
+) -> _Said:
+    speaker = match.speaker
+    if speaker is not None and speaker.kind == "statement":
+        # "وأضاف البيان": the issuer of the last statement made through a statement.
+        speaker = None
+    if speaker is None:
+        current = replace(said, channel=match.channel or said.channel)
+    else:
+        current = _speaker(names, line, match, said, found)
+    if current.slot is None:
+        return said
+    if match.speaker is not None and match.speaker.kind == "statement":
+        current = replace(current, channel="statement")
+    spans = (
+        [(a + 1, b - 1) for a, b in match.quotes] if match.direct else [(match.first, match.last)]
+    )
+    for first, last in spans:
+        start, end = line.span(first, last)
+        found.claims.append(
+            ClaimDraft(
+                kind=ClaimKind.STATEMENT,
+                start=start,
+                end=end,
+                text=text[start:end],
+                slot=current.slot,
+                sentence="",
+                sentence_start=start,
+                speaker=current.entity,
+                speaker_text=current.text,
+                speaker_span=current.span,
+                verb=match.verb,
+                direct=match.direct,
+                channel=current.channel,
+                cited_source=current.cited_source,
+            )
+        )
+    return current
+
+
+def _speaker(
+    names: ArticleNames, line: Line, match: StatementMatch, said: _Said, found: FoundClaims
+) -> _Said:
+    assert match.speaker is not None
+    speaker = match.speaker
+    surface = display(line, speaker.first, speaker.last)
+    entity = resolve_speaker(names, speaker, surface)
+    start, end = line.span(speaker.first, speaker.last)
+    if entity is not None:
+        found.mentions.append(MentionDraft(entity, start, end))
+    cited = display(line, *match.cited_source) if match.cited_source else None
+    channel = match.channel
+    continuing = match_key(match.verb) in CONTINUING
+    same_speaker = entity is not None and said.entity is not None and said.entity.key == entity.key
+    if channel is None and continuing and same_speaker:
+        channel = said.channel  # "وأضاف الكاظمي:" goes on in the same tweet
+    key = entity.key if entity is not None else match_key(surface)
+    if match.cited_source:
+        start, end = line.span(*match.cited_source)
+    return _Said(entity, surface, channel, cited, speaker_slot(key), (start, end))
+
+
+def _quantity(
+    text: str, line: Line, quantity: QuantityMatch, attributions: list[_Attribution]
+) -> ClaimDraft:
+    start, end = line.span(quantity.first, quantity.last)
+    inside = next((a for a in attributions if a.start <= start and end <= a.end), None)
+    return ClaimDraft(
+        kind=ClaimKind.QUANTITY if quantity.value is not None else ClaimKind.EVENT,
+        start=start,
+        end=end,
+        text=text[start:end],
+        slot=unit_slot(quantity.unit),
+        sentence="",
+        sentence_start=start,
+        value=quantity.value,
+        unit=quantity.unit,
+        qualifier=quantity.qualifier,
+        negated=quantity.negated,
+        cited_source=inside.source if inside else None,
+        citation=inside.citation if inside else None,
+    )
+
+
+def _citation(said: _Said, line: Line, match: StatementMatch) -> CitationDraft | None:
+    span = said.span or line.span(match.verb_index, match.verb_index)
+    return cite(
+        speaker=said.entity,
+        speaker_text=said.text,
+        channel=said.channel,
+        cited_source=said.cited_source,
+        span=span,
+    )
+
+
+def _mentions(
+    article_lines: list[Line], names: ArticleNames, speakers: list[MentionDraft]
+) -> list[MentionDraft]:
+    """Every entity the text names beyond its speakers, with each place it is named."""
+    taken = [(m.start, m.end) for m in speakers]
+    found = []
+    for mention in find_mentions(article_lines, names):
+        if any(a <= mention.start and mention.end <= b for a, b in taken):
+            continue  # already the speaker's mention
+        aliases = tuple(dict.fromkeys((mention.name, mention.alias, *extra_aliases(mention))))
+        entity = EntityRef(mention.kind, mention.name, mention.key, aliases, in_article=True)
+        found.append(MentionDraft(entity, mention.start, mention.end))
+    return found
+
+
+def _place_in_sentences(text: str, found: FoundClaims) -> None:
+    """The sentence each claim sits in, for the link stage's comparisons."""
+    spans = sentences(text)
+    starts = [s.start for s in spans]  # in order and disjoint: bisect, never scan
+    for position, claim in enumerate(found.claims):
+        index = bisect_right(starts, claim.start) - 1
+        sentence = spans[index] if index >= 0 and claim.end <= spans[index].end else None
+        found.claims[position] = replace(
+            claim,
+            sentence=sentence.text if sentence else claim.text,
+            sentence_start=sentence.start if sentence else claim.start,
+        )
