@@ -25,7 +25,8 @@ from marsad.plugins.citations import CitationDraft, cite
 from marsad.plugins.entities import ArticleNames, EntityRef, display, resolve_speaker, scan_names
 from marsad.plugins.mentions import extra_aliases, find_mentions
 from marsad.plugins.numbers import QuantityMatch, find_quantities
-from marsad.plugins.statements import CONTINUING, StatementFinder, StatementMatch
+from marsad.plugins.speech import CONTINUING
+from marsad.plugins.statements import StatementFinder, StatementMatch
 from marsad.plugins.tokens import Line, lines
 
 SPEAKER_SLOT = "speaker:"
@@ -154,7 +155,8 @@ def _statement(
         current = replace(said, channel=match.channel or said.channel)
     else:
         current = _speaker(names, line, match, said, found)
-    if current.slot is None:
+    slot = current.slot
+    if slot is None:
         return said
     if match.speaker is not None and match.speaker.kind == "statement":
         current = replace(current, channel="statement")
@@ -169,7 +171,7 @@ def _statement(
                 start=start,
                 end=end,
                 text=text[start:end],
-                slot=current.slot,
+                slot=slot,
                 sentence="",
                 sentence_start=start,
                 speaker=current.entity,

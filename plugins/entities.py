@@ -25,14 +25,14 @@ from sqlalchemy.orm import Session
 
 from marsad.core import Entity, EntityAlias
 from marsad.plugins.arabic import match_key
-from marsad.plugins.statements import (
+from marsad.plugins.speakers import (
     MAX_NAME_WORDS,
     OWNER_LAM,
     TITLE_HEADS,
     Speaker,
-    StatementFinder,
-    _bare_set,
+    SpeakerFinder,
 )
+from marsad.plugins.speech import bare_set
 from marsad.plugins.tokens import Line, bare, read_lexicon, strip_conjunction
 
 MIN_NAME_USES = 2
@@ -68,14 +68,14 @@ def display(line: Line, first: int, last: int) -> str:
 def scan_names(article_lines: list[Line]) -> ArticleNames:
     """Names that follow a title anywhere in the article ("الرئيس الأميركي جو بايدن")."""
     found = ArticleNames()
-    finder = StatementFinder(set())
-    heads = _bare_set(TITLE_HEADS)
+    finder = SpeakerFinder(set())
+    heads = bare_set(TITLE_HEADS)
     raw: list[tuple[tuple[str, ...], tuple[str, ...], Line, int, int]] = []
     for line in article_lines:
         for index, token in enumerate(line.tokens):
             if token.kind != "word" or bare(token.text) not in heads:
                 continue
-            speaker = finder._phrase(line, index, len(line.tokens))
+            speaker = finder.phrase(line, index, len(line.tokens))
             if speaker is None or not speaker.name:
                 continue
             name = speaker.name[:MAX_NAME_WORDS]

@@ -36,9 +36,9 @@ from marsad.core import (
     hookimpl,
 )
 from marsad.plugins.arabic import match_key
-from marsad.plugins.claimfinder import ClaimDraft, EntityRef, find_claims, speaker_slot
+from marsad.plugins.claimfinder import ClaimDraft, find_claims, speaker_slot
 from marsad.plugins.claimfinder import unit_slot as unit_slot  # used by relate
-from marsad.plugins.entities import EntityStore
+from marsad.plugins.entities import EntityRef, EntityStore
 from marsad.plugins.stories import split_stories
 
 

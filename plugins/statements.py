@@ -20,44 +20,24 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import cache
 
 from marsad.plugins.arabic import match_key
-from marsad.plugins.tokens import Line, bare, keys, read_lexicon, strip_conjunction
+from marsad.plugins.speakers import MEDIA_HEADS, Speaker, SpeakerFinder
+from marsad.plugins.speech import (
+    COMPLEMENTIZERS,
+    LONG_QUOTE,
+    NEGATORS,
+    PARTICLES,
+    TIME_WORDS,
+    TRAILING,
+    Trigger,
+    bare_set,
+    trigger_of,
+)
+from marsad.plugins.tokens import Line, bare, keys
 
-LONG_QUOTE = 3  # words; shorter quoted strings are names ("الكاظمي", "RT")
 ASIDE_WORDS = 4  # words outside quotes that still leave a content "only quotes"
-MAX_SPEAKER_WORDS = 7
-# The longest phrase _phrase returns: its words and an office's owner (لـ"X" quoted).
-MAX_SUBJECT_WORDS = MAX_SPEAKER_WORDS + 5
 MAX_LEAD = 14  # words between the speaker and the content
-
-COMPLEMENTIZERS = keys("أن إن أنه إنه أنها إنها أنهما إنهما أنهم إنهم بأن بأنه بأنها وأن وإن")
-PREPOSITIONS = keys(
-    "في على عبر خلال إلى الى من عن مع ل ب عقب بعد قبل منذ حول أمام لدى داخل خارج قرب "
-    "ضد نحو بين عند لـ"
-)
-PARTICLES = keys(
-    "و ف ثم قد لقد وقد فقد كما فيما بينما حيث لكن ولكن وكان وكانت كان كانت حسبما بعدما "
-    "وهو وهي ما لا لم لن إذ إذا أيضا"
-)
-TIME_WORDS = keys(
-    "الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد مساء صباح ليلة اليوم "
-    "أمس الماضي الماضية الجاري"
-)
-NEGATORS = keys("دون بدون عدم لم لا لن")
-TITLE_HEADS = keys(
-    "رئيس الرئيس وزير المتحدث الناطق أمين قائد سفير مستشار زعيم مدير نائب ملك الملك أمير الأمير"
-)
-TITLE_LINKS = keys("باسم عام حلف مجلس وزارة هيئة أركان جهاز")
-ORG_HEADS = keys(
-    "بيت خلية مكتب وزارة موقع وكالة قناة صحيفة شبكة حكومة جيش أجهزة سلطات حلف مجلس "
-    "خارجية بنتاغون برلمان تحالف فصائل كتائب حزب هيئة قيادة شرطة"
-)
-MEDIA_HEADS = keys("موقع مراسل قناة صحيفة شبكة وكالة")
-ANONYMOUS_HEADS = keys("مصدر مصادر مسؤول مسؤولون مسؤولين شهود مصدرا")
-STATEMENT_NOUNS = keys("البيان بيان بيانه")
-TRAILING = keys("حسبما وفقما")
 CHANNELS: list[tuple[frozenset[str], str]] = [
     (keys("تغريدة تغريدته تغريدات تويتر"), "tweet"),
     (keys("بيان بيانه"), "statement"),
@@ -67,29 +47,6 @@ CHANNELS: list[tuple[frozenset[str], str]] = [
     (keys("صحافيين صحفيين مؤتمر"), "press"),
 ]
 CABINET = (match_key("مجلس"), match_key("الوزراء"))
-CONTINUING = keys("أضاف تابع")
-MAX_NAME_WORDS = 2  # first and family name; a third word is usually the next verb
-NAME_LINKS = keys("بن ابن أبو آل")  # "محمد بن سلمان": a longer name
-OWNER_LAM = match_key("لـ")
-OFFICE_HEADS = frozenset(bare(word) for word in keys("مكتب المكتب"))
-
-
-@dataclass(frozen=True)
-class Trigger:
-    lemma: str
-    kind: str  # "past", "present", "participle" or "nominal"
-    plural: bool  # a dual or plural verb form
-    takes_object: bool
-
-
-@dataclass(frozen=True)
-class Speaker:
-    first: int  # token indexes, inclusive
-    last: int
-    words: tuple[str, ...]  # key words, quote marks dropped
-    title: tuple[str, ...]  # the title part ("رئيس الوزراء العراقي"), maybe empty
-    name: tuple[str, ...]  # the name part ("مصطفى الكاظمي"), maybe empty
-    kind: str  # "person", "org", "anonymous", "title" or "statement"
 
 
 @dataclass
@@ -105,52 +62,11 @@ class StatementMatch:
     quotes: list[tuple[int, int]] = field(default_factory=list)
 
 
-@cache
-def triggers() -> dict[str, Trigger]:
-    table: dict[str, Trigger] = {}
-    for line in read_lexicon("speech_verbs.txt"):
-        head, _, forms = line.partition(":")
-        kind, lemma = head.split()
-        takes_object = lemma.endswith("*")
-        lemma = lemma.rstrip("*")
-        for form in forms.split():
-            form_key = match_key(form)
-            table.setdefault(form_key, Trigger(lemma, kind, False, takes_object))
-            if kind == "past" and form_key[-1] not in "يت":
-                table.setdefault(form_key + "ت", Trigger(lemma, kind, False, takes_object))
-                for ending in ("ا", "وا", "تا"):
-                    table.setdefault(form_key + ending, Trigger(lemma, kind, True, takes_object))
-    return table
-
-
-def trigger_of(word: str) -> tuple[Trigger, bool] | None:
-    """The trigger a key word is, and whether it carries a و/ف prefix."""
-    table = triggers()
-    if word in table:
-        return table[word], False
-    stripped = strip_conjunction(word)
-    if stripped != word and stripped in table:
-        return table[stripped], True
-    return None
-
-
-def _stops_phrase(word: str) -> bool:
-    return (
-        word in PREPOSITIONS
-        or word in COMPLEMENTIZERS
-        or word in PARTICLES
-        or word in TIME_WORDS
-        or trigger_of(word) is not None
-    )
-
-
 class StatementFinder:
     """Finds the statements of an article line by line; remembers the last speaker."""
 
     def __init__(self, known_names: set[tuple[str, ...]]) -> None:
-        # Names seen anywhere in the article ("مصطفى الكاظمي"): a one-word phrase that
-        # ends one of them is a speaker even without a title.
-        self.known_last_words = {name[-1] for name in known_names}
+        self.speakers = SpeakerFinder(known_names)
 
     def find(self, line: Line) -> list[StatementMatch]:
         # Two passes: a trigger that turns out to have no speaker ("وأكدا") must not
@@ -194,12 +110,12 @@ class StatementFinder:
         if trigger.kind == "participle":
             return None, index + 1
         if trigger.kind == "nominal":
-            speaker = self._phrase(line, index + 1, end)
+            speaker = self.speakers.phrase(line, index + 1, end)
             return (speaker, speaker.last + 1) if speaker is not None else None
-        speaker = self._subject_before(line, index, begin, prefixed)
+        speaker = self.speakers.subject_before(line, index, begin, prefixed)
         if speaker is not None:
             return speaker, index + 1
-        speaker = self._phrase(line, index + 1, end)
+        speaker = self.speakers.phrase(line, index + 1, end)
         if speaker is not None:
             return speaker, speaker.last + 1
         if trigger.plural or trigger.kind == "present":
@@ -236,118 +152,6 @@ class StatementFinder:
         match.channel = _channel(line, index + 1, lead_end)
         match.cited_source = _cited_source(line, speaker, index + 1, lead_end)
         return match
-
-    def _subject_before(self, line: Line, index: int, begin: int, prefixed: bool) -> Speaker | None:
-        """The speaker of a subject-first clause: "وكان المتحدث ... نيد برايس صرح"."""
-        if prefixed or index == begin:
-            return None
-        first = index
-        words = 0
-        while first > begin:
-            token = line.tokens[first - 1]
-            if token.kind in ("punct", "num") or token.text in PARTICLES:
-                break
-            if token.text in PREPOSITIONS or token.text in COMPLEMENTIZERS:
-                return None
-            words += token.kind == "word"
-            if words > MAX_SUBJECT_WORDS:
-                return None  # no phrase is this long; walking on costs a sentence a verb
-            first -= 1
-        if first == index:
-            return None
-        speaker = self._phrase(line, first, index)
-        if speaker is None or speaker.last != index - 1:
-            return None
-        return speaker
-
-    def _phrase(self, line: Line, start: int, stop: int) -> Speaker | None:
-        """The noun phrase at ``start`` that names a speaker, or None."""
-        tokens = line.tokens
-        indexes: list[int] = []
-        index = start
-        while index < stop and len(indexes) < MAX_SPEAKER_WORDS:
-            token = tokens[index]
-            if token.kind == "quote":
-                pair = line.quote_of.get(index + 1)
-                media = bool(indexes) and bare(tokens[indexes[-1]].text) in _bare_set(MEDIA_HEADS)
-                inner = len(line.words(pair[0] + 1, pair[1])) if pair else 0
-                if pair and pair[0] == index and inner >= LONG_QUOTE and not media:
-                    break  # a quotation starts: the phrase is over
-                index += 1
-                continue
-            if token.kind != "word":
-                break
-            word = token.text
-            if word == OWNER_LAM and indexes and bare(tokens[indexes[0]].text) in OFFICE_HEADS:
-                owner = _owner(line, index + 1, stop)
-                if owner is None:
-                    break
-                # "المكتب الإعلامي لـ"الكاظمي"": the office is named after its owner.
-                indexes.extend(i for i in range(index, owner + 1) if tokens[i].kind == "word")
-                index = owner + 1
-                break
-            if _stops_phrase(word) and not (index == start and word in STATEMENT_NOUNS):
-                break
-            if indexes and (word.startswith("وال") or word.startswith("لل")):
-                break  # "والكاظمي", "للصحافيين": a new phrase starts
-            if indexes and word.startswith("بال"):
-                break
-            if indexes and word[:1] == "و" and word not in TITLE_HEADS:
-                rest = bare(word[1:]) if len(word) > 3 else ""
-                if rest in _bare_set(TITLE_HEADS) or rest in _bare_set(ORG_HEADS):
-                    break  # "جو بايدن ورئيس الوزراء": a second person starts
-            indexes.append(index)
-            index += 1
-        if not indexes:
-            return None
-        words = tuple(tokens[i].text for i in indexes)
-        if words[0] in STATEMENT_NOUNS and index < stop and tokens[index].text == "عن":
-            return self._phrase(line, index + 1, stop)  # "البيان الصادر عن البيت الأبيض"
-        return self._classify(indexes, words)
-
-    def _classify(self, indexes: list[int], words: tuple[str, ...]) -> Speaker | None:
-        first, last = indexes[0], indexes[-1]
-        head = bare(words[0])
-        if words[0] in STATEMENT_NOUNS and len(words) == 1:
-            return Speaker(first, last, words, (), (), "statement")
-        if head in _bare_set(TITLE_HEADS):
-            title_end = 1
-            while title_end < len(words) and (
-                words[title_end].startswith("ال") or words[title_end] in TITLE_LINKS
-            ):
-                title_end += 1
-            title, name = words[:title_end], words[title_end:]
-            if len(name) > MAX_NAME_WORDS and name[1] not in NAME_LINKS:
-                # "رئيس الوزراء العراقي مصطفى الكاظمي بوقف": the phrase ran past the name.
-                words, name = words[: title_end + MAX_NAME_WORDS], name[:MAX_NAME_WORDS]
-                last = indexes[len(words) - 1]
-            return Speaker(first, last, words, title, name, "person" if name else "title")
-        if head in _bare_set(ANONYMOUS_HEADS):
-            return Speaker(first, last, words, (), (), "anonymous")
-        if head in _bare_set(ORG_HEADS) or head in _bare_set(MEDIA_HEADS):
-            return Speaker(first, last, words, (), words, "org")
-        if words[-1] in self.known_last_words or (words[0].startswith("ال") and len(words) > 1):
-            kind = "person" if words[-1] in self.known_last_words else "org"
-            return Speaker(first, last, words, (), words, kind)
-        return None
-
-
-def _owner(line: Line, index: int, stop: int) -> int | None:
-    """The last token of the owner after "لـ": a quoted name or one word."""
-    tokens = line.tokens
-    if index >= stop:
-        return None
-    if tokens[index].kind == "quote":
-        pair = line.quote_of.get(index + 1)
-        if pair is None or pair[0] != index or pair[1] - index > 4:
-            return None
-        return pair[1]
-    return index if tokens[index].kind == "word" else None
-
-
-@cache
-def _bare_set(words: frozenset[str]) -> frozenset[str]:
-    return frozenset(bare(word) for word in words)
 
 
 def _at_sentence_end(line: Line, index: int, end: int) -> bool:
@@ -444,7 +248,7 @@ def _channel(line: Line, start: int, stop: int) -> str | None:
     words = [t.text for t in line.tokens[start:stop] if t.kind == "word"]
     for position, word in enumerate(words):
         for channel_words, channel in CHANNELS:
-            if word in channel_words or bare(word) in _bare_set(channel_words):
+            if word in channel_words or bare(word) in bare_set(channel_words):
                 if channel == "session" and tuple(words[position + 1 : position + 3]) == CABINET:
                     return "cabinet session"
                 return channel
@@ -456,7 +260,7 @@ def _cited_source(
 ) -> tuple[int, int] | None:
     """An outlet or agency named as the source: "بحسب موقع RT", "تلقته وكالة الأنباء"."""
     tokens = line.tokens
-    if speaker is not None and bare(speaker.words[0]) in _bare_set(MEDIA_HEADS):
+    if speaker is not None and bare(speaker.words[0]) in bare_set(MEDIA_HEADS):
         first = speaker.first
         if bare(speaker.words[0]) != bare(match_key("وكالة")):
             first += 1

@@ -13,8 +13,8 @@ import time
 import tracemalloc
 from collections.abc import Callable
 
-from marsad.core import Article, Claim
-from marsad.plugins import extract
+from marsad.core import ClaimKind
+from marsad.plugins import claimfinder
 from marsad.plugins.arabic import sentences
 from marsad.plugins.polarity import polarity_conflict
 from marsad.plugins.relate import relate
@@ -100,12 +100,15 @@ def test_polarity_of_long_texts() -> None:
 def test_each_claim_finds_its_sentence_by_bisection() -> None:
     def make(repeats: int) -> Callable[[], object]:
         text = SENTENCE * repeats
-        article = Article(text=text, published_at=None)
-        starts = [s.start for s in sentences(text)]
-        claims = [
-            Claim(start=start, end=start + 5, text=text[start : start + 5]) for start in starts
-        ]
-        return lambda: extract._describe(article, claims)
+        found = claimfinder.FoundClaims(
+            [
+                claimfinder.ClaimDraft(
+                    ClaimKind.QUANTITY, s.start, s.start + 5, text[s.start : s.start + 5], "", "", 0
+                )
+                for s in sentences(text)
+            ]
+        )
+        return lambda: claimfinder._place_in_sentences(text, found)
 
     assert_linear(make, 300)
 
