@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -64,7 +64,8 @@ class Score:
     found: int = 0  # gold items recovered
     predicted: int = 0  # system items judged
     correct: int = 0  # system items that are right
-    misses: list[str] = field(default_factory=list)
+    misses: list[Any] = field(default_factory=list)  # gold items not found (or wrong)
+    false_finds: list[Any] = field(default_factory=list)  # system items judged wrong
 
     @property
     def recall(self) -> float | None:
@@ -84,18 +85,26 @@ class Score:
             "precision": self.precision,
             "recall": self.recall,
             "misses": self.misses,
+            "false_finds": self.false_finds,
         }
 
 
 @dataclass
 class ClaimsReport:
     scores: list[Score]
+    breakdowns: list[Score] = field(default_factory=list)  # the scores by category
+    seconds: float | None = None  # how long the report took
 
     def __getitem__(self, category: str) -> Score:
-        return next(score for score in self.scores if score.category == category)
+        return next(s for s in self.scores + self.breakdowns if s.category == category)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"scores": [score.as_dict() for score in self.scores]}
+        report: dict[str, Any] = {"scores": [score.as_dict() for score in self.scores]}
+        if self.breakdowns:
+            report["breakdowns"] = [score.as_dict() for score in self.breakdowns]
+        if self.seconds is not None:
+            report["seconds"] = round(self.seconds, 2)
+        return report
 
 
 def _clean(text: str) -> str:
@@ -119,9 +128,9 @@ def _stands_for(claim: str, evidence: str) -> bool:
     return any(tuple(y[i : i + need]) in runs for i in range(len(y) - need + 1))
 
 
-def same_name(a: str, b: str) -> bool:
+def same_name(a: str, b: str, name_words: Callable[[str], tuple[str, ...]] = _name_key) -> bool:
     """One name's words run inside the other's ("مصطفى الكاظمي" / "الكاظمي")."""
-    x, y = _name_key(a), _name_key(b)
+    x, y = name_words(a), name_words(b)
     if not x or not y:
         return False
     short, long = (x, y) if len(x) <= len(y) else (y, x)
@@ -361,8 +370,12 @@ def load_gold(path: Path) -> dict[str, Any]:
         raise InputError(path, "gold file not found") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InputError(path, f"cannot read the gold file ({error})") from None
-    if not isinstance(gold, dict) or not isinstance(gold.get("articles"), dict):
-        raise InputError(path, "not a gold file (no 'articles' object)")
+    if not isinstance(gold, dict) or not isinstance(gold.get("articles"), dict | list):
+        raise InputError(
+            path,
+            "not a gold file (no 'articles': an object as in seeds.json, a list as in "
+            "claims_dev.json)",
+        )
     return gold
 
 
@@ -380,13 +393,22 @@ def articles_folder(gold_path: Path, gold: dict[str, Any], given: Path | None) -
 def run(
     gold_path: Path, *, articles: Path | None = None, database: str | None = None
 ) -> ClaimsReport:
-    """Ingest the gold's articles into a database (a temporary SQLite by default),
-    run the pipeline on them, and score the result."""
+    """Score the claims against a gold file.
+
+    The seeds' format (``articles`` an object of file names): ingest the articles into
+    a database (a temporary SQLite by default), run the pipeline, score the result.
+    The SaudiNewsNet format of ``claims_dev.json`` (``articles`` a list): read each
+    article from its zip and run the claim finder alone, without a database
+    (:mod:`marsad.plugins.claims_eval_dev`).
+    """
     from marsad.core.application import Marsad
     from marsad.core.schema import upgrade
     from marsad.core.settings import Settings
+    from marsad.plugins.claims_eval_dev import run_dev
 
     gold = load_gold(gold_path)
+    if isinstance(gold["articles"], list):
+        return run_dev(gold_path, gold, articles)
     folder = articles_folder(gold_path, gold, articles)
     files = [folder / name for name in sorted(gold["articles"])]
     with tempfile.TemporaryDirectory() as scratch:
