@@ -65,6 +65,9 @@ def _duplicate() -> ColumnElement[bool]:
 @strawberry.input(description="All given conditions must hold.")
 class ClaimFilter:
     kind: db.ClaimKind | None = strawberry.UNSET
+    quantity_kind: db.QuantityKind | None = strawberry.field(
+        default=strawberry.UNSET, description="Quantities of this kind only (e.g. MONEY)."
+    )
     speaker: str | None = strawberry.field(
         default=strawberry.UNSET,
         description="Contained in the speaker's name, one of its aliases, or the name as written.",
@@ -80,6 +83,8 @@ class ClaimFilter:
         where: list[ColumnElement[bool]] = []
         if self.kind:
             where.append(db.Claim.kind == self.kind)
+        if self.quantity_kind:
+            where.append(db.Claim.quantity_kind == self.quantity_kind)
         if self.speaker:
             where.append(_spoken_by(self.speaker))
         if self.article:

@@ -62,6 +62,7 @@ class Quantity:
     value: float | None
     unit: str | None
     qualifier: db.Qualifier | None
+    kind: db.QuantityKind | None
 
 
 @strawberry.type(
@@ -395,6 +396,7 @@ class Claim(relay.Node):
     quantity_value: strawberry.Private[float | None]
     quantity_unit: strawberry.Private[str | None]
     qualifier: strawberry.Private[db.Qualifier | None]
+    quantity_kind: strawberry.Private[db.QuantityKind | None]
 
     @classmethod
     def from_row(cls, row: db.Claim) -> Self:
@@ -415,6 +417,7 @@ class Claim(relay.Node):
             quantity_value=row.quantity_value,
             quantity_unit=row.quantity_unit,
             qualifier=row.qualifier,
+            quantity_kind=row.quantity_kind,
         )
 
     @classmethod
@@ -439,7 +442,10 @@ class Claim(relay.Node):
         if self.quantity_value is None and self.quantity_unit is None and self.qualifier is None:
             return None
         return Quantity(
-            value=self.quantity_value, unit=self.quantity_unit, qualifier=self.qualifier
+            value=self.quantity_value,
+            unit=self.quantity_unit,
+            qualifier=self.qualifier,
+            kind=self.quantity_kind,
         )
 
     @strawberry.field

@@ -142,6 +142,16 @@ class Qualifier(enum.Enum):
     LESS_THAN = "less_than"
 
 
+class QuantityKind(enum.Enum):
+    """What a quantity measures: a count of things, an amount of money, a share."""
+
+    COUNT = "count"
+    MONEY = "money"
+    PERCENTAGE = "percentage"
+    MEASURE = "measure"  # a distance, weight, duration, temperature, ...
+    FRACTION = "fraction"  # "ثلث", "نصف"
+
+
 class ArticleLinkKind(enum.Enum):
     DUPLICATE = "duplicate"
     REUSES = "reuses"
@@ -319,6 +329,7 @@ class Claim(Base):
     quantity_value: Mapped[float | None] = mapped_column(Float)
     quantity_unit: Mapped[str | None] = mapped_column(BoundedString(100))
     qualifier: Mapped[Qualifier | None] = mapped_column(_enum(Qualifier))
+    quantity_kind: Mapped[QuantityKind | None] = mapped_column(_enum(QuantityKind))
     negated: Mapped[bool] = mapped_column(default=False)
     # What the claim is about, as a match key: claims on one slot can agree or clash.
     slot_key: Mapped[str | None] = mapped_column(BoundedString(300))

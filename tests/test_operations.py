@@ -28,6 +28,7 @@ needs_script = pytest.mark.skipif(not MARSAD.exists(), reason="the marsad script
 # and databases made by those earlier versions then failed at run time.)
 RELEASED = {
     "0001_core_schema.py": "1667569ef1594c51d590413a81516b5b5670bce974336ba6cf8f60d1265b3912",
+    "0002_stage_run_notes.py": "342f9f8d9d995a8a374b6882543ee242825bf5b9230b50f276fcba028bdcc2a2",
 }
 
 
