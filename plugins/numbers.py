@@ -1,60 +1,218 @@
-"""Counted facts in a line: a number (digits, words or a dual) and what it counts.
+"""Newsworthy numbers in a line: a value, what it counts or measures, and how sure.
 
-"3 صواريخ", "بـ3 صواريخ", "ثلاثة صواريخ على الأقل", "أكثر من 12 صاروخا", "صاروخين",
-"صاروخا واحدا", "إصابة شخصين" (2 injured), and casualty events without a number,
-negated or not: "من دون وقوع إصابات", "سقوط عدد من الإصابات". A number must be
-followed by a counted noun, which is what keeps years, dates and times out.
+A number is digits ("12", "٦٥", "4.500" = 4500, "2,5" = 2.5, "3ر0" = 0.3), number
+words ("خمسة وعشرون", "ثلاثمئة", "ألفين"), either with a scale ("40 ألف", "1.8 مليون",
+"ستة مليارات"), a dual noun ("صاروخين" = 2) or a singular noun reporting one casualty
+("إصابة شخص"). What follows says what it is: a percentage ("%", "في المئة"), money (a
+currency), a measure (a unit, a duration) or a count of a noun, read from a lexicon
+of inflected forms or, when the noun is unknown, from the word itself. A number with
+no noun takes it from its neighbour ("بين 20 و25 شخصا", "قتل 3 وأصيب 4 آخرون"). Dates,
+years, times of day, numbers of things (a resolution, a file), ordinals and the ages
+of single persons are not quantities.
+
+Casualty counts carry their event as the unit ("مقتل 3 أشخاص" -> قتيل, "أصيب 4" ->
+مصاب), so "4 injured" and "5 injured" compare and "4 injured" and "4 killed" do not.
+Casualty events without a number ("من دون وقوع إصابات") have no value.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from marsad.core import Qualifier
 from marsad.plugins.arabic import match_key
-from marsad.plugins.tokens import Line, Token, bare, keys, read_lexicon
+from marsad.plugins.tokens import Line, Token, bare, keys, read_lexicon, strip_conjunction
 
 INJURED = "مصاب"
 KILLED = "قتيل"
+ARRESTED = "موقوف"
+MISSING = "مفقود"
+RECOVERED = "متعاف"
+DISPLACED = "مشرد"
+PERCENT = "%"
 
-NUMBER_WORDS: dict[str, int] = {
-    match_key(word): value
-    for words, value in (
-        ("واحد واحدة واحدا", 1),
-        ("اثنان اثنين اثنتان اثنتين", 2),
+# Kinds of quantity and forms of the number, as in the dev gold's guidelines.
+COUNT, MONEY, PERCENTAGE, MEASURE = "count", "money", "percentage", "measure"
+DIGITS, WORDS, DUAL, SINGULAR_NOUN = "digits", "words", "dual", "singular_noun"
+
+
+def _table(rows: tuple[tuple[str, float], ...]) -> dict[str, float]:
+    return {match_key(word): value for words, value in rows for word in words.split()}
+
+
+UNITS = _table(
+    (
+        ("صفر", 0),
+        ("اثنان اثنين اثنتان اثنتين اثنا اثنتا", 2),
         ("ثلاث ثلاثة", 3),
         ("أربع أربعة", 4),
         ("خمس خمسة", 5),
         ("ست ستة", 6),
         ("سبع سبعة", 7),
-        ("ثماني ثمانية", 8),
+        ("ثمان ثماني ثمانية", 8),
         ("تسع تسعة", 9),
         ("عشر عشرة", 10),
-        ("عشرون عشرين", 20),
-        ("مئة مائة", 100),
-        ("ألف", 1000),
     )
-    for word in words.split()
-}
-ONE = keys("واحد واحدة واحدا واحدة")
-# Time and calendar words: a number before them is a date, a time or a duration.
-TIME_WORDS = keys(
-    "عام العام سنة سنوات عاما ساعة ساعات دقيقة دقائق يوم أيام يوما أسبوع أسابيع شهر أشهر "
-    "شهرا يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر "
-    "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين"
 )
+ONE = keys("واحد واحدة واحدا")  # only after a noun or inside a compound
+TEN = keys("عشر عشرة")  # after a unit: ثلاثة عشر = 13
+TENS = _table(
+    (
+        ("عشرون عشرين", 20),
+        ("ثلاثون ثلاثين", 30),
+        ("أربعون أربعين", 40),
+        ("خمسون خمسين", 50),
+        ("ستون ستين", 60),
+        ("سبعون سبعين", 70),
+        ("ثمانون ثمانين", 80),
+        ("تسعون تسعين", 90),
+    )
+)
+HUNDREDS = {
+    **_table((("مئة مائة", 100), ("مئتان مئتين مائتان مائتين مئتا مئتي مائتي", 200))),
+    **{
+        match_key(prefix + hundred): float(value * 100)
+        for prefix, value in (
+            ("ثلاث", 3),
+            ("أربع", 4),
+            ("خمس", 5),
+            ("ست", 6),
+            ("سبع", 7),
+            ("ثمان", 8),
+            ("ثماني", 8),
+            ("تسع", 9),
+        )
+        for hundred in ("مئة", "مائة")
+    },
+}
+# Scale words: singular and plural multiply the number before them; alone, the
+# singular is one of them ("مليون دولار") and the plural is no number ("آلاف").
+SCALES = _table(
+    (("ألف ألفا", 1e3), ("مليون مليونا", 1e6), ("مليار مليارا بليون", 1e9), ("تريليون", 1e12))
+)
+PLURAL_SCALES = _table((("آلاف", 1e3), ("ملايين مليين", 1e6), ("مليارات بلايين", 1e9)))
+DUAL_SCALES = _table(
+    (
+        ("ألفان ألفين ألفي", 2e3),
+        ("مليونان مليونين مليوني", 2e6),
+        ("ملياران مليارين ملياري", 2e9),
+    )
+)
+HALF = match_key("نصف")
+PERCENT_WORDS = keys("بالمئة بالمائة بالمية")
+HUNDRED_AFTER_FI = keys("المئة المائة المية")
+OTHERS = keys("آخر آخرين آخرون أخرى أخريات")  # "و4 آخرون": the noun is elided
+OF_THEM = keys("منهم منها منهن")
+INCLUDING = keys("بينهم بينها بينهن منهم منها")
+CONNECTORS = keys("و إلى الى حتى وحتى أو مقابل")
+# Words a number after them is the name or number of one thing, not an amount.
+NAME_NUMBER = keys(
+    "رقم الرقم برقم المادة مادة البند الفقرة الفصل القرار قرار الرحلة رحلة الصفحة صفحة "
+    "الطريق الجولة المركز المرتبة الموديل الطراز الإصدار النسخة الساعة إصدار العدد عيار"
+)
+YEAR_WORDS = keys("عام العام لعام سنة السنة عامي العامين موسم الموسم")
+TIME_OF_DAY = keys("صباحا مساء مساءا ظهرا عصرا فجرا ليلا ص م")
+MONTHS = keys(
+    "يناير فبراير مارس أبريل ابريل مايو يونيو يونيه يوليو يوليه أغسطس سبتمبر أكتوبر "
+    "نوفمبر ديسمبر كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين محرم صفر ربيع "
+    "جمادى رجب شعبان رمضان شوال ذو ذي السبت الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة"
+)
+YEARS_START = keys("عام سنة سنو أعو")  # first letters of year words, for ages
+AGE_WORDS = keys("عمر العمر عمره عمرها بعمر سن السن يبلغ تبلغ يبلغان تبلغان البالغ البالغة")
+# A time unit after these places an event in time, or frames another count.
+TIME_ANCHORS = keys("قبل بعد خلال طيلة طوال مدار غضون آخر الأخيرة الماضية الماضي")
+FOR_A_TIME = keys("منذ لمدة مدة دام استمر يستمر تستمر استمرت قضاها")
+ADVERBS = keys("سنويا يوميا شهريا أسبوعيا فقط تقريبا أحيانا حاليا أيضا")
+# Function words that never are the counted noun.
+STOPWORDS = keys(
+    "في من إلى الى على عن مع حتى بين منذ خلال قبل بعد عند لدى أو أم ثم بل لكن إن أن "
+    "كما مما ما لا لم لن قد هذا هذه ذلك تلك التي الذي الذين هو هي هم أي كل بعض حيث "
+    "وفق وفقا بحسب حسب نحو عبر ضد دون بدون تحت فوق أمام وراء لدى منه منها منهم فيها "
+    "فيه عليه عليها وهو وهي وهم وكان كان كانت يوم أمس اليوم غدا داخل خارج شمال جنوب "
+    "شرق غرب شمالي جنوبي شرقي غربي وسط أصل عيار"
+)
+NEGATORS = keys("دون بدون عدم لا لم لن ليس نفى نفت ينفي تنفي نفي")
+DENIAL = keys("ليس وليس لا ولا")
+ANY = keys("أي أية أيه")
+EVENT_VERBS = keys("وقوع سقوط")
+CHANGE_VERBS = keys(
+    "ارتفع ارتفعت ارتفاع انخفض انخفضت انخفاض تراجع تراجعت تراجعا زاد زادت زيادة "
+    "خفض خفضت خفض تقليص رفع رفعت نقص نقصت هبط هبطت صعد صعدت قفز قفزت"
+)
+RANGE_VERBS = keys("تتراوح يتراوح تراوح تراوحت راوح راوحت")
+ESTIMATE_VERBS = keys("يقدر تقدر قدر قدرت يقدرون تقدير المقدر المقدرة")
+REACHES = keys("يصل تصل يصلان تصلان")  # present tense "up to"; past "وصل إلى" is exact
+STARTS = keys("يبدأ تبدأ تبدا يبدا")  # "تبدأ تكلفته من مليون دولار": at least
+INJURY = keys("إصابة")
+# Words that make a count of people a casualty count, before or right after it.
+CASUALTY_BEFORE = {
+    **dict.fromkeys(
+        keys(
+            "قتل قتلت مقتل استشهد استشهدت استشهاد مصرع وفاة توفي توفيت أودى يقتل تقتل "
+            "إعدام أعدم أعدمت"
+        ),
+        KILLED,
+    ),
+    **dict.fromkeys(keys("إصابة أصيب أصيبت جرح جرحت إصابات يصاب"), INJURED),
+    **dict.fromkeys(keys("اعتقال اعتقل اعتقلت توقيف أوقف أوقفت القبض احتجاز"), ARRESTED),
+    **dict.fromkeys(keys("فقدان فقد فقدت"), MISSING),
+    **dict.fromkeys(keys("شفي شفيت تعافى تماثل"), RECOVERED),
+    **dict.fromkeys(keys("تشريد شرد شردت تهجير هجر نزوح نزح"), DISPLACED),
+}
+CASUALTY_AFTER = {
+    **dict.fromkeys(keys("قتلوا لقوا استشهدوا توفوا قضوا ماتوا"), KILLED),
+    **dict.fromkeys(keys("أصيبوا جرحوا"), INJURED),
+    **dict.fromkeys(keys("اعتقلوا أوقفوا"), ARRESTED),
+    **dict.fromkeys(keys("فقدوا"), MISSING),
+}
+# Casualty nouns reported without a number: the event happened, or did not.
+CASUALTY_EVENTS = {
+    **dict.fromkeys(keys("إصابات الإصابات جرحى الجرحى مصابين إصابة"), INJURED),
+    **dict.fromkeys(keys("قتلى القتلى ضحايا الضحايا"), KILLED),
+}
+
 BEFORE_QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = [
     (tuple(match_key(w) for w in phrase.split()), qualifier)
     for phrase, qualifier in (
         ("ما لا يقل عن", Qualifier.AT_LEAST),
         ("لا يقل عن", Qualifier.AT_LEAST),
+        ("لا تقل عن", Qualifier.AT_LEAST),
+        ("لا يتجاوز", Qualifier.AT_MOST),
+        ("لا تتجاوز", Qualifier.AT_MOST),
+        ("لا يزيد عن", Qualifier.AT_MOST),
+        ("لا يزيد على", Qualifier.AT_MOST),
+        ("لا تزيد عن", Qualifier.AT_MOST),
+        ("لا تزيد على", Qualifier.AT_MOST),
         ("ما يزيد عن", Qualifier.MORE_THAN),
         ("ما يزيد على", Qualifier.MORE_THAN),
+        ("يزيد عن", Qualifier.MORE_THAN),
+        ("يزيد عددهم على", Qualifier.MORE_THAN),
+        ("يزيد عددهم عن", Qualifier.MORE_THAN),
+        ("يزيد عددها على", Qualifier.MORE_THAN),
+        ("يزيد عددها عن", Qualifier.MORE_THAN),
+        ("يزيد على", Qualifier.MORE_THAN),
+        ("يتجاوز", Qualifier.MORE_THAN),
+        ("تتجاوز", Qualifier.MORE_THAN),
+        ("يفوق", Qualifier.MORE_THAN),
+        ("تفوق", Qualifier.MORE_THAN),
         ("أكثر من", Qualifier.MORE_THAN),
         ("أقل من", Qualifier.LESS_THAN),
+        ("تقل عن", Qualifier.LESS_THAN),
+        ("يقل عن", Qualifier.LESS_THAN),
+        ("تحت", Qualifier.LESS_THAN),
         ("ما يقارب", Qualifier.ABOUT),
+        ("يقارب", Qualifier.ABOUT),
+        ("ما يقرب من", Qualifier.ABOUT),
+        ("يقرب من", Qualifier.ABOUT),
+        ("ما يناهز", Qualifier.ABOUT),
+        ("يناهز", Qualifier.ABOUT),
+        ("تناهز", Qualifier.ABOUT),
+        ("ناهز", Qualifier.ABOUT),
+        ("في حدود", Qualifier.ABOUT),
+        ("قريب من", Qualifier.ABOUT),
+        ("القريب من", Qualifier.ABOUT),
         ("نحو", Qualifier.ABOUT),
         ("حوالي", Qualifier.ABOUT),
         ("حوالى", Qualifier.ABOUT),
@@ -66,25 +224,28 @@ AFTER_QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = [
     (tuple(match_key(w) for w in phrase.split()), qualifier)
     for phrase, qualifier in (
         ("على الأقل", Qualifier.AT_LEAST),
+        ("على أقل تقدير", Qualifier.AT_LEAST),
         ("على الأكثر", Qualifier.AT_MOST),
         ("تقريبا", Qualifier.ABOUT),
     )
 ]
-INJURY = keys("إصابة وإصابة بإصابة")
-# Casualty nouns reported without a number: the event happened, or did not.
-CASUALTY_EVENTS = {
-    **dict.fromkeys(keys("إصابات الإصابات جرحى الجرحى مصابين إصابة"), INJURED),
-    **dict.fromkeys(keys("قتلى القتلى ضحايا الضحايا"), KILLED),
-}
-NEGATORS = keys("دون بدون عدم لا لم نفى نفت ينفي تنفي نفي")
-EVENT_VERBS = keys("وقوع سقوط")
+# Clitics a word may carry before a qualifier or a number: "لأكثر", "بنحو", "وقرابة".
+CLITICS = ("", "و", "ب", "ل", "ك", "ف", "وب", "ول", "فب")
+# Letters written apart from digits: "بـ 258", "و60", "لـ35".
+DIGIT_CLITICS = frozenset(("و", "ب", "ل", "ك", "ف", "وب", "ول", "لل", "وال"))
 
 
 @dataclass(frozen=True)
 class Noun:
     lemma: str
     person: bool
-    dual: bool
+    number: str  # "singular", "dual" or "plural": the form read
+    kind: str  # count, money, measure or "duration" (a measure of time)
+    listed: bool = True  # False: an unknown word read as the noun
+
+    @property
+    def dual(self) -> bool:
+        return self.number == "dual"
 
 
 @dataclass(frozen=True)
@@ -95,132 +256,808 @@ class QuantityMatch:
     unit: str
     qualifier: Qualifier | None
     negated: bool = False
+    kind: str = COUNT  # count, money, percentage, measure or fraction
+    form: str = DIGITS  # digits, words, dual or singular_noun
+
+
+@dataclass(frozen=True)
+class _Number:
+    first: int  # the number's own tokens
+    last: int
+    value: float
+    form: str
+    scale: float  # the scale word's value, 1 without one
+    lead: int = -1  # a clitic letter written apart ("بـ 258"), else ``first``
+
+    @property
+    def start(self) -> int:
+        """Where words before the number end: before its clitic letter, if any."""
+        return self.first if self.lead < 0 else self.lead
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A number and what it counts, before neighbours fill in an elided noun."""
+
+    number: _Number
+    noun: Noun | None  # None: elided, taken from a neighbour or a casualty verb
+    last: int  # last token of number and noun
+    unit: str
+    kind: str
+    event: str | None  # the casualty event around it, if any
+
+
+LEXICONS = (
+    ("counted_nouns.txt", COUNT),
+    ("currencies.txt", MONEY),
+    ("measures.txt", MEASURE),
+    ("durations.txt", "duration"),
+)
 
 
 @cache
 def nouns() -> dict[str, Noun]:
-    """Match key of every form of every counted noun -> its lemma and what it is."""
-    table: dict[str, Noun] = {}
-    for line in read_lexicon("counted_nouns.txt"):
-        head, _, rest = line.partition(":")
-        person = head.endswith("@")
-        lemma = head.rstrip("@").strip()
-        lemma_key = match_key(lemma)
-        forms = [lemma_key, lemma_key + "ا"] + [match_key(w) for w in rest.split()]
-        for form in forms:
-            table.setdefault(form, Noun(lemma, person, dual=False))
-        stem = lemma_key[:-1] + "ت" if lemma_key.endswith("ه") else lemma_key
-        for ending in ("ين", "ان"):
-            # A sound plural (متعاقدين) looks like a dual: the listed plural wins.
-            table.setdefault(stem + ending, Noun(lemma, person, dual=True))
-    return table
+    """Match key of every form of every lexicon noun -> its lemma and what it is."""
+    listed: dict[str, Noun] = {}
+    derived: dict[str, Noun] = {}
+    for name, kind in LEXICONS:
+        for line in read_lexicon(name):
+            head, _, rest = line.partition(":")
+            person = head.endswith("@")
+            lemma = head.rstrip("@").strip()
+            lemma_key = match_key(lemma)
+            plurals = [match_key(w) for w in rest.split()]
+            for form in (lemma_key, lemma_key + "ا"):
+                listed.setdefault(form, Noun(lemma, person, "singular", kind))
+            for form in plurals:
+                number = "dual" if form.endswith(("تين", "تان")) else "plural"
+                listed.setdefault(form, Noun(lemma, person, number, kind))
+                listed.setdefault(form + "ا", Noun(lemma, person, "plural", kind))
+            for form, number in _derived_forms(lemma_key, plurals):
+                derived.setdefault(form, Noun(lemma, person, number, kind))
+    return {**derived, **listed}  # a listed form wins over a derived one
 
 
-def _number(token: Token) -> float | None:
-    if token.kind == "num":
-        value = float(token.text.replace(",", "."))
-        # 400 digits read as inf: no count, and not JSON ("Infinity") in link evidence.
-        return value if math.isfinite(value) else None
-    if token.kind == "word":
-        word = token.text
-        for prefix in ("", "و", "ب", "ل", "وب", "ك"):
-            if word.startswith(prefix) and word[len(prefix) :] in NUMBER_WORDS:
-                return float(NUMBER_WORDS[word[len(prefix) :]])
+def _derived_forms(lemma: str, plurals: list[str]) -> list[tuple[str, str]]:
+    if lemma.endswith("ه"):
+        stem = lemma[:-1] + "ت"
+        return [(stem + "ين", "dual"), (stem + "ان", "dual"), (lemma[:-1] + "ات", "plural")]
+    # A sound masculine plural (مدنيين) looks like a dual (مدنيين): a listed one wins.
+    # Its construct form (مسلحي) is only read for nouns listed with a sound plural:
+    # "صاروخي" is an adjective far more often than "the two missiles of".
+    sound = lemma + "ين" in plurals or lemma + "ون" in plurals
+    forms = [
+        (lemma + "ين", "plural" if sound else "dual"),
+        (lemma + "ان", "dual"),
+        (lemma + "ون", "plural"),
+        (lemma + "ات", "plural"),
+    ]
+    return [*forms, (lemma + "ي", "plural")] if sound else forms
+
+
+def _lookup(word: str) -> Noun | None:
+    """The lexicon noun of a word, with or without its clitics (و ف ب ل ك ال)."""
+    table = nouns()
+    candidates = [word, bare(word)]
+    if word[:1] in "وفبلك" and len(word) > 3:
+        candidates.append(word[1:])
+    for candidate in candidates:
+        if candidate in table:
+            return table[candidate]
     return None
 
 
-def _is_date_or_time(line: Line, index: int) -> bool:
+def _without_pronoun(word: str) -> str:
+    for suffix in ("هما", "هم", "هن", "ها", "كم", "نا", "ه"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _fallback_lemma(word: str) -> str:
+    """An unknown noun without its clitics and endings: "مستودعات" -> "مستودع"."""
+    word = bare(word)
+    for ending in ("ات", "ين", "ون", "ا"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def _looks_like_noun(word: str) -> bool:
+    """Whether an unknown word after a number can be what it counts."""
+    if word in STOPWORDS or word in ADVERBS or word in OTHERS or len(word) < 3:
+        return False
+    if word[0] in "وف" and len(word) > 3 and _lookup(word) is None:
+        return False  # "و" starts the next clause: "قتل 7 وأصيب 5"
+    stem = word[1:] if word[0] in "وف" else word
+    if stem.endswith("وا") or (stem[0] == "ي" and len(stem) >= 4):
+        return False  # a verb: "قتلوا", "يعيشون"
+    return not (stem[0] == "ت" and stem.endswith("ن") and not stem.endswith(("ين", "ان")))
+
+
+def _touching(a: Token, b: Token) -> bool:
+    return a.end == b.start
+
+
+def find_quantities(line: Line) -> list[QuantityMatch]:
+    """Every newsworthy number of the line, in order; overlapping readings are not repeated."""
+    drafts: list[_Draft] = []
+    used = -1
+    for index in range(len(line.tokens)):
+        if index <= used:
+            continue
+        draft = _draft_at(line, index)
+        if draft is not None:
+            drafts.append(draft)
+            used = draft.last
+    drafts = _fill_elided(line, drafts)
+    found = _qualify(line, drafts)
+    found.extend(_zero_counts(line, found))
+    taken = {i for match in found for i in range(match.first, match.last + 1)}
+    for index in range(len(line.tokens)):
+        if index not in taken:
+            event = _casualty_event(line, index)
+            if event is not None:
+                found.append(event)
+                taken.update(range(event.first, event.last + 1))
+    return sorted(found, key=lambda match: match.first)
+
+
+# Reading a number
+
+
+def _read_number(line: Line, index: int) -> _Number | None:
+    token = line.tokens[index]
+    if token.kind == "num":
+        return _read_digits(line, index)
+    if token.kind == "word":
+        return _read_words(line, index)
+    return None
+
+
+def _scale_at(line: Line, index: int) -> tuple[float, bool] | None:
+    """The scale word at ``index`` and whether it is a plural (آلاف)."""
+    if index >= len(line.tokens) or line.tokens[index].kind != "word":
+        return None
+    word = line.tokens[index].text
+    if word in SCALES:
+        return SCALES[word], False
+    if word in PLURAL_SCALES:
+        return PLURAL_SCALES[word], True
+    return None
+
+
+def _read_digits(line: Line, index: int) -> _Number | None:
     tokens = line.tokens
-    token = tokens[index]
-    for neighbour in (index - 1, index + 1):
+    text = tokens[index].text
+    last = index
+    after = index + 1
+    if after < len(tokens) and tokens[after].kind == "quote":
+        after += 1  # '"26.7" مليون'
+    scaled = _scale_at(line, after)
+    whole, separator, part = text.replace(",", ".").partition(".")
+    if separator and len(part) == 3 and scaled is None:
+        value = float(whole + part)  # "4.500": a thousands separator
+        while (
+            last + 2 < len(tokens)
+            and tokens[last + 1].text in ".,"
+            and _touching(tokens[last], tokens[last + 1])
+            and tokens[last + 2].kind == "num"
+            and len(tokens[last + 2].text) == 3
+            and _touching(tokens[last + 1], tokens[last + 2])
+        ):
+            value = value * 1000 + float(tokens[last + 2].text)
+            last += 2
+    else:
+        value = float(whole + "." + part) if separator else float(whole)
+    if (
+        index + 2 < len(tokens)
+        and tokens[index + 1].text == "ر"
+        and tokens[index + 2].kind == "num"
+        and _touching(tokens[index], tokens[index + 1])
+        and _touching(tokens[index + 1], tokens[index + 2])
+    ):
+        value = float(tokens[index + 2].text + "." + whole)  # "3ر0": 0.3 in wire copy
+        last = after = index + 2
+        after += 1
+        scaled = _scale_at(line, after)
+    if not math.isfinite(value):
+        return None  # 400 digits read as inf: no count, and not JSON in link evidence
+    scale = 1.0
+    if scaled is not None:
+        scale, plural = scaled
+        if plural and value >= 1000:
+            scale = 1.0  # "7000 آلاف ريال": the scale word repeats what the digits say
+        value *= scale
+        last = after
+        value, last = _compound(line, value, scale, last)
+    lead = -1
+    if index > 0:
+        before = tokens[index - 1]
+        if before.text in DIGIT_CLITICS and _touching(before, tokens[index]):
+            lead = index - 1
+    return _Number(index, last, value, DIGITS, scale, lead)
+
+
+def _compound(line: Line, value: float, scale: float, last: int) -> tuple[float, int]:
+    """ "32 ألفا و256", "14 ألفا ومائة": thousands and a smaller part."""
+    if scale != 1e3:
+        return value, last
+    tokens = line.tokens
+    nxt = last + 1
+    if nxt + 1 < len(tokens) and tokens[nxt].text == "و" and tokens[nxt + 1].kind == "num":
+        part = tokens[nxt + 1].text
+        if part.isdigit() and float(part) < 1000 and _touching(tokens[nxt], tokens[nxt + 1]):
+            return value + float(part), nxt + 1
+    if nxt < len(tokens) and tokens[nxt].kind == "word" and tokens[nxt].text.startswith("و"):
+        small = _word_value(tokens[nxt].text[1:])
+        if small is not None and small[1] in ("unit", "ten", "hundred") and small[0] < 1000:
+            return value + small[0], nxt
+    return value, last
+
+
+def _word_value(word: str) -> tuple[float, str] | None:
+    """The value of one number word and its role in a compound."""
+    if word in UNITS:
+        return UNITS[word], "unit"
+    if word in TENS:
+        return TENS[word], "ten"
+    if word in HUNDREDS:
+        return HUNDREDS[word], "hundred"
+    if word in SCALES:
+        return SCALES[word], "scale"
+    if word in PLURAL_SCALES:
+        return PLURAL_SCALES[word], "plural_scale"
+    if word in DUAL_SCALES:
+        return DUAL_SCALES[word], "dual_scale"
+    if word in ONE:
+        return 1.0, "one"
+    if word == HALF:
+        return 0.5, "half"
+    return None
+
+
+def _first_word(word: str) -> tuple[float, str] | None:
+    for clitic in CLITICS:
+        if word.startswith(clitic) and len(word) > len(clitic):
+            found = _word_value(word[len(clitic) :])
+            if found is not None:
+                return found
+    return None
+
+
+def _read_words(line: Line, index: int) -> _Number | None:
+    tokens = line.tokens
+    start = _first_word(tokens[index].text)
+    if start is None:
+        return None
+    value, role = start
+    if role in ("one", "plural_scale"):
+        return None  # "واحد" alone, bare "آلاف": no amount
+    if role == "half":
+        scaled = _scale_at(line, index + 1)
+        if scaled is None or scaled[1]:
+            return None  # "نصف" alone is a fraction of something else
+        return _Number(index, index + 1, 0.5 * scaled[0], WORDS, scaled[0])
+    total, current, scale, last = 0.0, 0.0, 1.0, index
+    form = SINGULAR_NOUN if role == "scale" and value > 1e3 else WORDS
+    if role in ("scale", "dual_scale"):
+        total, scale = value, value / (2 if role == "dual_scale" else 1)
+        form = DUAL if role == "dual_scale" else form
+    else:
+        current = value
+    previous = role
+    for nxt in range(index + 1, min(len(tokens), index + 8)):
+        token = tokens[nxt]
+        if token.kind != "word":
+            break
+        word = token.text
+        waw = word.startswith("و") and _word_value(word[1:]) is not None
+        found = _word_value(word[1:] if waw else word)
+        if found is None:
+            break
+        part, kind = found
+        if waw and kind in ("ten", "one", "unit") and previous in ("unit", "one"):
+            current += part  # "خمسة وعشرون", "واحد وثلاثون"
+        elif (
+            waw
+            and kind in ("unit", "ten", "hundred")
+            and previous
+            in (
+                "scale",
+                "plural_scale",
+                "hundred",
+            )
+        ):
+            current += part  # "ألف ومائتان", "ثلاثمئة وخمسون"
+        elif not waw and word in TEN and previous in ("unit", "one") and current < 10:
+            current += 10  # "ثلاثة عشر"
+        elif not waw and kind == "hundred" and part == 100 and previous == "unit":
+            current *= 100  # "ثلاث مئة"
+        elif not waw and kind in ("scale", "plural_scale") and previous != "scale":
+            total += max(current, 1.0) * part  # "ثلاثة آلاف", "اثنين وثلاثين ألف"
+            current, scale = 0.0, part
+        else:
+            break
+        previous = kind
+        last = nxt
+    if previous == "unit" and current == 0 and total == 0 and role == "unit":
+        form = WORDS  # "صفر"
+    return _Number(index, last, total + current, form, scale)
+
+
+# What the number counts
+
+
+def _percent_at(line: Line, index: int) -> int | None:
+    """The last token of a percent sign or phrase starting at ``index``."""
+    tokens = line.tokens
+    if index >= len(tokens):
+        return None
+    if tokens[index].text == "%":
+        return index
+    if tokens[index].text in PERCENT_WORDS:
+        return index
+    if (
+        tokens[index].text == "في"
+        and index + 1 < len(tokens)
+        and tokens[index + 1].text in HUNDRED_AFTER_FI
+    ):
+        return index + 1
+    return None
+
+
+def _noun_after(line: Line, index: int) -> tuple[Noun | None, str, str, int] | None:
+    """What the number ending before ``index`` counts: noun, unit, kind, last token.
+
+    None when nothing there can be counted (the noun is elided).
+    """
+    tokens = line.tokens
+    if index < len(tokens) and tokens[index].kind == "quote":
+        index += 1
+    percent = _percent_at(line, index)
+    if percent is not None:
+        return None, PERCENT, PERCENTAGE, percent
+    if index >= len(tokens) or tokens[index].kind != "word":
+        return None
+    word = tokens[index].text
+    if word == "من" and index + 1 < len(tokens) and tokens[index + 1].kind == "word":
+        # "سبعة من مسؤوليها", "1300 من المهاجرين": the noun after "من".
+        following = _without_pronoun(tokens[index + 1].text)
+        noun = _lookup(following)
+        if noun is not None and noun.kind == COUNT:
+            return noun, noun.lemma, COUNT, index + 1
+        if bare(following) != following and _looks_like_noun(following):
+            lemma = _fallback_lemma(following)
+            person = _looks_like_person(following)
+            return Noun(lemma, person, "plural", COUNT, listed=False), lemma, COUNT, index + 1
+        return None
+    if strip_conjunction(word).startswith(("ال", "لل", "بال", "كال")):
+        return None  # a counted noun is indefinite: "3000 و4000 لليوم" is "per day"
+    noun = _lookup(word)
+    if noun is not None:
+        kind = MEASURE if noun.kind == "duration" else noun.kind
+        return noun, noun.lemma, kind, index
+    if _looks_like_noun(word) and word not in MONTHS:
+        lemma = _fallback_lemma(word)
+        noun = Noun(lemma, _looks_like_person(word), "plural", COUNT, listed=False)
+        return noun, lemma, COUNT, index
+    return None
+
+
+def _looks_like_person(word: str) -> bool:
+    """A sound masculine plural ("الحوثيين": only people take it) or a relative
+    adjective used as a noun ("عراقيا")."""
+    return bare(word).endswith(("ين", "ون", "يا"))
+
+
+def _not_an_amount(line: Line, number: _Number, unit: str, noun: Noun | None, last: int) -> bool:
+    """Dates, years, times of day, numbers of things and ages of single persons."""
+    tokens = line.tokens
+    lead = tokens[number.start]
+    if number.lead >= 0 and lead.text in ("ال", "لل", "وال"):
+        return True  # "الـ13": an ordinal or a reference back
+    if number.form == DIGITS and _is_date_or_time(line, number):
+        return True
+    before = tokens[number.start - 1].text if number.start > 0 else ""
+    if before in NAME_NUMBER or bare(before) in NAME_NUMBER or before in YEAR_WORDS:
+        return True
+    if match_key(unit) in MONTHS:
+        return True
+    after = number.last + 1
+    if after < len(tokens) and tokens[after].text in TIME_OF_DAY:
+        return True
+    value = number.value
+    is_year = number.form == DIGITS and number.scale == 1 and value.is_integer()
+    if is_year and 1300 <= value <= 2100 and unit != PERCENT and (noun is None or not noun.listed):
+        return True  # a year (Gregorian or Hijri): "عام 2014 بلغ", "١٤٣٦ موضحا"
+    return noun is not None and noun.kind == "duration" and _time_not_amount(line, number, last)
+
+
+def _is_date_or_time(line: Line, number: _Number) -> bool:
+    tokens = line.tokens
+    for neighbour, edge in ((number.first - 1, number.first), (number.last + 1, number.last)):
         if 0 <= neighbour < len(tokens):
             other = tokens[neighbour]
-            touching = other.end == token.start or token.end == other.start
-            if other.kind == "punct" and other.text in "/:-" and touching:
+            a, b = sorted((tokens[edge], other), key=lambda t: t.start)
+            if other.kind == "punct" and other.text in "/:-" and _touching(a, b):
                 return True
     return False
 
 
+def _time_not_amount(line: Line, number: _Number, last: int) -> bool:
+    """A duration that places something in time or frames a count, or an age."""
+    tokens = line.tokens
+    after = [t.text for t in tokens[last + 1 : last + 3]]
+    if after == [match_key("من"), match_key("العمر")]:
+        return True  # "25 عاما من العمر"
+    if after[:1] and after[0] in ':)"' and match_key(tokens[last].text[:3]) in YEARS_START:
+        return True  # "حسين صلاح 21 عاما:", "(59 عاما)"
+    start = number.start
+    begin = line.sentence_of(start)[0]
+    words = [t.text for t in line.tokens[max(begin, start - 3) : start]]
+    if any(w in AGE_WORDS or bare(w) in AGE_WORDS for w in words):
+        return True  # "يبلغ من العمر 30 عاما"
+    if start > 0 and line.tokens[start - 1].text == "(":
+        return True  # "فلان (30 عاما)"
+    if words and words[-1] in FOR_A_TIME:
+        return False
+    return bool(words) and (words[-1] in TIME_ANCHORS or bare(words[-1]) in TIME_ANCHORS)
+
+
+def _event_around(line: Line, first: int, last: int) -> str | None:
+    """The casualty event a count of people reports, from a word before or after it."""
+    tokens = line.tokens
+    begin, end = line.sentence_of(first)
+    back = first - 1
+    skipped = 0
+    while back >= begin and skipped < 3:
+        word = tokens[back].text
+        for candidate in (word, bare(word), word[1:] if word[:1] in "وف" else word):
+            if candidate in CASUALTY_BEFORE:
+                return CASUALTY_BEFORE[candidate]
+        if tokens[back].kind != "word":
+            break
+        back -= 1
+        skipped += 1
+    for ahead in range(last + 1, min(end, last + 3)):
+        word = tokens[ahead].text
+        word = word[1:] if word[:1] in "وف" and len(word) > 3 else word
+        if word in CASUALTY_AFTER:
+            return CASUALTY_AFTER[word]
+    return None
+
+
+def _draft_at(line: Line, index: int) -> _Draft | None:
+    number = _read_number(line, index)
+    if number is not None:
+        return _draft_of_number(line, number)
+    return _draft_of_noun(line, index)
+
+
+def _draft_of_number(line: Line, number: _Number) -> _Draft | None:
+    tokens = line.tokens
+    if number.form == DUAL:
+        return _after_dual_scale(line, number)
+    found = _noun_after(line, number.last + 1)
+    last = number.last
+    noun: Noun | None = None
+    unit, kind = "", COUNT
+    if found is not None:
+        noun, unit, kind, last = found
+        if noun is not None and noun.dual:
+            return None  # "3 صاروخين" is no reading
+    elif number.form == SINGULAR_NOUN:
+        return None  # "مليون" with nothing after it
+    if _not_an_amount(line, number, unit, noun, last):
+        return None
+    if noun is None and kind != PERCENTAGE:
+        # Elided noun: "آخرون", "منهم" or nothing; the neighbours fill it in.
+        nxt = last + 1
+        if nxt < len(tokens) and (tokens[nxt].text in OTHERS or tokens[nxt].text in OF_THEM):
+            last = nxt
+    event = None
+    if kind == COUNT and (noun is None or noun.person):
+        event = _event_around(line, number.start, last)
+    return _Draft(number, noun, last, unit, kind, event)
+
+
+def _after_dual_scale(line: Line, number: _Number) -> _Draft | None:
+    """ "ملياري ريال", "ألفي جندي": a dual scale word and its noun."""
+    found = _noun_after(line, number.last + 1)
+    if found is None or found[0] is None or found[0].kind == "duration":
+        return None
+    noun, unit, kind, last = found
+    return _Draft(number, noun, last, unit, kind, None)
+
+
+def _draft_of_noun(line: Line, index: int) -> _Draft | None:
+    """A dual noun (2) or a singular noun reporting one person ("إصابة شخص")."""
+    tokens = line.tokens
+    if tokens[index].kind != "word":
+        return None
+    noun = _lookup(tokens[index].text)
+    if noun is None:
+        return None
+    kind = MEASURE if noun.kind == "duration" else noun.kind
+    if noun.dual:
+        if strip_conjunction(tokens[index].text).startswith(("ال", "لل", "بال", "كال")):
+            return None  # "للبلدين": the two already named, no new count
+        last = index
+        if index + 1 < len(tokens) and _word_value(tokens[index + 1].text) == (2.0, "unit"):
+            last = index + 1  # "انتحاريين اثنين"
+        number = _Number(index, last, 2.0, DUAL, 1.0)
+        if kind == MEASURE and _time_not_amount(line, number, last):
+            return None
+        event = _event_around(line, index, last) if noun.person else None
+        return _Draft(number, noun, last, noun.lemma, kind, event)
+    if noun.number != "singular":
+        return None
+    if index + 1 < len(tokens) and tokens[index + 1].text in ONE and noun.kind != "duration":
+        number = _Number(index, index + 1, 1.0, WORDS, 1.0)  # "صاروخا واحدا"
+        return _Draft(number, noun, index + 1, noun.lemma, kind, None)
+    if not noun.person or not _reports_one(line, index):
+        return None
+    number = _Number(index, index, 1.0, SINGULAR_NOUN, 1.0)
+    return _Draft(number, noun, index, noun.lemma, COUNT, _event_around(line, index, index))
+
+
+def _reports_one(line: Line, index: int) -> bool:
+    """A singular person noun that is a count of one: after a casualty word ("إصابة
+    شخص"), after "بينهم" ("بينهم سائح"), or joined to a count ("امرأتين وطفلا")."""
+    if index == 0:
+        return False
+    word = line.tokens[index].text
+    before = line.tokens[index - 1].text
+    if before in INJURY or before in CASUALTY_BEFORE or before in INCLUDING:
+        return True
+    if word.startswith("و") and index >= 1:
+        previous = _lookup(before)
+        return previous is not None and previous.person and previous.number != "singular"
+    return False
+
+
+# Elided nouns, ranges and qualifiers
+
+
+def _connected(line: Line, left: int, right: int) -> bool:
+    """Whether only a connector lies between token ``left`` and token ``right``."""
+    between = [t.text for t in line.tokens[left + 1 : right]]
+    if len(between) == 1:
+        return between[0] in CONNECTORS
+    return len(between) == 0 and line.tokens[right].text in CONNECTORS
+
+
+def _fill_elided(line: Line, drafts: list[_Draft]) -> list[_Draft]:
+    """Give an elided noun its neighbour's noun, the event around it, or the noun
+    named just before it; a number left without one is no quantity."""
+    filled: list[_Draft] = []
+    for position, draft in enumerate(drafts):
+        if draft.noun is not None or draft.kind == PERCENTAGE:
+            filled.append(draft)
+            continue
+        following = drafts[position + 1] if position + 1 < len(drafts) else None
+        previous = next((d for d in reversed(filled) if d.kind != PERCENTAGE), None)
+        if (
+            following is not None
+            and (following.noun is not None or following.kind == PERCENTAGE)
+            and _connected(line, draft.last, following.number.first)
+        ):
+            filled.append(_borrow(draft, following, scale=True))  # "بين 20 و25 شخصا"
+            continue
+        if draft.event is not None:
+            event = Noun(draft.event, True, "plural", COUNT)
+            filled.append(replace(draft, unit=draft.event, noun=event))  # "وأصيب 4 آخرون"
+            continue
+        if previous is not None and _refers_back(line, previous, draft):
+            filled.append(_borrow(draft, previous, scale=False))
+            continue
+        named = _noun_before(line, draft)
+        if named is not None:
+            filled.append(replace(draft, noun=named, unit=named.lemma, kind=COUNT))
+    return filled
+
+
+def _borrow(draft: _Draft, source: _Draft, *, scale: bool) -> _Draft:
+    """``draft`` counting what ``source`` counts; with ``scale``, "200 إلى 300 مليار"
+    also gives the first number the second one's scale."""
+    number = draft.number
+    if scale and number.scale == 1 and source.number.scale != 1 and number.value < 1000:
+        number = replace(
+            number, value=number.value * source.number.scale, scale=source.number.scale
+        )
+    return replace(
+        draft,
+        number=number,
+        noun=source.noun,
+        unit=source.unit,
+        kind=source.kind,
+        event=draft.event or source.event,
+    )
+
+
+def _refers_back(line: Line, previous: _Draft, draft: _Draft) -> bool:
+    """Whether an elided noun is the previous count's: joined to it ("45 ألف مقعد إلى
+    35 ألف"), "منهم" in its sentence, or a scaled number in its line ("60 ألفا")."""
+    if previous.noun is None:
+        return False
+    if _connected(line, previous.last, draft.number.first):
+        return True
+    if line.tokens[draft.last].text in OF_THEM:
+        return line.sentence_of(previous.last) == line.sentence_of(draft.number.first)
+    return draft.number.scale > 1 and previous.kind in (COUNT, MONEY)
+
+
+def _noun_before(line: Line, draft: _Draft) -> Noun | None:
+    """A number closing its clause counts a noun named just before it: "إجمالي
+    المصابين حتى أمس 1054", "من الأطفال 407"."""
+    tokens = line.tokens
+    after = draft.last + 1
+    if after < len(tokens):
+        closing = tokens[after].kind in ("punct", "quote") or tokens[after].text in ADVERBS
+        if not closing and not tokens[after].text.startswith("و"):
+            return None
+    begin = line.sentence_of(draft.number.start)[0]
+    for back in range(draft.number.start - 1, max(begin, draft.number.start - 6) - 1, -1):
+        noun = _lookup(tokens[back].text)
+        if noun is not None and noun.kind == COUNT and noun.number == "plural":
+            return noun
+    return None
+
+
+def _range_start(line: Line, first: int) -> bool:
+    """Whether the number starting at ``first`` opens a range: "بين", "ما بين", "من"."""
+    tokens = line.tokens
+    if first == 0:
+        return False
+    word = tokens[first - 1].text
+    if word in ("بين", "وبين") or (word == "من" and _range_verb_before(line, first - 1)):
+        return True
+    return word == "من" and not _change_verb_before(line, first - 1)
+
+
+def _window(line: Line, index: int, size: int) -> list[str]:
+    begin = line.sentence_of(index)[0]
+    return [t.text for t in line.tokens[max(begin, index - size) : index]]
+
+
+def _range_verb_before(line: Line, index: int) -> bool:
+    return any(w in RANGE_VERBS or w[1:] in RANGE_VERBS for w in _window(line, index, 4))
+
+
+def _change_verb_before(line: Line, index: int) -> bool:
+    return any(w in CHANGE_VERBS or w[1:] in CHANGE_VERBS for w in _window(line, index, 6))
+
+
+def _qualify(line: Line, drafts: list[_Draft]) -> list[QuantityMatch]:
+    found: list[QuantityMatch] = []
+    ranged: dict[int, Qualifier] = {}
+    for position in range(len(drafts) - 1):
+        low, high = drafts[position], drafts[position + 1]
+        if (
+            _connected(line, low.last, high.number.first)
+            and low.unit == high.unit
+            and low.number.value < high.number.value
+            and _range_start(line, low.number.start)
+        ):
+            ranged[position] = Qualifier.AT_LEAST
+            ranged[position + 1] = Qualifier.AT_MOST
+    for position, draft in enumerate(drafts):
+        first, last = draft.number.first, draft.last
+        start = draft.number.start
+        qualifier = ranged.get(position, Qualifier.EXACT)
+        before = _phrase_before(line, start)
+        if before is not None and position not in ranged:
+            qualifier, first = before
+            if qualifier is Qualifier.MORE_THAN and _negated_before(line, first):
+                qualifier = Qualifier.AT_MOST  # "لن يرتفع بأكثر من 3.3 في المئة"
+        elif position not in ranged and _reaches_before(line, start):
+            qualifier = Qualifier.AT_MOST  # "تصل الأسعار إلى 2300 ريال"
+        elif position not in ranged and _starts_before(line, start):
+            qualifier = Qualifier.AT_LEAST
+        after = _phrase_after(line, last)
+        if after is not None:
+            qualifier, last = after
+        elif qualifier is Qualifier.EXACT and _estimated(line, start):
+            qualifier = Qualifier.ABOUT  # "ويقدر عددهم ب 35 شخصا"
+        opening = min(first, start)
+        negated = opening > 0 and line.tokens[opening - 1].text in DENIAL
+        unit = draft.unit
+        if draft.event is not None and draft.kind == COUNT:
+            unit = draft.event
+        person = draft.noun is not None and draft.noun.person
+        if (
+            person
+            and draft.event == INJURED
+            and first > 0
+            and line.tokens[first - 1].text in INJURY
+        ):
+            first -= 1  # the claim reads "إصابة شخصين"
+        found.append(
+            QuantityMatch(
+                first,
+                last,
+                draft.number.value,
+                unit,
+                qualifier,
+                negated=negated,
+                kind=draft.kind,
+                form=draft.number.form,
+            )
+        )
+    return found
+
+
 def _phrase_before(line: Line, index: int) -> tuple[Qualifier, int] | None:
-    words = [t.text for t in line.tokens[max(0, index - 4) : index]]
+    begin = line.sentence_of(index)[0] if index < len(line.tokens) else 0
+    if index > begin and line.tokens[index - 1].kind == "quote":
+        index -= 1  # 'بأكثر من "4.6" ملايين'
+    start = max(begin, index - 4)
+    words = [t.text for t in line.tokens[start:index]]
     for phrase, qualifier in BEFORE_QUALIFIERS:
-        if tuple(words[-len(phrase) :]) == phrase and len(words) >= len(phrase):
+        if len(words) < len(phrase):
+            continue
+        tail = words[-len(phrase) :]
+        head = tail[0]
+        if tuple(tail[1:]) != phrase[1:]:
+            continue
+        if any(head == clitic + phrase[0] for clitic in CLITICS):
             return qualifier, index - len(phrase)
     return None
 
 
 def _phrase_after(line: Line, index: int) -> tuple[Qualifier, int] | None:
-    words = [t.text for t in line.tokens[index + 1 : index + 3]]
+    words = [t.text for t in line.tokens[index + 1 : index + 4]]
+    if words[:1] == [match_key("،")] or words[:1] == [","]:
+        words = words[1:]
+        index += 1
     for phrase, qualifier in AFTER_QUALIFIERS:
         if tuple(words[: len(phrase)]) == phrase:
             return qualifier, index + len(phrase)
     return None
 
 
-def _noun_at(line: Line, index: int) -> Noun | None:
-    if index >= len(line.tokens) or line.tokens[index].kind != "word":
-        return None
-    word = line.tokens[index].text
-    table = nouns()
-    for candidate in (word, bare(word), word[1:] if word[:1] in "وب" else word):
-        if candidate in table:
-            return table[candidate]
-    return None
+def _negated_before(line: Line, index: int) -> bool:
+    return any(w in ("لن", "لا", "لم") for w in _window(line, index, 8))
 
 
-def find_quantities(line: Line) -> list[QuantityMatch]:
-    """Every counted fact of the line, in order; overlapping readings are not repeated."""
-    found: list[QuantityMatch] = []
-    used: set[int] = set()
-    for index in range(len(line.tokens)):
-        if index in used:
-            continue
-        match = _counted(line, index) or _casualty_event(line, index)
-        if match is None:
-            continue
-        found.append(match)
-        used.update(range(match.first, match.last + 1))
-    return found
+def _reaches_before(line: Line, index: int) -> bool:
+    if index == 0 or line.tokens[index - 1].text not in ("إلى", "الى", "الي"):
+        return False
+    window = _window(line, index - 1, 4)
+    return any(w in REACHES or w[1:] in REACHES for w in window)
 
 
-def _counted(line: Line, index: int) -> QuantityMatch | None:
+def _starts_before(line: Line, index: int) -> bool:
+    if index == 0 or line.tokens[index - 1].text != "من":
+        return False
+    return any(w in STARTS or w[1:] in STARTS for w in _window(line, index - 1, 3))
+
+
+def _estimated(line: Line, index: int) -> bool:
+    return any(w in ESTIMATE_VERBS or w[1:] in ESTIMATE_VERBS for w in _window(line, index, 3))
+
+
+# Counts of zero and events without a count
+
+
+def _zero_counts(line: Line, found: list[QuantityMatch]) -> list[QuantityMatch]:
+    """ "لم نرصد أية مخالفات", "لم تتلق أي طلبات": a denied count, value 0."""
+    zeros: list[QuantityMatch] = []
+    taken = {i for match in found for i in range(match.first, match.last + 1)}
     tokens = line.tokens
-    token = tokens[index]
-    value = _number(token)
-    if value is not None:
-        if token.kind == "num" and _is_date_or_time(line, index):
-            return None
-        noun = _noun_at(line, index + 1)
-        if noun is None or noun.dual:
-            return None
-        last = index + 1
-    else:
-        noun = _noun_at(line, index)
-        if noun is None:
-            return None
-        if noun.dual:
-            value, last = 2.0, index
-        elif index + 1 < len(tokens) and tokens[index + 1].text in ONE:
-            value, last = 1.0, index + 1
-        elif noun.person and index > 0 and tokens[index - 1].text in INJURY:
-            value, last = 1.0, index  # "إصابة متعاقد عراقي": one injured person
-        else:
-            return None
-    return _qualified(line, index, last, value, noun)
-
-
-def _qualified(line: Line, first: int, last: int, value: float, noun: Noun) -> QuantityMatch:
-    qualifier = Qualifier.EXACT
-    before = _phrase_before(line, first)
-    if before is not None:
-        qualifier, first = before
-    after = _phrase_after(line, last)
-    if after is not None:
-        qualifier, last = after
-    unit = noun.lemma
-    if noun.person and first > 0 and line.tokens[first - 1].text in INJURY:
-        unit, first = INJURED, first - 1
-    return QuantityMatch(first, last, value, unit, qualifier)
+    for index, token in enumerate(tokens[:-1]):
+        if token.text not in ANY or index + 1 in taken:
+            continue
+        if not any(w in NEGATORS for w in _window(line, index, 4)):
+            continue
+        noun = _lookup(tokens[index + 1].text)
+        if noun is None or noun.kind != COUNT or noun.number != "plural":
+            continue  # "لا يشوبها أي دعاية": "any", not a count of none
+        zeros.append(
+            QuantityMatch(index, index + 1, 0.0, noun.lemma, Qualifier.EXACT, True, COUNT, WORDS)
+        )
+    return zeros
 
 
 def _casualty_event(line: Line, index: int) -> QuantityMatch | None:
@@ -244,4 +1081,4 @@ def _casualty_event(line: Line, index: int) -> QuantityMatch | None:
             if back >= index - 4:
                 first = back - 1 if back > begin and line.tokens[back - 1].text == "من" else back
             break
-    return QuantityMatch(first, index, None, unit, None, negated=negated)
+    return QuantityMatch(first, index, None, unit, None, negated=negated, kind=COUNT, form=WORDS)
