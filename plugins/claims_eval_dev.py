@@ -51,6 +51,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,18 @@ class DevArticle:
     gold: dict[str, Any]
     text: str
     claims: list[ClaimDraft]
+
+    @cached_property
+    def quantity_claims(self) -> list[ClaimDraft]:
+        return [claim for claim in self.claims if is_quantity(claim)]
+
+    @cached_property
+    def inside(self) -> list[list[ClaimDraft]]:
+        """Per gold quantity, the quantity claims that lie in its evidence."""
+        return [
+            [claim for claim in self.quantity_claims if lies_in(self, claim, item["evidence"])]
+            for item in self.gold["quantities"]
+        ]
 
     def where(self) -> dict[str, str]:
         return {"article": f"{self.gold['zip']} {self.gold['source']}", "url": self.gold["url"]}
@@ -188,8 +201,9 @@ def load_articles(gold_path: Path, gold: dict[str, Any], folder: Path) -> list[D
 # --- matching rules ---------------------------------------------------------------
 
 
-def words(text: str) -> list[str]:
-    return WORD.findall(match_key(text))
+@cache  # the same claims and gold strings are compared many times
+def words(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(match_key(text)))
 
 
 def shared_run(a: str, b: str) -> int:
@@ -315,41 +329,56 @@ def lies_in(article: DevArticle, claim: ClaimDraft, evidence: str) -> bool:
 # --- categories of gold items -------------------------------------------------------
 
 PREPOSITIONS = keys("بحسب حسب حسبما وفق وفقا وفقما طبقا نقلا بنظر لسان عن بموجب برأي")
-IMPERSONAL = keys("يذكر يشار يتوقع المتوقع يتهم يقال قيل أفيد يعتقد يرجح")
-VERBAL_NOUNS = keys(
-    "إعلان قول توقعات اتهامات ادعاء دعوات دعوة تصريح تصريحات تأكيد إشارة تحذير "
-    "مطالبة مطالبات نفي رفض إعلانه قوله تأكيده حديث كلمة اعتراف اتهام تهديد وعد"
-)
+# Impersonal and passive markers: يُذكر أن، يشار إلى، من المتوقع، تم نفيها.
+IMPERSONAL = keys("يذكر يشار يتوقع المتوقع يتهم يقال قيل أفيد يعتقد يرجح تم")
+# Verbal nouns the patterns below miss (forms that are not also past verbs).
+VERBAL_NOUNS = keys("قول قوله حديث حديثه كلمة كلمته دعوة دعوات")
+
+
+def _without_conjunction(word: str) -> str:
+    return word[1:] if word[:1] in "وف" and len(word) >= 4 else word
+
+
+def _looks_verbal_noun(word: str) -> bool:
+    """تفعيل (تصريح، تأكيد), إفعال/افتعال (إعلان، اتهام، ادعاء), plurals in ات, on keys
+    without a trailing pronoun (اتهامه، إعلانه)."""
+    if len(word) >= 6 and word.endswith("ه"):
+        word = word[:-1]
+    if len(word) < 5:
+        return False
+    return word.endswith("ات") or (word[0] == "ت" and word[-2] == "ي") or word[0] == word[-2] == "ا"
+
+
+def _looks_participle(word: str) -> bool:
+    """مُفعِل or فاعل in the accusative, any gender or number: مشيرا، مشيرة، مشيرين،
+    لافتا، قائلا; never a plural past verb (طالبوا)."""
+    if len(word) < 4 or word.endswith("وا"):
+        return False
+    ending = word.endswith(("ا", "ه", "ين"))
+    return ending and (word[0] == "م" or word[1] == "ا")
 
 
 def attribution(verb: str | None, speaker: str | None = "?") -> str:
     """verb / participle / verbal noun / prepositional / impersonal, from the marker.
 
-    In order: a preposition (بحسب، وفق، نقلا عن...); an impersonal or passive form
-    (يُذكر، يشار، من المتوقع) or a gold entry without a speaker; a verbal noun (listed,
-    or the patterns تفعيل، إفعال، افتعال and plurals in ات, or a word with the article);
-    a participle (مفعِل/فاعل in the accusative: مشيرا، لافتا، قائلا); else a verb.
+    In order: a preposition (بحسب، وفق، نقلا عن...); an impersonal or passive marker
+    (يُذكر، يشار، من المتوقع، تم) or a gold entry without a speaker; a verbal noun
+    (the article, a short list, or the patterns of :func:`_looks_verbal_noun`, after
+    a clitic و ف ب ل); a participle (:func:`_looks_participle`); else a verb.
     """
-    marker = [_bare_word(w) if w.startswith(("و", "ف")) else w for w in words(verb or "")]
-    if not marker:
+    written = words(verb or "")
+    if not written:
         return "unknown"
-    first = marker[0]
-    raw_first = words(verb or "")[0]
-    if first in PREPOSITIONS or raw_first in PREPOSITIONS:
+    first = _without_conjunction(written[0])
+    stem = _bare_word(written[0])  # without و ف ب ل or the article
+    forms = {written[0], first, stem}  # a leading و may be the word's own (وفقا)
+    if forms & PREPOSITIONS:
         return "prepositional"
-    if speaker is None or first in IMPERSONAL or raw_first in IMPERSONAL:
+    if speaker is None or (set(written) | forms) & IMPERSONAL:
         return "impersonal"
-    if first in VERBAL_NOUNS or raw_first in VERBAL_NOUNS or raw_first.startswith("ال"):
+    if first.startswith("ال") or forms & VERBAL_NOUNS or _looks_verbal_noun(stem):
         return "verbal noun"
-    if len(first) >= 5 and (
-        first.endswith("ات")
-        or (first[0] == "ت" and first[-2] == "ي")
-        or (first[0] == "ا" and first[-2] == "ا" and first[1] != "ن")
-    ):
-        return "verbal noun"
-    if len(first) >= 4 and (
-        (first[0] == "م" and first[-1] in "اه") or (first[1] == "ا" and first[-1] == "ا")
-    ):
+    if _looks_participle(first):
         return "participle"
     return "verb"
 
@@ -476,28 +505,27 @@ def quantity_score(
 ) -> Score:
     score = Score(category)
     for article in articles:
-        claims = [c for c in article.claims if is_quantity(c)]
         gold = article.gold["quantities"]
-        inside = {
-            g: [c for c in claims if lies_in(article, c, item["evidence"])]
-            for g, item in enumerate(gold)
-        }
-        for g, item in enumerate(gold):
+        for item, inside in zip(gold, article.inside, strict=True):
             if not gold_filter(item):
                 continue
             score.expected += 1
-            if any(right(c, item) for c in inside[g]):
+            if any(right(c, item) for c in inside):
                 score.found += 1
             else:
-                got = [describe_quantity(c) for c in inside[g]]
-                score.misses.append(_miss(article, item, got=got))
+                score.misses.append(
+                    _miss(article, item, got=[describe_quantity(c) for c in inside])
+                )
         if claim_filter is None:
             continue
-        for claim in claims:
+        for claim in article.quantity_claims:
             if not claim_filter(claim):
                 continue
             score.predicted += 1
-            if any(claim in inside[g] and right(claim, item) for g, item in enumerate(gold)):
+            if any(
+                any(c is claim for c in inside) and right(claim, item)
+                for item, inside in zip(gold, article.inside, strict=True)
+            ):
                 score.correct += 1
             else:
                 score.false_finds.append(_false(article, claim))

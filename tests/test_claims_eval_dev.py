@@ -25,14 +25,15 @@ from marsad.plugins.entities import EntityRef
 DEV_GOLD = ROOT / "tests" / "data" / "claims_dev.json"
 HOLDOUT_GOLD = ROOT / "tests" / "data" / "claims_holdout.json"
 
-# (precision, recall) on claims_dev.json, measured less 0.02; raise them as rules improve.
-# The quantity floors are the lower of two measures: at commit 6df1856's number rules
-# (P 0.67 / R 0.26) and with the number rules being rewritten then (P 0.62 / R 0.65).
-STATEMENTS_FLOOR = (0.98, 0.40)
-SPEAKER_FLOOR = (0.67, 0.27)  # precision: right among statements found
-CHANNEL_FLOOR = (0.67, 0.27)
-DIRECT_FLOOR = (0.86, 0.35)
-QUANTITIES_FLOOR = (0.60, 0.23)
+# (precision, recall) on claims_dev.json less 0.02, rounded down; raise them as rules
+# improve. Each is the lower of two measures taken on 30 Nov 2026: the rules committed
+# at 6df1856, and the statement and number rules being rewritten then (which raise
+# recall a lot and lower statement precision a little).
+STATEMENTS_FLOOR = (0.95, 0.43)
+SPEAKER_FLOOR = (0.69, 0.31)  # precision: right among the statements found
+CHANNEL_FLOOR = (0.65, 0.28)
+DIRECT_FLOOR = (0.84, 0.37)
+QUANTITIES_FLOOR = (0.64, 0.23)
 QUANTITIES_NO_NOUN_FLOOR = (0.69, 0.25)
 
 SENTENCE = "وقال وزير التعليم محمد أحمد إن الحكومة ستبني مئة مدرسة جديدة هذا العام في المدن"
@@ -187,12 +188,20 @@ def test_casualty_lemmas_stand_for_the_people_counted() -> None:
         ("مشيرا", "x", "participle"),
         ("مؤكدةً", "x", "participle"),
         ("بحسب", "x", "prepositional"),
+        ("وفقاً", "x", "prepositional"),
         ("نقلا عن", "x", "prepositional"),
         ("يُذكر", "x", "impersonal"),
         ("أعلن", None, "impersonal"),
         ("إعلان", "x", "verbal noun"),
         ("توقعات", "x", "verbal noun"),
         ("تصريحات", "x", "verbal noun"),
+        ("لاتهامه", "x", "verbal noun"),
+        ("مشيرين", "x", "participle"),
+        ("لافتة", "x", "participle"),
+        ("طالبوا", "x", "verb"),
+        ("ورفض", "x", "verb"),
+        ("نفى", "x", "verb"),
+        ("تم نفيها", "x", "impersonal"),
     ],
 )
 def test_attribution_categories(verb: str, speaker: str | None, category: str) -> None:
