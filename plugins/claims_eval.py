@@ -21,6 +21,10 @@ Categories and what precision and recall mean for each:
 * citations - per article, the distinct cited sources against the gold's list.
 * entity aliases - gold aliases stored on the entity of the gold's canonical name;
   precision: that entity's aliases which the gold lists.
+
+This is the seeds' format (``tests/data/seeds.json``). The SaudiNewsNet format of
+``claims_dev.json`` and ``claims_holdout.json`` is scored without a database, by
+:mod:`marsad.plugins.claims_eval_dev`.
 """
 
 from __future__ import annotations
@@ -408,6 +412,8 @@ def run(
 
     gold = load_gold(gold_path)
     if isinstance(gold["articles"], list):
+        if database is not None:
+            raise InputError(gold_path, "this gold runs without a database: drop --database")
         return run_dev(gold_path, gold, articles)
     folder = articles_folder(gold_path, gold, articles)
     files = [folder / name for name in sorted(gold["articles"])]

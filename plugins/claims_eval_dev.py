@@ -105,6 +105,7 @@ class DevArticle:
     gold: dict[str, Any]
     text: str
     claims: list[ClaimDraft]
+    content: str = ""  # as the dump has it
 
     @cached_property
     def quantity_claims(self) -> list[ClaimDraft]:
@@ -192,9 +193,9 @@ def load_articles(gold_path: Path, gold: dict[str, Any], folder: Path) -> list[D
             raise InputError(
                 folder / name, f"no article with url {article['url']} from {article['source']}"
             )
-        record = titled[0]
-        text = pipeline_text(str(record.get("content") or ""), record.get("title"))
-        loaded.append(DevArticle(article, text, find_claims(text).claims))
+        content = str(titled[0].get("content") or "")
+        text = pipeline_text(content, titled[0].get("title"))
+        loaded.append(DevArticle(article, text, find_claims(text).claims, content))
     return loaded
 
 

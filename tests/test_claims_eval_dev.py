@@ -14,9 +14,11 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, corpus_path
+from sqlalchemy import select
 from typer.testing import CliRunner
 
-from marsad.core import ClaimKind, InputError, Qualifier
+from marsad.core import Article, ClaimKind, InputError, Qualifier
+from marsad.core.application import Marsad
 from marsad.plugins import claims_eval
 from marsad.plugins import claims_eval_dev as dev
 from marsad.plugins.claimfinder import ClaimDraft
@@ -250,6 +252,8 @@ def test_the_loader_reads_a_dump_and_names_what_is_missing(tmp_path: Path) -> No
         claims_eval.run(write_gold(tmp_path / "g.json", "2015-07-22.zip", "u1"), articles=tmp_path)
     with pytest.raises(InputError, match="no article with url u2 from sabq"):
         claims_eval.run(write_gold(tmp_path / "g.json", "2015-07-21.zip", "u2"), articles=tmp_path)
+    with pytest.raises(InputError, match="without a database"):
+        claims_eval.run(gold, articles=tmp_path, database="sqlite://")
     with pytest.raises(InputError, match="no SaudiNewsNet folder"):
         claims_eval.run(gold, articles=tmp_path / "absent")
     (tmp_path / "bad.json").write_text('{"articles": [{"zip": "a.zip"}]}', encoding="utf-8")
@@ -301,3 +305,26 @@ def test_the_command_reads_the_dev_format() -> None:
     report = json.loads(result.output)
     assert {"scores", "breakdowns", "seconds"} <= set(report)
     assert report["scores"][0]["misses"][0]["evidence"]
+
+
+def test_pipeline_text_equals_the_stored_text_of_the_gold_articles(
+    app: Marsad, tmp_path: Path
+) -> None:
+    """The report reads the text the parse and normalize stages store, not a lookalike."""
+    folder = corpus_path("saudinewsnet")
+    gold = json.loads(DEV_GOLD.read_text(encoding="utf-8"))
+    articles = dev.load_articles(DEV_GOLD, gold, folder)
+    records = [
+        {"source": a.gold["source"], "url": a.gold["url"], "title": a.gold["title"]}
+        for a in articles
+    ]
+    for record, article in zip(records, articles, strict=True):
+        record["content"] = article.content
+    write_dump(tmp_path, "dev.zip", records)
+    report = app.ingest([tmp_path / "dev.zip"])
+    assert report.stored == len(articles), report.errors
+    app.pipeline().run(report.article_ids, only=["parse", "normalize"])
+    with app.session_factory() as session:
+        stored = {a.url: a.text for a in session.scalars(select(Article))}
+    for article in articles:
+        assert stored[article.gold["url"]] == article.text, article.gold["url"]
