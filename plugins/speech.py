@@ -1,19 +1,24 @@
 """Words that make or frame a statement: speech verbs and the small word classes.
 
-Speech verbs come from ``lexicons/speech_verbs.txt`` with their inflections: و/ف,
-feminine, dual and plural endings, present tense and participles ("مضيفا").
+Speech verbs and attribution markers come from ``lexicons/speech_verbs.txt``; the
+file lists one base form per lemma and kind, and :func:`triggers` generates the
+inflections (feminine, dual and plural endings, present-tense persons, participle
+endings, possessive suffixes on verbal nouns). Every form also matches with a و/ف
+prefix.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from marsad.plugins.arabic import match_key
 from marsad.plugins.tokens import bare, keys, read_lexicon, strip_conjunction
 
 LONG_QUOTE = 3  # words; shorter quoted strings are names ("الكاظمي", "RT")
-COMPLEMENTIZERS = keys("أن إن أنه إنه أنها إنها أنهما إنهما أنهم إنهم بأن بأنه بأنها وأن وإن")
+COMPLEMENTIZERS = keys(
+    "أن إن أنه إنه أنها إنها أنهما إنهما أنهم إنهم أننا إننا بأن بأنه بأنها بأنهم وأن وإن بان"
+)
 PREPOSITIONS = keys(
     "في على عبر خلال إلى الى من عن مع ل ب عقب بعد قبل منذ حول أمام لدى داخل خارج قرب "
     "ضد نحو بين عند لـ"
@@ -27,33 +32,80 @@ TIME_WORDS = keys(
     "أمس الماضي الماضية الجاري"
 )
 NEGATORS = keys("دون بدون عدم لم لا لن")
-TRAILING = keys("حسبما وفقما")
-CONTINUING = keys("أضاف تابع")
+TRAILING = keys("حسبما وفقما كما")  # "..., حسبما أفاد مراسل": the content came first
+CONTINUING = keys("أضاف تابع استطرد")
+# Words after a participle or an ambiguous verb that show a content follows.
+CONTENT_MARKERS = keys("إلى الى على عن من")
+KINDS = ("past", "present", "participle", "noun", "nominal", "impersonal")
+
+_PAST_ENDINGS = (("ت", False), ("ا", True), ("وا", True), ("تا", True))
+_PRESENT_ENDINGS = ("ون", "ان")
+_PARTICIPLE_ENDINGS = ("ا", "ة", "ين", "ان", "ات", "ون")
+_POSSESSIVES = ("ه", "ها", "هم", "هما")
 
 
 @dataclass(frozen=True)
 class Trigger:
     lemma: str
-    kind: str  # "past", "present", "participle" or "nominal"
+    kind: str  # one of KINDS
     plural: bool  # a dual or plural verb form
-    takes_object: bool
+    takes_object: bool  # "نفى وقوع جرحى": the content may be an object, not a clause
+    ambiguous: bool = False  # "بين", "طالب": a statement only with a content marker
+    impersonal: bool = False  # "يذكر أن": may stand without a speaker
+
+
+def inflections(kind: str, form: str) -> list[tuple[str, bool]]:
+    """The forms (as written, before the match key) of one lexicon form, each with
+    whether it is dual or plural; the form itself comes first."""
+    # A listed form of a past verb is plural when it has a plural or dual ending.
+    found = [(form, kind == "past" and form.endswith(("وا", "يا", "تا")))]
+    if kind == "past" and form[-1] not in "ىايت":
+        found += [(form + ending, plural) for ending, plural in _PAST_ENDINGS]
+    elif kind == "present" and form.startswith("ي"):
+        feminine = "ت" + form[1:]
+        found.append((feminine, False))
+        if form[-1] not in "ويا":  # "يقولون" for "يقول"; defective verbs list their own
+            found += [
+                (stem + ending, True) for stem in (form, feminine) for ending in _PRESENT_ENDINGS
+            ]
+    elif kind == "participle":
+        found += [(form + ending, ending not in ("ا", "ة")) for ending in _PARTICIPLE_ENDINGS]
+    elif kind == "noun":
+        found += [(form + ending, False) for ending in _POSSESSIVES]
+        if form.endswith("ة"):  # "دعوته": the ta marbuta opens before a suffix
+            found += [(form[:-1] + "ت" + ending, False) for ending in _POSSESSIVES]
+    return found
+
+
+def _entry(line: str) -> tuple[str, str, bool, bool, list[str]]:
+    head, colon, forms = line.partition(":")
+    parts = head.split()
+    if not colon or len(parts) != 2 or parts[0] not in KINDS or not forms.split():
+        raise ValueError(f"speech_verbs.txt: cannot read the line {line!r}")
+    kind, lemma = parts
+    flags = lemma[len(lemma.rstrip("*!")) :]
+    return kind, lemma.rstrip("*!"), "*" in flags, "!" in flags, forms.split()
 
 
 @cache
 def triggers() -> dict[str, Trigger]:
+    """Every key form of every lexicon entry; the first entry to name a form wins,
+    except that an impersonal entry marks the present form it shares ("يذكر")."""
     table: dict[str, Trigger] = {}
+    impersonal: list[tuple[str, Trigger]] = []
     for line in read_lexicon("speech_verbs.txt"):
-        head, _, forms = line.partition(":")
-        kind, lemma = head.split()
-        takes_object = lemma.endswith("*")
-        lemma = lemma.rstrip("*")
-        for form in forms.split():
-            form_key = match_key(form)
-            table.setdefault(form_key, Trigger(lemma, kind, False, takes_object))
-            if kind == "past" and form_key[-1] not in "يت":
-                table.setdefault(form_key + "ت", Trigger(lemma, kind, False, takes_object))
-                for ending in ("ا", "وا", "تا"):
-                    table.setdefault(form_key + ending, Trigger(lemma, kind, True, takes_object))
+        kind, lemma, takes_object, ambiguous, forms = _entry(line)
+        for form in forms:
+            for written, plural in inflections(kind, form):
+                impersonal_kind = kind == "impersonal"
+                trigger = Trigger(lemma, kind, plural, takes_object, ambiguous, impersonal_kind)
+                if impersonal_kind:
+                    impersonal.append((match_key(written), trigger))
+                else:
+                    table.setdefault(match_key(written), trigger)
+    for form_key, trigger in impersonal:
+        known = table.get(form_key)
+        table[form_key] = replace(known, impersonal=True) if known else trigger
     return table
 
 

@@ -1,19 +1,31 @@
-"""Attributed statements in a line: speech verb, speaker, content, direct or not.
+"""Attributed statements in a line: trigger, speaker, content, direct or not, channel.
 
 The rules, in order:
 
-* A trigger is a speech verb from ``lexicons/speech_verbs.txt`` (with و/ف, feminine,
-  dual and plural endings, present tense, participles such as "مضيفا") or a nominal
-  attribution ("بحسب", "وفق"), outside quotes and not negated ("دون ذكر").
+* A trigger is a form from ``lexicons/speech_verbs.txt`` (see :mod:`speech`): a
+  speech verb in the past or present, a circumstantial participle ("، مشيرا إلى"), a
+  verbal noun ("قول مسؤولين إن"), a prepositional attribution ("بحسب", "نقلا عن",
+  "على لسان") or an impersonal form ("يذكر أن", "من المتوقع أن"); outside quotes and
+  not negated ("دون ذكر"). A participle counts after a punctuation mark or before a
+  content marker ("لافتة إلى"), so that "لافتة" (a banner) and "حالات مؤكدة" are not
+  statements; an ambiguous spelling ("بين", "طالب") counts with و/ف or a marker.
 * The speaker is the noun phrase after the verb (Arabic is mostly verb-first: "وقال
   البيت الأبيض إن"), or the one before it when the verb has no و/ف and follows a
-  noun ("الرئيس الأميركي أكد"). With no phrase ("ولفت إلى أن", "مضيفا:") the speaker
-  is the previous statement's. A dual or plural verb without a speaker ("وأكدا") is
-  part of the clause it sits in, not a new statement.
-* The content starts at the first quote of three or more words (direct) or after
-  "أن / إن / أنه / بأن" (indirect, unless it is only quotes); it ends where the next
-  trigger starts or at the end of the sentence. Nominal attributions at the end of a
-  sentence ("..., بحسب الجيش العراقي.") attribute what came before them.
+  noun ("الرئيس الأميركي أكد"). A phrase the speaker rules do not recognise still
+  names the speaker when a content marker follows it ("وقال البنيان خلال المؤتمر إن").
+  With no phrase ("ولفت إلى أن", "مضيفا:") the speaker is the previous statement's;
+  an impersonal form without one has none. A dual or plural verb without a speaker
+  ("وأكدا") is part of the clause it sits in, not a new statement.
+* The content starts at a quotation of three or more words, after "أن / إن / بأن"
+  or after a colon; failing those, the object after the speaker ("وشدد على أهمية
+  ..."). It ends where the next trigger starts or at the end of the sentence (a
+  quotation never splits a sentence, so a quoted content runs on to its closing
+  mark). It is direct when any of it is quoted: only quotes ("قال: «...»"), or a
+  partial quote inside the reporter's words. A prepositional attribution after its
+  clause ("..., بحسب الجيش العراقي.") and a verb after "حسبما / كما" attribute what
+  came before them.
+* The channel is read from the words around the trigger up to the content: see
+  :func:`channel_of`.
 """
 
 from __future__ import annotations
@@ -22,9 +34,10 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from marsad.plugins.arabic import match_key
-from marsad.plugins.speakers import MEDIA_HEADS, Speaker, SpeakerFinder
+from marsad.plugins.speakers import MAX_SPEAKER_WORDS, MEDIA_HEADS, Speaker, SpeakerFinder
 from marsad.plugins.speech import (
     COMPLEMENTIZERS,
+    CONTENT_MARKERS,
     LONG_QUOTE,
     NEGATORS,
     PARTICLES,
@@ -32,38 +45,76 @@ from marsad.plugins.speech import (
     TRAILING,
     Trigger,
     bare_set,
+    stops_phrase,
     trigger_of,
 )
 from marsad.plugins.tokens import Line, bare, keys
 
 ASIDE_WORDS = 4  # words outside quotes that still leave a content "only quotes"
 MAX_LEAD = 14  # words between the speaker and the content
-CHANNELS: list[tuple[frozenset[str], str]] = [
-    (keys("تغريدة تغريدته تغريدات تويتر"), "tweet"),
-    (keys("بيان بيانه"), "statement"),
-    (keys("مراسل مراسلنا"), "correspondent"),
-    (keys("جلسة"), "session"),
-    (keys("وكالة"), "agency"),
-    (keys("صحافيين صحفيين مؤتمر"), "press"),
+NOUN_LEAD = 6  # words between a verbal noun and its "أن"
+AMBIGUOUS_LEAD = 3  # tokens between an ambiguous verb's speaker and its "أن"
+CHANNEL_BEFORE = 6  # words before a trigger that may name its channel ("وفي بيان، قال")
+COLON = ":"
+# Words that join a prepositional attribution to its source: "نقلا عن", "وفقا لـ".
+SOURCE_LINKS = keys("عن ل لـ")
+# Words between a post-posed attribution and the clause it attributes.
+TRAILING_LINKS = keys("حسب بحسب وفق وفقا ما جاء ورد على كما حسبما وفقما")
+CHANNEL_PREPOSITIONS = keys("في خلال عبر")  # "في تصريح صحفي": a channel, not a trigger
+TIME_NOUNS = keys("الأسبوع الشهر العام السنة")  # "كما ذكر الأسبوع الماضي المدعي العام"
+RELATIVES = keys("الذي التي الذين اللذين اللتين اللواتي اللاتي من ما")
+LEAD_PARTICLE = keys("كما حيث فيما بينما وقد قد لقد إذ بعدما")  # "كما أكد أن": a clause
+
+# Channel cues, in the gold vocabulary. A strong cue decides at its position (the
+# first one found wins: "في كلمة ألقاها خلال المؤتمر" is a session); a weak one only
+# when there is no strong one ("في تصريح خاص لـ"الاقتصادية"" is a newspaper's).
+STRONG_CHANNELS: list[tuple[frozenset[str], str]] = [
+    (keys("تغريدة تغريدته تغريدات تغريداته تويتر"), "tweet"),
+    (keys("بيان بيانه بيانا بيانها تعميم خطاب"), "statement"),
+    (keys("مؤتمر مؤتمره صحفيين صحافيين إعلاميين"), "press_conference"),
+    (keys("وكالة رويترز برس الأناضول واس أسوشيتد نوفوستي سبوتنيك إنترفاكس"), "agency"),
+    (keys("قناة تلفزيون التلفزيون التلفزيونية تلفزيونية شاشة فضائية شبكة"), "tv"),
+    (keys("صحيفة صحيفتنا جريدة"), "newspaper"),
+    (keys("حوار مقابلة التقت التقينا تلتقي تلتقيهم استطلعت"), "interview"),
+    (keys("جلسة اجتماع اجتماعات كلمة كلمته محاكمة المحكمة حفل ندوة منتدى محاضرة"), "session"),
 ]
-CABINET = (match_key("مجلس"), match_key("الوزراء"))
+WEAK_CHANNELS: list[tuple[frozenset[str], str]] = [
+    (keys("تصريح تصريحه تصريحات تصريحاته"), "statement"),
+    (keys("موقع"), "newspaper"),
+]
+MEETING = keys("لقاء لقائه")  # "لقائه بالصحفيين" a press conference, "بوزير" a session
+OUTLET_HOLDERS = keys("ل لـ مصادر مصدر بسؤال")  # before a quoted outlet: لـ«عكاظ»
+SOURCES_OF_OUTLET = keys("مصادر مصدر")  # "مصادر «عكاظ»": the outlet's own sources
 
 
 @dataclass
 class StatementMatch:
     verb_index: int
     verb: str  # the lemma
-    speaker: Speaker | None  # None: the previous statement's speaker
+    speaker: Speaker | None  # None: the previous statement's speaker (or none: impersonal)
     first: int  # content tokens, inclusive
     last: int
     direct: bool
     channel: str | None = None
     cited_source: tuple[int, int] | None = None  # token range, inclusive
+    # The quotations of a content that is only quotes (a partial quote leaves it empty:
+    # the content is the reporter's sentence with the quote inside).
     quotes: list[tuple[int, int]] = field(default_factory=list)
+    impersonal: bool = False  # "يذكر أن": nobody is named and nobody is carried over
+
+
+@dataclass(frozen=True)
+class _Head:
+    index: int
+    trigger: Trigger
+    prefixed: bool
+    speaker: Speaker | None
+    after: int  # the token after the speaker (or the trigger)
+    impersonal: bool
 
 
 class StatementFinder:
-    """Finds the statements of an article line by line; remembers the last speaker."""
+    """Finds the statements of an article line by line."""
 
     def __init__(self, known_names: set[tuple[str, ...]]) -> None:
         self.speakers = SpeakerFinder(known_names)
@@ -73,90 +124,235 @@ class StatementFinder:
         # cut the content of the statement it sits in.
         heads = []
         for index, trigger, prefixed in self._triggers(line):
-            found = self._speaker(line, index, trigger, prefixed)
-            if found is not None:
-                heads.append((index, trigger, found[0], found[1]))
+            head = self._head(line, index, trigger, prefixed)
+            if head is not None:
+                heads.append(head)
         statements: list[StatementMatch] = []
-        for position, (index, trigger, speaker, after) in enumerate(heads):
-            _, end = line.sentence_of(index)
+        for position, head in enumerate(heads):
+            _, end = line.sentence_of(head.index)
             # Heads are in token order: the next one, if in this sentence, cuts the content.
-            following = heads[position + 1][0] if position + 1 < len(heads) else end
-            cut = following if following < end else end
-            if cut < end and line.tokens[cut - 1].text in TRAILING:
-                cut -= 1
-            match = self._statement(line, index, trigger, speaker, after, cut)
+            following = heads[position + 1].index if position + 1 < len(heads) else end
+            cut = min(following, end)
+            while cut < end and cut > head.after and line.tokens[cut - 1].text in TRAILING_LINKS:
+                cut -= 1  # "..., حسبما أفاد": the link belongs to the next statement
+            match = self._statement(line, head, cut)
             if match is not None:
                 statements.append(match)
         return statements
 
     def _triggers(self, line: Line) -> list[tuple[int, Trigger, bool]]:
         found = []
-        for index, token in enumerate(line.tokens):
+        tokens = line.tokens
+        for index, token in enumerate(tokens):
             if token.kind != "word" or index in line.quote_of:
                 continue
             hit = trigger_of(token.text)
             if hit is None:
                 continue
-            if index > 0 and line.tokens[index - 1].text in NEGATORS:
+            trigger, prefixed = hit
+            before = tokens[index - 1].text if index > 0 else ""
+            if before in NEGATORS:
                 continue  # "دون ذكر جنسيته"
-            found.append((index, hit[0], hit[1]))
+            if trigger.kind == "impersonal" and token.text.startswith("ال") and before != "من":
+                continue  # only "من المتوقع أن"
+            if trigger.lemma == "لسان" and before != match_key("على"):
+                continue  # only "على لسان"
+            if trigger.kind == "participle" and not _participle_place(line, index):
+                continue
+            if trigger.kind == "noun" and before in CHANNEL_PREPOSITIONS:
+                continue
+            found.append((index, trigger, prefixed))
         return found
+
+    def _head(self, line: Line, index: int, trigger: Trigger, prefixed: bool) -> _Head | None:
+        found = self._speaker(line, index, trigger, prefixed)
+        if found is None:
+            return None
+        speaker, after, impersonal = found
+        if trigger.ambiguous:
+            # "بين البلدين" is "between": the verb "بيّن" is followed by its "أن".
+            _, end = line.sentence_of(index)
+            if _content_start(line, after, min(end, after + AMBIGUOUS_LEAD)) is None:
+                return None
+        return _Head(index, trigger, prefixed, speaker, after, impersonal)
 
     def _speaker(
         self, line: Line, index: int, trigger: Trigger, prefixed: bool
-    ) -> tuple[Speaker | None, int] | None:
-        """The speaker (None: the previous one) and the token after it; None: no statement."""
+    ) -> tuple[Speaker | None, int, bool] | None:
+        """The speaker (None: the previous one), the token after it and whether the
+        statement is impersonal; None: no statement here."""
         begin, end = line.sentence_of(index)
         if trigger.kind == "participle":
-            return None, index + 1
+            return None, index + 1, False
         if trigger.kind == "nominal":
+            start = index + 1
+            while start < end and line.tokens[start].text in SOURCE_LINKS:
+                start += 1
+            speaker = self.speakers.phrase(line, start, end) or _raw_phrase(line, start, end)
+            return (speaker, speaker.last + 1, False) if speaker is not None else None
+        if trigger.kind == "noun":
             speaker = self.speakers.phrase(line, index + 1, end)
-            return (speaker, speaker.last + 1) if speaker is not None else None
+            return (speaker, speaker.last + 1, False) if speaker else (None, index + 1, False)
+        if trigger.kind == "impersonal":
+            return None, index + 1, True
         speaker = self.speakers.subject_before(line, index, begin, prefixed)
         if speaker is not None:
-            return speaker, index + 1
-        speaker = self.speakers.phrase(line, index + 1, end)
+            return speaker, index + 1, False
+        start = _past_time(line, index + 1, end)
+        speaker = self.speakers.phrase(line, start, end)
         if speaker is not None:
-            return speaker, speaker.last + 1
-        if trigger.plural or trigger.kind == "present":
-            return None  # "وأكدا ضرورة ...", "يذكر أن": no speaker to carry over
-        if not prefixed and index != begin:
+            return speaker, speaker.last + 1, False
+        raw = _raw_phrase(line, start, end)
+        if raw is not None and _content_start(line, raw.last + 1, end) is not None:
+            return raw, raw.last + 1, False  # "وقال البنيان خلال المؤتمر، إن"
+        if trigger.plural:
+            return None  # "وأكدا ضرورة ...": no speaker to carry over
+        if trigger.kind == "present":
+            if _content_start(line, index + 1, min(end, index + 3)) is None:
+                return None  # "لن يؤكد": a present verb stands alone only before its "أن"
+            return None, index + 1, trigger.impersonal
+        before = line.tokens[index - 1].text if index > begin else ""
+        if not prefixed and index != begin and before not in LEAD_PARTICLE:
+            raw = _raw_subject(line, index, begin)
+            if raw is not None and _content_start(line, index + 1, min(end, index + 3)):
+                return raw, index + 1, False  # "... الأميركية نيد برايس صرح بأن"
             return None  # "لن يتم نشر": not a clause of its own
-        return None, index + 1
+        return None, index + 1, False
 
-    def _statement(
-        self,
-        line: Line,
-        index: int,
-        trigger: Trigger,
-        speaker: Speaker | None,
-        after: int,
-        cut: int,
-    ) -> StatementMatch | None:
-        begin, end = line.sentence_of(index)
-        before = line.tokens[index - 1].text if index > 0 else ""
-        trailing = trigger.kind == "nominal" or before in TRAILING
-        if trailing and _at_sentence_end(line, after, end):
-            content = _trim(line, begin, index - 1 if before in TRAILING else index)
-            if content is None:
-                return None
-            match = StatementMatch(index, trigger.lemma, speaker, *content, direct=False)
-            lead_end = after
+    def _statement(self, line: Line, head: _Head, cut: int) -> StatementMatch | None:
+        begin, _ = line.sentence_of(head.index)
+        index, trigger = head.index, head.trigger
+        before = line.tokens[index - 1].text if index > begin else ""
+        found: StatementMatch | None = None
+        if _post_posed(line, head, begin, before):
+            content = _trim(line, begin, _clause_end(line, begin, index))
+            if content is not None:
+                found = StatementMatch(0, "", None, *content, direct=False)
+                found.quotes, found.direct = _quoting(line, *content)
+            lead_end = head.after
         else:
-            found = _content(line, max(after, index + 1), cut, trigger)
-            if found is None:
-                return None
-            match = found
-            match.verb_index, match.verb, match.speaker = index, trigger.lemma, speaker
-            lead_end = max(after, match.first)
-        match.channel = _channel(line, index + 1, lead_end)
-        match.cited_source = _cited_source(line, speaker, index + 1, lead_end)
-        return match
+            found = _content(line, head, cut)
+            lead_end = max(head.after, found.first) if found else head.after
+        if found is None:
+            return None
+        found.verb_index, found.verb, found.speaker = index, trigger.lemma, head.speaker
+        found.impersonal = head.impersonal
+        channel_start = begin if index - begin <= CHANNEL_BEFORE else index
+        owner = (head.speaker.first, head.speaker.last) if head.speaker else None
+        found.channel = channel_of(line, channel_start, lead_end, owner)
+        found.cited_source = _cited_source(line, head.speaker, index + 1, lead_end)
+        return found
 
 
-def _at_sentence_end(line: Line, index: int, end: int) -> bool:
-    # By index, not a slice: the first word ends it, however long the sentence.
-    return all(line.tokens[i].kind in ("punct", "quote") for i in range(index, end))
+def _participle_place(line: Line, index: int) -> bool:
+    """A circumstantial participle follows a punctuation mark or the sentence start,
+    or a content marker follows it ("مؤكدا أن", "لافتة إلى")."""
+    tokens = line.tokens
+    begin, _ = line.sentence_of(index)
+    if index == begin or tokens[index - 1].kind in ("punct", "quote"):
+        return True
+    return _marker_at(line, index + 1)
+
+
+def _marker_at(line: Line, index: int) -> bool:
+    if index >= len(line.tokens):
+        return False
+    token = line.tokens[index]
+    return (
+        token.text in COMPLEMENTIZERS
+        or token.text in CONTENT_MARKERS
+        or token.text == COLON
+        or token.kind == "quote"
+    )
+
+
+def _past_time(line: Line, start: int, end: int) -> int:
+    """The token after time words that sit between a verb and its subject."""
+    tokens = line.tokens
+    while start < end and (
+        tokens[start].text in TIME_WORDS
+        or (
+            tokens[start].text in TIME_NOUNS
+            and start + 1 < end
+            and tokens[start + 1].text in TIME_WORDS
+        )
+    ):
+        start += 1
+    return start
+
+
+def _raw_phrase(line: Line, start: int, end: int) -> Speaker | None:
+    """The words at ``start`` up to the next function word, as an unclassified speaker.
+
+    The speaker rules know titles, organisations and names seen in the article; a
+    subject they do not know ("تقرير", "الصندوق", "البنيان") is still the subject
+    when a content marker follows it. Short quoted names are part of it.
+    """
+    tokens = line.tokens
+    indexes: list[int] = []
+    index = start
+    while index < end and len(indexes) < MAX_SPEAKER_WORDS:
+        token = tokens[index]
+        if token.kind == "quote":
+            pair = line.quote_of.get(index + 1)
+            if pair is None or pair[0] != index:
+                break
+            if len(line.words(index + 1, pair[1])) >= LONG_QUOTE:
+                break
+            indexes.extend(i for i in range(index + 1, pair[1]) if tokens[i].kind == "word")
+            index = pair[1] + 1
+            continue
+        if token.kind != "word" or stops_phrase(token.text):
+            break
+        if indexes and token.text.startswith(("وال", "لل", "بال")):
+            break
+        indexes.append(index)
+        index += 1
+    if not indexes:
+        return None
+    words = tuple(tokens[i].text for i in indexes)
+    kind = "org" if words[0].startswith("ال") else "person"
+    return Speaker(indexes[0], indexes[-1], words, (), words, kind)
+
+
+def _raw_subject(line: Line, index: int, begin: int) -> Speaker | None:
+    """The words right before an unprefixed verb, back to a function word, when the
+    speaker rules do not recognise them as a subject: "وكان ... برايس صرح بأن"."""
+    tokens = line.tokens
+    first = index
+    while first > begin and index - first < MAX_SPEAKER_WORDS:
+        token = tokens[first - 1]
+        if token.kind != "word" or stops_phrase(token.text) or token.text in RELATIVES:
+            break
+        first -= 1
+    if first == index or (first > begin and tokens[first - 1].text in RELATIVES):
+        return None
+    words = tuple(tokens[i].text for i in range(first, index))
+    kind = "org" if words[0].startswith("ال") else "person"
+    return Speaker(first, index - 1, words, (), words, kind)
+
+
+def _post_posed(line: Line, head: _Head, begin: int, before: str) -> bool:
+    """Whether the trigger attributes the clause before it ("..., بحسب الجيش.")."""
+    if head.trigger.kind == "nominal":
+        words_before = [t for t in line.tokens[begin : head.index] if t.kind in ("word", "num")]
+        return len(words_before) > 1 or (
+            len(words_before) == 1 and bare(words_before[0].text) not in bare_set(TRAILING_LINKS)
+        )
+    if before in TRAILING and head.index - begin > 2:
+        _, end = line.sentence_of(head.index)
+        return _content_start(line, head.after, end) is None
+    return False
+
+
+def _clause_end(line: Line, begin: int, index: int) -> int:
+    """Where a clause attributed after the fact ends: before its linking words."""
+    stop = index
+    while stop > begin and (
+        line.tokens[stop - 1].text in TRAILING_LINKS or line.tokens[stop - 1].kind == "punct"
+    ):
+        stop -= 1
+    return stop
 
 
 def _trim(line: Line, first: int, stop: int) -> tuple[int, int] | None:
@@ -181,52 +377,71 @@ def _trim(line: Line, first: int, stop: int) -> tuple[int, int] | None:
     return first, last
 
 
-def _content(line: Line, after: int, cut: int, trigger: Trigger) -> StatementMatch | None:
+def _content_start(line: Line, after: int, cut: int) -> int | None:
+    """The first content token after a complementizer, a colon or at a quotation's
+    opening mark within MAX_LEAD words of ``after``; None when there is none."""
     tokens = line.tokens
-    start: int | None = None
     lead = 0
     for index in range(after, cut):
         token = tokens[index]
         lead += token.kind == "word"
         if lead > MAX_LEAD:
-            break
-        pair = line.quote_of.get(index + 1)
-        opens = token.kind == "quote" and pair is not None and pair[0] == index
-        if opens and pair and len(line.words(index + 1, pair[1])) >= LONG_QUOTE:
-            start = index
-            break
-        if token.kind == "word" and token.text in COMPLEMENTIZERS:
-            start = index + 1
-            break
-    participle = trigger.kind == "participle" and after < cut
-    if start is None and participle and tokens[after].text == match_key("إلى"):
-        start = after + 1  # "مشيرة إلى إصابة شخصين"
-    if start is None:
-        if not trigger.takes_object or trigger.kind == "present":
             return None
-        start = after
+        pair = line.quote_of.get(index + 1)
+        if token.kind == "quote" and pair is not None and pair[0] == index:
+            if len(line.words(index + 1, pair[1])) >= LONG_QUOTE:
+                return index
+        elif token.text in COMPLEMENTIZERS or token.text == COLON:
+            return index + 1
+    return None
+
+
+def _content(line: Line, head: _Head, cut: int) -> StatementMatch | None:
+    tokens = line.tokens
+    after = max(head.after, head.index + 1)
+    trigger = head.trigger
+    limit = min(cut, after + NOUN_LEAD) if trigger.kind == "noun" else cut
+    start = _content_start(line, after, limit)
+    if start is None:
+        strict = trigger.kind == "noun" or trigger.ambiguous
+        if strict or (trigger.kind == "present" and not trigger.takes_object):
+            return None
+        start = after  # the object: "وشدد على أهمية ...", "مشيرة إلى إصابة شخصين"
         while start < cut and (tokens[start].kind == "punct" or tokens[start].text in TIME_WORDS):
+            start += 1
+        if start < cut and tokens[start].text in CONTENT_MARKERS and trigger.kind == "participle":
             start += 1
     region = _trim(line, start, cut)
     if region is None:
         return None
-    quotes = [
-        (a, b)
-        for a, b in _quotes_within(line, region[0], region[1] + 1)
-        if len(line.words(a + 1, b)) >= LONG_QUOTE
-    ]
-    inside = {i for a, b in quotes for i in range(a, b + 1)}
-    aside = [
-        i
-        for i in range(region[0], region[1] + 1)
-        if i not in inside and tokens[i].kind in ("word", "num")
-    ]
-    if quotes and len(aside) <= ASIDE_WORDS:
+    quotes, direct = _quoting(line, *region)
+    if quotes:
         first_quote = quotes[0]
         return StatementMatch(
             0, "", None, first_quote[0] + 1, first_quote[1] - 1, direct=True, quotes=quotes
         )
-    return StatementMatch(0, "", None, region[0], region[1], direct=False)
+    return StatementMatch(0, "", None, region[0], region[1], direct=direct)
+
+
+def _quoting(line: Line, first: int, last: int) -> tuple[list[tuple[int, int]], bool]:
+    """The quotations of a content that is only quotes, and whether any of it is quoted.
+
+    A quote of under LONG_QUOTE words wraps a name ("الكاظمي") and is not speech.
+    """
+    quotes = [
+        (a, b)
+        for a, b in _quotes_within(line, first, last + 1)
+        if len(line.words(a + 1, b)) >= LONG_QUOTE
+    ]
+    if not quotes:
+        return [], False
+    inside = {i for a, b in quotes for i in range(a, b + 1)}
+    aside = [
+        i
+        for i in range(first, last + 1)
+        if i not in inside and line.tokens[i].kind in ("word", "num")
+    ]
+    return (quotes if len(aside) <= ASIDE_WORDS else []), True
 
 
 def _quotes_within(line: Line, first: int, stop: int) -> list[tuple[int, int]]:
@@ -244,15 +459,57 @@ def _quotes_within(line: Line, first: int, stop: int) -> list[tuple[int, int]]:
     return found
 
 
-def _channel(line: Line, start: int, stop: int) -> str | None:
-    words = [t.text for t in line.tokens[start:stop] if t.kind == "word"]
-    for position, word in enumerate(words):
-        for channel_words, channel in CHANNELS:
-            if word in channel_words or bare(word) in bare_set(channel_words):
-                if channel == "session" and tuple(words[position + 1 : position + 3]) == CABINET:
-                    return "cabinet session"
+def channel_of(
+    line: Line, start: int, stop: int, speaker: tuple[int, int] | None = None
+) -> str | None:
+    """The channel named by the tokens [start, stop), in the gold's vocabulary:
+    statement, tweet, press_conference, interview, agency, tv, newspaper, session.
+
+    ``speaker`` is the speaker phrase's token range: a quoted name after "لـ" inside
+    it is its owner ("المكتب الإعلامي لـ"الكاظمي""), not an outlet spoken to.
+    """
+    tokens = line.tokens
+    weak: str | None = None
+    for index in range(start, stop):
+        token = tokens[index]
+        if token.kind == "quote" and index > start and _outlet_quote(line, index):
+            owned = speaker is not None and speaker[0] <= index <= speaker[1] + 1
+            if not owned or tokens[index - 1].text in SOURCES_OF_OUTLET:
+                return _quoted_outlet(line, index)
+        if token.kind != "word" or index in line.quote_of:
+            continue
+        word = bare(token.text)
+        if token.text in MEETING or word in bare_set(MEETING):
+            following = tokens[index + 1].text if index + 1 < len(tokens) else ""
+            if following.startswith("ب"):
+                press = bare(following) in bare_set(STRONG_CHANNELS[2][0])
+                return "press_conference" if press else "session"
+            return "interview"
+        for words, channel in STRONG_CHANNELS:
+            if token.text in words or word in bare_set(words):
                 return channel
-    return None
+        for words, channel in WEAK_CHANNELS:
+            if weak is None and (token.text in words or word in bare_set(words)):
+                weak = channel
+    return weak
+
+
+def _outlet_quote(line: Line, index: int) -> bool:
+    """An opening quote of a short name right after "لـ" or "مصادر": لـ«عكاظ»."""
+    pair = line.quote_of.get(index + 1)
+    if pair is None or pair[0] != index or len(line.words(index + 1, pair[1])) >= LONG_QUOTE:
+        return False
+    return line.tokens[index - 1].text in OUTLET_HOLDERS
+
+
+def _quoted_outlet(line: Line, index: int) -> str:
+    """A quoted outlet name is an agency's or a newspaper's."""
+    pair = line.quote_of[index + 1]
+    agencies = STRONG_CHANNELS[3][0]
+    inner = line.tokens[index + 1 : pair[1]]
+    if any(t.text in agencies or bare(t.text) in bare_set(agencies) for t in inner):
+        return "agency"
+    return "newspaper"
 
 
 def _cited_source(
