@@ -208,20 +208,18 @@ def words(text: str) -> tuple[str, ...]:
 
 
 def shared_run(a: str, b: str) -> int:
-    """Words of the longest run ``a`` and ``b`` share; a holder counts as the whole."""
+    """Words of the longest run ``a`` and ``b`` share (match keys), when it is at
+    least :data:`MIN_RUN` words or the whole of one of them; else 0."""
     x, y = words(a), words(b)
     if not x or not y:
         return 0
-    match = SequenceMatcher(None, x, y, autojunk=False).find_longest_match(0, len(x), 0, len(y))
-    shorter = min(len(x), len(y))
-    return shorter if match.size == shorter else match.size
+    run = SequenceMatcher(None, x, y, autojunk=False).find_longest_match(0, len(x), 0, len(y))
+    return run.size if run.size >= MIN_RUN or run.size == min(len(x), len(y)) else 0
 
 
 def statement_overlap(claim: ClaimDraft, item: dict[str, Any]) -> int:
     """How strongly a claim stands for a gold statement; 0 when it does not."""
-    best = max(shared_run(claim.text, item[key] or "") for key in ("evidence", "content_evidence"))
-    shorter = min(len(words(claim.text)), MIN_RUN)
-    return best if best >= MIN_RUN or (best and best >= shorter) else 0
+    return max(shared_run(claim.text, item[key] or "") for key in ("evidence", "content_evidence"))
 
 
 _PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال")

@@ -143,6 +143,14 @@ def test_a_claim_unlike_any_gold_statement_is_a_false_find() -> None:
     ]
 
 
+def test_shared_runs_of_four_words_or_a_whole_text() -> None:
+    assert dev.shared_run("قال إن الحكومة ستبني مدارس", "الحكومة ستبني مدارس جديدة") == 0
+    assert dev.shared_run("الحكومة ستبني مدارس", "قال إن الحكومة ستبني مدارس جديدة") == 3
+    assert dev.shared_run("أ ب ج د هـ", "س ص ب ج د هـ") == 4
+    assert dev.shared_run("أ ب ج د هـ", "س ب ج د ص") == 0
+    assert dev.shared_run("لا", "قال لا") == 1
+
+
 def test_one_claim_finds_one_of_two_adjacent_acts() -> None:
     second = gold_statement(speech_verb="وأضاف", evidence="ستبني مئة مدرسة جديدة هذا العام")
     report = dev.evaluate_dev([article([statement(SAID)], [gold_statement(), second])])
