@@ -22,14 +22,14 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from marsad.core import Qualifier
-from marsad.plugins.arabic import match_key
+from marsad.plugins.arabic import DIACRITICS, TATWEEL, match_key
 from marsad.plugins.tokens import Line, Token, bare, keys, read_lexicon, strip_conjunction
 
 INJURED = "مصاب"
 KILLED = "قتيل"
 ARRESTED = "موقوف"
 MISSING = "مفقود"
-RECOVERED = "متعاف"
+RECOVERED = "متعافى"
 DISPLACED = "مشرد"
 PERCENT = "%"
 
@@ -101,6 +101,7 @@ DUAL_SCALES = _table(
     )
 )
 HALF = match_key("نصف")
+AND_HALF = match_key("ونصف")
 PERCENT_WORDS = keys("بالمئة بالمائة بالمية")
 HUNDRED_AFTER_FI = keys("المئة المائة المية")
 OTHERS = keys("آخر آخرين آخرون أخرى أخريات")  # "و4 آخرون": the noun is elided
@@ -120,7 +121,10 @@ MONTHS = keys(
     "جمادى رجب شعبان رمضان شوال ذو ذي السبت الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة"
 )
 YEARS_START = keys("عام سنة سنو أعو")  # first letters of year words, for ages
-AGE_WORDS = keys("عمر العمر عمره عمرها بعمر سن السن يبلغ تبلغ يبلغان تبلغان البالغ البالغة")
+AGE_NOUNS = keys("عمر العمر عمره عمرها بعمر سن السن")
+# Before a duration, these say an age: "يبلغ 30 عاما" (before a count: "يبلغ عددهم").
+AGE_WORDS = AGE_NOUNS | keys("يبلغ تبلغ يبلغان تبلغان البالغ البالغة")
+OF_AGE = (match_key("من"), match_key("العمر"))
 # A time unit after these places an event in time, or frames another count.
 TIME_ANCHORS = keys("قبل بعد خلال طيلة طوال مدار غضون آخر الأخيرة الماضية الماضي")
 FOR_A_TIME = keys("منذ لمدة مدة دام استمر يستمر تستمر استمرت قضاها")
@@ -220,6 +224,8 @@ BEFORE_QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = [
         ("زهاء", Qualifier.ABOUT),
     )
 ]
+QUALIFIER_BEFORE = dict(BEFORE_QUALIFIERS)
+LONGEST_BEFORE = max(len(phrase) for phrase in QUALIFIER_BEFORE)
 AFTER_QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = [
     (tuple(match_key(w) for w in phrase.split()), qualifier)
     for phrase, qualifier in (
@@ -373,6 +379,11 @@ def _looks_like_noun(word: str) -> bool:
     if stem.endswith("وا") or (stem[0] == "ي" and len(stem) >= 4):
         return False  # a verb: "قتلوا", "يعيشون"
     return not (stem[0] == "ت" and stem.endswith("ن") and not stem.endswith(("ين", "ان")))
+
+
+def _at(line: Line, index: int) -> str:
+    """The key text of token ``index``, or "" past the end of the line."""
+    return line.tokens[index].text if 0 <= index < len(line.tokens) else ""
 
 
 def _touching(a: Token, b: Token) -> bool:
@@ -621,6 +632,8 @@ def _noun_after(line: Line, index: int) -> tuple[Noun | None, str, str, int] | N
     if index >= len(tokens) or tokens[index].kind != "word":
         return None
     word = tokens[index].text
+    if tokens[index : index + 2] and tuple(t.text for t in tokens[index : index + 2]) == OF_AGE:
+        return None  # an age: "48 من العمر"
     if word == "من" and index + 1 < len(tokens) and tokens[index + 1].kind == "word":
         # "سبعة من مسؤوليها", "1300 من المهاجرين": the noun after "من".
         following = _without_pronoun(tokens[index + 1].text)
@@ -628,7 +641,7 @@ def _noun_after(line: Line, index: int) -> tuple[Noun | None, str, str, int] | N
         if noun is not None and noun.kind == COUNT:
             return noun, noun.lemma, COUNT, index + 1
         if bare(following) != following and _looks_like_noun(following):
-            lemma = _fallback_lemma(following)
+            lemma = _fallback_lemma(_without_pronoun(_surface(line, index + 1)))
             person = _looks_like_person(following)
             return Noun(lemma, person, "plural", COUNT, listed=False), lemma, COUNT, index + 1
         return None
@@ -639,10 +652,17 @@ def _noun_after(line: Line, index: int) -> tuple[Noun | None, str, str, int] | N
         kind = MEASURE if noun.kind == "duration" else noun.kind
         return noun, noun.lemma, kind, index
     if _looks_like_noun(word) and word not in MONTHS:
-        lemma = _fallback_lemma(word)
+        lemma = _fallback_lemma(_surface(line, index))
         noun = Noun(lemma, _looks_like_person(word), "plural", COUNT, listed=False)
         return noun, lemma, COUNT, index
     return None
+
+
+def _surface(line: Line, index: int) -> str:
+    """Token ``index`` as written ("خلية", not its key "خليه"), without diacritics."""
+    start, end = line.span(index, index)
+    word = line.text[start - line.base : end - line.base]
+    return "".join(ch for ch in word if ch not in DIACRITICS and ch != TATWEEL)
 
 
 def _looks_like_person(word: str) -> bool:
@@ -660,10 +680,15 @@ def _not_an_amount(line: Line, number: _Number, unit: str, noun: Noun | None, la
     if number.form == DIGITS and _is_date_or_time(line, number):
         return True
     before = tokens[number.start - 1].text if number.start > 0 else ""
-    if before in NAME_NUMBER or bare(before) in NAME_NUMBER or before in YEAR_WORDS:
-        return True
+    named = before in NAME_NUMBER or bare(before) in NAME_NUMBER
+    if (named and (noun is None or not noun.listed)) or before in YEAR_WORDS:
+        return True  # "القرار 2216", "العام 2015"; but "الطريق 120 كيلومترا"
     if match_key(unit) in MONTHS:
         return True
+    if tuple(t.text for t in tokens[last + 1 : last + 3]) in (OF_AGE, OF_AGE[1:]):
+        return True  # "25 عاما من العمر", "48 من العمر"
+    if any(w in AGE_NOUNS for w in _window(line, number.start, 3)):
+        return True  # "تبلغ من العمر 21 شهرا"
     after = number.last + 1
     if after < len(tokens) and tokens[after].text in TIME_OF_DAY:
         return True
@@ -689,8 +714,6 @@ def _time_not_amount(line: Line, number: _Number, last: int) -> bool:
     """A duration that places something in time or frames a count, or an age."""
     tokens = line.tokens
     after = [t.text for t in tokens[last + 1 : last + 3]]
-    if after == [match_key("من"), match_key("العمر")]:
-        return True  # "25 عاما من العمر"
     if after[:1] and after[0] in ':)"' and match_key(tokens[last].text[:3]) in YEARS_START:
         return True  # "حسين صلاح 21 عاما:", "(59 عاما)"
     start = number.start
@@ -751,6 +774,9 @@ def _draft_of_number(line: Line, number: _Number) -> _Draft | None:
         return None  # "مليون" with nothing after it
     if _not_an_amount(line, number, unit, noun, last):
         return None
+    if noun is not None and number.scale == 1 and _at(line, last + 1) == AND_HALF:
+        number = replace(number, value=number.value + 0.5)  # "ثلاث ساعات ونصف"
+        last += 1
     if noun is None and kind != PERCENTAGE:
         # Elided noun: "آخرون", "منهم" or nothing; the neighbours fill it in.
         nxt = last + 1
@@ -780,13 +806,19 @@ def _draft_of_noun(line: Line, index: int) -> _Draft | None:
     if noun is None:
         return None
     kind = MEASURE if noun.kind == "duration" else noun.kind
+    two = index + 1 < len(tokens) and _word_value(tokens[index + 1].text) == (2.0, "unit")
+    definite = strip_conjunction(tokens[index].text).startswith(("ال", "لل", "بال", "كال"))
+    if two and noun.number != "singular" and not definite:
+        number = _Number(index, index + 1, 2.0, WORDS, 1.0)  # "انتحاريين اثنين"
+        event = _event_around(line, index, index + 1) if noun.person else None
+        return _Draft(number, noun, index + 1, noun.lemma, kind, event)
     if noun.dual:
         if strip_conjunction(tokens[index].text).startswith(("ال", "لل", "بال", "كال")):
             return None  # "للبلدين": the two already named, no new count
-        last = index
-        if index + 1 < len(tokens) and _word_value(tokens[index + 1].text) == (2.0, "unit"):
-            last = index + 1  # "انتحاريين اثنين"
-        number = _Number(index, last, 2.0, DUAL, 1.0)
+        last, value = index, 2.0
+        if index + 1 < len(tokens) and tokens[index + 1].text == AND_HALF:
+            last, value = index + 1, 2.5  # "شهرين ونصف"
+        number = _Number(index, last, value, DUAL, 1.0)
         if kind == MEASURE and _time_not_amount(line, number, last):
             return None
         event = _event_around(line, index, last) if noun.person else None
@@ -834,6 +866,12 @@ def _fill_elided(line: Line, drafts: list[_Draft]) -> list[_Draft]:
     filled: list[_Draft] = []
     for position, draft in enumerate(drafts):
         if draft.noun is not None or draft.kind == PERCENTAGE:
+            if draft.number.form == SINGULAR_NOUN and draft.event is None and filled:
+                # "قتل طفلان وامرأة", "أصيب 10 بينهم طبيب": the one shares the event.
+                joined, first = filled[-1], draft.number.first
+                including = _at(line, first - 1) in INCLUDING and joined.last == first - 2
+                if (joined.last == first - 1 or including) and joined.event is not None:
+                    draft = replace(draft, event=joined.event)
             filled.append(draft)
             continue
         following = drafts[position + 1] if position + 1 < len(drafts) else None
@@ -992,17 +1030,14 @@ def _phrase_before(line: Line, index: int) -> tuple[Qualifier, int] | None:
     begin = line.sentence_of(index)[0] if index < len(line.tokens) else 0
     if index > begin and line.tokens[index - 1].kind == "quote":
         index -= 1  # 'بأكثر من "4.6" ملايين'
-    start = max(begin, index - 4)
-    words = [t.text for t in line.tokens[start:index]]
-    for phrase, qualifier in BEFORE_QUALIFIERS:
-        if len(words) < len(phrase):
-            continue
-        tail = words[-len(phrase) :]
-        head = tail[0]
-        if tuple(tail[1:]) != phrase[1:]:
-            continue
-        if any(head == clitic + phrase[0] for clitic in CLITICS):
-            return qualifier, index - len(phrase)
+    words = [t.text for t in line.tokens[max(begin, index - LONGEST_BEFORE) : index]]
+    for length in range(len(words), 0, -1):  # the longest phrase first: "ما لا يقل عن"
+        head, *rest = words[-length:]
+        for clitic in CLITICS:
+            if head.startswith(clitic):
+                qualifier = QUALIFIER_BEFORE.get((head[len(clitic) :], *rest))
+                if qualifier is not None:
+                    return qualifier, index - length
     return None
 
 
@@ -1024,7 +1059,7 @@ def _negated_before(line: Line, index: int) -> bool:
 def _reaches_before(line: Line, index: int) -> bool:
     if index == 0 or line.tokens[index - 1].text not in ("إلى", "الى", "الي"):
         return False
-    window = _window(line, index - 1, 4)
+    window = _window(line, index - 1, 6)
     return any(w in REACHES or w[1:] in REACHES for w in window)
 
 

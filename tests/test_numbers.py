@@ -1,0 +1,340 @@
+"""Unit tests of the number rules (marsad.plugins.numbers), one mechanism at a time.
+
+The phrases are written for these tests in the style of Arabic news; none is taken
+from an evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.core import Qualifier
+from marsad.plugins.numbers import QuantityMatch, find_quantities
+from marsad.plugins.tokens import Line
+
+EXACT, ABOUT = Qualifier.EXACT, Qualifier.ABOUT
+AT_LEAST, AT_MOST = Qualifier.AT_LEAST, Qualifier.AT_MOST
+MORE_THAN, LESS_THAN = Qualifier.MORE_THAN, Qualifier.LESS_THAN
+
+
+def found(text: str) -> list[QuantityMatch]:
+    return [m for m in find_quantities(Line(text, 0)) if m.value is not None]
+
+
+def read(text: str) -> list[tuple[float | None, str, Qualifier | None]]:
+    """(value, unit, qualifier) of each quantity; values rounded, as 3.2 * 1e9 is not exact."""
+    return [
+        (None if m.value is None else round(m.value, 6), m.unit, m.qualifier) for m in found(text)
+    ]
+
+
+def span(text: str, match: QuantityMatch) -> str:
+    line = Line(text, 0)
+    start, end = line.span(match.first, match.last)
+    return text[start:end]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("وصل إلى الميناء 14 زورقا للصيد", 14, "زورق"),
+        ("وصل إلى الميناء ١٤ زورقا للصيد", 14, "زورق"),  # Eastern Arabic digits
+        ("بلغت قيمة الصفقة 4.500 ريال", 4500, "ريال"),  # dot as a thousands separator
+        ("بلغت الصادرات 1.250.000 طن", 1250000, "طن"),
+        ("ارتفع المؤشر بنسبة 2،5 في المئة", 2.5, "%"),  # Arabic decimal comma
+        ("تراجع الإنتاج بنسبة 5,8 %", 5.8, "%"),
+        ("سجل التضخم 7ر1% في مايو", 1.7, "%"),  # reversed decimal of wire copy
+        ("بلغت الديون 3.2 مليار دولار", 3.2e9, "دولار"),
+        ("جمعت الحملة 2،5 مليون ريال", 2.5e6, "ريال"),
+        ("استقبلت المدينة 75 ألف زائر", 75000, "زائر"),
+        ("يسكن المخيم 12 ألفا و400 نازح", 12400, "نازح"),
+        ("وبلغ عدد الطلاب 3 ملايين طالب", 3e6, "طالب"),
+        ("وتضم القرية 40 ألفا من السكان", 40000, "سكان"),  # unknown: the word itself
+    ],
+)
+def test_digits_scales_and_separators(text: str, value: float, unit: str) -> None:
+    assert read(text) == [(value, unit, EXACT)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("وصادرت الشرطة ثلاث سيارات مسروقة", 3, "سيارة"),
+        ("ووزعت الجمعية خمسة وعشرين منزلا", 25, "منزل"),
+        ("وشارك في البطولة ثلاثة عشر لاعبا", 13, "لاعب"),
+        ("وتستوعب الصالة ثلاثمئة مقعد", 300, "مقعد"),
+        ("وأنشأت البلدية أربعمائة وخمسين وحدة سكنية", 450, "وحدة"),
+        ("ووصل إلى المطار ألفين حاج", 2000, "حاج"),
+        ("وخصصت الوزارة ثلاثة آلاف وظيفة", 3000, "وظيفة"),
+        ("واستقبلت البلاد اثنين وثلاثين ألف لاجئ", 32000, "لاجئ"),
+        ("وبلغت التكلفة ستة مليارات ريال", 6e9, "ريال"),
+        ("ويعاني نصف مليون طفل من الجوع", 500000, "طفل"),
+        ("وتبرع رجل الأعمال بمليون ريال", 1e6, "ريال"),
+        ("ورصدت الحكومة ملياري دولار للمشروع", 2e9, "دولار"),
+    ],
+)
+def test_number_words(text: str, value: float, unit: str) -> None:
+    assert read(text) == [(value, unit, EXACT)]
+
+
+def test_forms() -> None:
+    forms = {m.form for m in found("أطلق المسلحون 7 قذائف")}
+    assert forms == {"digits"}
+    assert [m.form for m in found("وأطلقوا ثلاث قذائف")] == ["words"]
+    assert [m.form for m in found("سقطت قذيفتان على الحي")] == ["dual"]
+    assert [m.form for m in found("وأسفر الحادث عن إصابة شخص")] == ["singular_noun"]
+    assert [m.form for m in found("وتكلف المشروع مليون دولار")] == ["singular_noun"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("ودمرت الغارة مستودعين للذخيرة", 2, "مستودع"),
+        ("وأطلق الجيش صاروخين على المدينة", 2, "صاروخ"),
+        ("وزار الوفد مدينتين في الشمال", 2, "مدينة"),
+        ("ونفذ الهجوم انتحاريان اثنان", 2, "انتحاري"),
+        ("وظل المصنع مغلقا شهرين ونصف", 2.5, "شهر"),
+    ],
+)
+def test_duals(text: str, value: float, unit: str) -> None:
+    assert read(text) == [(value, unit, EXACT)]
+
+
+def test_a_definite_dual_refers_back_and_is_no_new_count() -> None:
+    assert read("وقال إن البلدين اتفقا على التعاون") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("وأسفر الانفجار عن مقتل شخص في السوق", "قتيل"),
+        ("وأدى الحادث إلى إصابة شخص بجروح", "مصاب"),
+        ("وأعلنت الشرطة اعتقال مواطن في المدينة", "موقوف"),
+    ],
+)
+def test_an_implicit_one(text: str, unit: str) -> None:
+    assert read(text) == [(1, unit, EXACT)]
+
+
+def test_one_joined_to_a_count_and_after_including() -> None:
+    assert read("قتل في القصف طفلان وامرأة") == [(2, "قتيل", EXACT), (1, "قتيل", EXACT)]
+    assert read("أصيب عشرة أشخاص بينهم طبيب") == [(10, "مصاب", EXACT), (1, "مصاب", EXACT)]
+
+
+def test_a_singular_noun_alone_is_no_count() -> None:
+    assert read("وتحدث شخص عن الحادث") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("قتل 6 أشخاص وأصيب 9 آخرون في الهجوم", [(6, "قتيل"), (9, "مصاب")]),
+        ("استشهد 4 جنود وجرح 11 في الاشتباكات", [(4, "قتيل"), (11, "مصاب")]),
+        ("أسفر التفجير عن مقتل 12 وإصابة 30 آخرين", [(12, "قتيل"), (30, "مصاب")]),
+        ("أصيب 8 مدنيين بينهم 3 منهم في حالة خطرة", [(8, "مصاب"), (3, "مصاب")]),
+        ("وأعلنت السلطات اعتقال 15 شخصا", [(15, "موقوف")]),
+        ("وما زال 5 بحارة مفقودين", [(5, "بحار")]),
+        ("وأكدت أن 40 مسلحا قتلوا في المعارك", [(40, "قتيل")]),
+    ],
+)
+def test_casualties_take_their_event_as_unit(text: str, expected: list[tuple[float, str]]) -> None:
+    assert [(value, unit) for value, unit, _ in read(text)] == expected
+
+
+def test_elided_noun_from_the_next_number() -> None:
+    assert read("تضم القاعة بين 200 و250 مقعدا") == [
+        (200, "مقعد", AT_LEAST),
+        (250, "مقعد", AT_MOST),
+    ]
+    assert read("باستثمارات من 300 إلى 400 مليون دولار") == [
+        (300e6, "دولار", AT_LEAST),
+        (400e6, "دولار", AT_MOST),
+    ]
+
+
+def test_elided_noun_from_the_previous_number() -> None:
+    assert read("خفض المصنع طاقته من 40 ألف طن إلى 30 ألف") == [
+        (40000, "طن", EXACT),
+        (30000, "طن", EXACT),
+    ]
+    assert read("وتشمل الأموال 20 مليار دولار نقدا و5 مليارات أخرى") == [
+        (20e9, "دولار", EXACT),
+        (5e9, "دولار", EXACT),
+    ]
+
+
+def test_a_number_after_its_noun_closing_the_clause() -> None:
+    assert read("وبلغ إجمالي المتطوعين حتى أمس 860.") == [(860, "متطوع", EXACT)]
+
+
+def test_a_number_with_nothing_to_count_is_no_quantity() -> None:
+    assert read("وقال إن 15 يعلمون ذلك") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("ارتفعت الأسعار 12 %", 12),
+        ("ارتفعت الأسعار 12%", 12),
+        ("ارتفعت الأسعار بنسبة 12 في المئة", 12),
+        ("ارتفعت الأسعار بنسبة 12 في المائة", 12),
+        ("ارتفعت الأسعار بنسبة 12 بالمئة", 12),
+        ("ارتفعت الأسعار بنسبة 12 بالمائة", 12),
+        ("ارتفعت الأسعار بنسبة ٪١٢", None),  # the sign before the number is no reading
+    ],
+)
+def test_percentages(text: str, value: float | None) -> None:
+    matches = found(text)
+    if value is None:
+        assert matches == []
+    else:
+        assert [(m.value, m.unit, m.kind) for m in matches] == [(value, "%", "percentage")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("بلغ سعر التذكرة 450 ريالا", 450, "ريال"),
+        ("بيعت اللوحة بـ 90 ألف دولار", 90000, "دولار"),
+        ("وقدم المانح 300 يورو لكل أسرة", 300, "يورو"),
+        ("وغرمت المحكمة الشركة 50 ألف جنيه", 50000, "جنيه"),
+        ("وتبلغ الرسوم 20 دينارا", 20, "دينار"),
+        ("وكلف الجسر 800 مليون درهم", 800e6, "درهم"),
+        ("بسعر خمسة ريالات للكيلو", 5, "ريال"),
+    ],
+)
+def test_money(text: str, value: float, unit: str) -> None:
+    assert [(m.value, m.unit, m.kind) for m in found(text)] == [(value, unit, "money")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("يمتد الطريق 120 كيلومترا", 120, "كيلومتر"),
+        ("على بعد 8 كلم من الحدود", 8, "كيلومتر"),
+        ("وينتج الحقل 300 ألف برميل يوميا", 300000, "برميل"),
+        ("ضرب زلزال بقوة 6.2 درجات", 6.2, "درجة"),
+        ("وتولد المحطة 1200 ميغاواط", 1200, "ميغاواط"),
+        ("ونقلت السفينة 40 طنا من القمح", 40, "طن"),
+        ("واستمر الحصار لمدة 45 يوما", 45, "يوم"),
+        ("ويقضي في السجن منذ 12 عاما", 12, "عام"),
+    ],
+)
+def test_measures_and_durations(text: str, value: float, unit: str) -> None:
+    assert [(m.value, m.unit, m.kind) for m in found(text)] == [(value, unit, "measure")]
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("قتل أكثر من 30 شخصا", MORE_THAN),
+        ("شارك لأكثر من 30 شخصا", MORE_THAN),
+        ("حضر ما يزيد على 30 شخصا", MORE_THAN),
+        ("حضر نحو 30 شخصا", ABOUT),
+        ("حضر بنحو 30 شخصا", ABOUT),
+        ("حضر حوالي 30 شخصا", ABOUT),
+        ("حضر قرابة 30 شخصا", ABOUT),
+        ("حضر ما يقارب 30 شخصا", ABOUT),
+        ("حضر ما يقرب من 30 شخصا", ABOUT),
+        ("حضر 30 شخصا تقريبا", ABOUT),
+        ("حضر ما لا يقل عن 30 شخصا", AT_LEAST),
+        ("حضر 30 شخصا على الأقل", AT_LEAST),
+        ("حضر أقل من 30 شخصا", LESS_THAN),
+        ("وتصل الأسعار في الموسم إلى 30 ريالا", AT_MOST),
+        ("وصلت الأسعار في الموسم إلى 30 ريالا", EXACT),
+        ("ولا تتجاوز 30 ريالا", AT_MOST),
+        ("لن يرتفع العجز بأكثر من 30 مليار ريال", AT_MOST),
+        ("وتبدأ الأسعار من 30 ريالا", AT_LEAST),
+        ("ويقدر عددهم بـ 30 شخصا", ABOUT),
+        ('وبزيادة تبلغ أكثر من "30" ألف طن', MORE_THAN),
+    ],
+)
+def test_qualifiers(text: str, qualifier: Qualifier) -> None:
+    assert [m.qualifier for m in found(text)] == [qualifier]
+
+
+def test_ranges_give_two_bounds() -> None:
+    assert read("تتراوح أعمارهم بين 18 و25 عاما") == [
+        (18, "عام", AT_LEAST),
+        (25, "عام", AT_MOST),
+    ]
+    assert read("ويستغرق العلاج من ثلاثة إلى خمسة أسابيع") == [
+        (3, "أسبوع", AT_LEAST),
+        (5, "أسبوع", AT_MOST),
+    ]
+
+
+def test_a_change_from_one_figure_to_another_is_no_range() -> None:
+    assert read("خفضت الشركة إنتاجها من 800 طن إلى 500 طن") == [
+        (800, "طن", EXACT),
+        (500, "طن", EXACT),
+    ]
+    assert read("ارتفعت البطالة من 5 في المئة إلى 7 في المئة") == [
+        (5, "%", EXACT),
+        (7, "%", EXACT),
+    ]
+
+
+def test_bare_tens_hundreds_thousands_are_no_quantity() -> None:
+    assert read("وتظاهر آلاف الأشخاص في الساحة") == []
+    assert read("وقتل عشرات المدنيين ومئات الجنود") == []
+    assert read("وشارك الآلاف في المسيرة") == []
+
+
+def test_negation() -> None:
+    zero = found("وقالت الهيئة إنها لم تسجل أي مخالفات في الموسم")
+    assert [(m.value, m.unit, m.negated) for m in zero] == [(0, "مخالفة", True)]
+    denied = found("وأكد أن العجز 20 مليار دولار وليس 50 مليار دولار")
+    assert [(m.value, m.negated) for m in denied] == [(20e9, False), (50e9, True)]
+    assert found("لا يشوبها أي تأخير") == []  # "any", not a count of none
+
+
+def test_casualty_event_without_a_number_stays_an_event() -> None:
+    events = [m for m in find_quantities(Line("وسقطت القذيفة من دون وقوع إصابات", 0))]
+    assert [(m.value, m.unit, m.negated) for m in events] == [(None, "مصاب", True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وذلك في 15 مارس الماضي",
+        "وعقد الاجتماع يوم 15 رمضان",
+        "منذ عام 2011 وحتى الآن",
+        "وشهد عام 2014 تراجعا",
+        "في موسم 2015 الماضي",
+        "وفي الساعة 10 صباحا",
+        "وصل الوفد عند 9:30 مساء",
+        "بتاريخ 12/5/1436",
+        "اتصلوا على الرقم 920012345",
+        "بموجب القرار 2216 الصادر عن مجلس الأمن",
+        "وفق المادة 77 من النظام",
+        "على متن الرحلة 455 القادمة من القاهرة",
+        "في الدورة الـ13 للمهرجان",
+        "وقال محمد علي (45 عاما) إنه شاهد الحادث",
+        "وقال الشاب سالم 23 عاما: كنت هناك",
+        "الطفلة التي تبلغ من العمر 9 سنوات",
+        "وكان ذلك قبل 3 أيام من الحادث",
+        "حل الفريق في المركز الثالث",
+        "وفاز الفريق 2-1 على ضيفه",
+    ],
+)
+def test_not_quantities(text: str) -> None:
+    assert found(text) == []
+
+
+def test_spans_cover_qualifier_number_and_noun() -> None:
+    text = "وأفاد بمقتل ما لا يقل عن 25 شخصا في القصف"
+    assert [span(text, m) for m in found(text)] == ["ما لا يقل عن 25 شخصا"]
+    text = "وقدرت الخسائر بـ 40 مليون ريال"
+    assert [span(text, m) for m in found(text)] == ["40 مليون ريال"]
+
+
+def test_kinds() -> None:
+    text = "قتل 5 أشخاص وخسر المزارعون 3 ملايين ريال وارتفعت الأسعار 4 % وامتد الحريق 2 كلم"
+    assert [m.kind for m in found(text)] == ["count", "money", "percentage", "measure"]
+
+
+def test_unknown_noun_is_read_from_the_word_itself() -> None:
+    assert read("وأتلفت الفرق 37 خلية نحل") == [(37, "خلية", EXACT)]
+    assert read("وحررت البلدية 120 مخالفة بلدية") == [(120, "مخالفة", EXACT)]
+    assert read("ورصدت 9 منشورات مسيئة") == [(9, "منشور", EXACT)]
