@@ -283,13 +283,21 @@ def quantity_right(claim: ClaimDraft, item: dict[str, Any]) -> bool:
     )
 
 
+# The gold writes a percentage's counted noun as the text does ("في المائة", "%").
+PERCENT = "%"
+PERCENT_WORDS = {match_key(w) for w in ("في المائة", "في المئة", "بالمائة", "بالمئة", "بالمية")}
+
+
 def _noun_key(noun: str) -> str:
+    if noun.strip() == PERCENT or match_key(noun) in PERCENT_WORDS:
+        return PERCENT
     return " ".join(_bare_word(w) for w in words(noun))
 
 
 def same_noun(claim: ClaimDraft, item: dict[str, Any]) -> bool:
-    """The claim's unit is the gold's counted noun (match keys, article aside), or a
-    casualty lemma (قتيل، مصاب) for people the gold counts as killed or hurt."""
+    """The claim's unit is the gold's counted noun (match keys, article aside; "%" and
+    "في المائة" alike), or a casualty lemma (قتيل، مصاب) for people the gold counts
+    as killed or hurt."""
     unit = _noun_key(claim.unit or "")
     counted = _noun_key(item["counted"])
     if unit and unit == counted:

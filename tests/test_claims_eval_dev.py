@@ -34,7 +34,7 @@ STATEMENTS_FLOOR = (0.95, 0.70)
 SPEAKER_FLOOR = (0.79, 0.57)  # precision: right among the statements found
 CHANNEL_FLOOR = (0.71, 0.51)
 DIRECT_FLOOR = (0.93, 0.67)
-QUANTITIES_FLOOR = (0.70, 0.65)
+QUANTITIES_FLOOR = (0.84, 0.79)
 QUANTITIES_NO_NOUN_FLOOR = (0.92, 0.87)
 
 SENTENCE = "وقال وزير التعليم محمد أحمد إن الحكومة ستبني مئة مدرسة جديدة هذا العام في المدن"
@@ -188,6 +188,9 @@ def test_casualty_lemmas_stand_for_the_people_counted() -> None:
     assert dev.same_noun(
         quantity("مئة مدرسة", 100, "المدرسة", Qualifier.EXACT), gold_quantity(counted="مدرسة")
     )
+    percent = quantity("مئة مدرسة", 100, "%", Qualifier.EXACT)
+    assert dev.same_noun(percent, gold_quantity(counted="في المائة"))
+    assert dev.same_noun(percent, gold_quantity(counted="%"))
 
 
 @pytest.mark.parametrize(
