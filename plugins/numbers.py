@@ -100,19 +100,25 @@ DUAL_SCALES = _table(
         ("ملياران مليارين ملياري", 2e9),
     )
 )
+FRACTION_PLURALS = keys("أثلاث أرباع أخماس أسداس أعشار")
+NAMES_LIKE_DUALS = keys("طالبان ميلان")  # a movement and a club, not students or miles
 HALF = match_key("نصف")
 AND_HALF = match_key("ونصف")
+DECIMAL_POINT = match_key("فاصلة")
 PERCENT_WORDS = keys("بالمئة بالمائة بالمية")
 HUNDRED_AFTER_FI = keys("المئة المائة المية")
 OTHERS = keys("آخر آخرين آخرون أخرى أخريات")  # "و4 آخرون": the noun is elided
 OF_THEM = keys("منهم منها منهن")
 INCLUDING = keys("بينهم بينها بينهن منهم منها")
+RANGE_OPENERS = keys("بين وبين مابين")
+UP_TO = keys("إلى الى حتى وحتى")
 CONNECTORS = keys("و إلى الى حتى وحتى أو مقابل")
 # Words a number after them is the name or number of one thing, not an amount.
 NAME_NUMBER = keys(
     "رقم الرقم برقم المادة مادة البند الفقرة الفصل القرار قرار الرحلة رحلة الصفحة صفحة "
     "الطريق الجولة المركز المرتبة الموديل الطراز الإصدار النسخة الساعة إصدار العدد عيار"
 )
+EVERY = keys("كل لكل بكل")
 YEAR_WORDS = keys("عام العام لعام سنة السنة عامي العامين موسم الموسم")
 TIME_OF_DAY = keys("صباحا مساء مساءا ظهرا عصرا فجرا ليلا ص م")
 MONTHS = keys(
@@ -126,7 +132,7 @@ AGE_NOUNS = keys("عمر العمر عمره عمرها بعمر سن السن")
 AGE_WORDS = AGE_NOUNS | keys("يبلغ تبلغ يبلغان تبلغان البالغ البالغة")
 OF_AGE = (match_key("من"), match_key("العمر"))
 # A time unit after these places an event in time, or frames another count.
-TIME_ANCHORS = keys("قبل بعد خلال طيلة طوال مدار غضون آخر الأخيرة الماضية الماضي")
+TIME_ANCHORS = keys("قبل بعد خلال طيلة طوال مدار غضون آخر الأخيرة الماضية الماضي في")
 FOR_A_TIME = keys("منذ لمدة مدة دام استمر يستمر تستمر استمرت قضاها")
 ADVERBS = keys("سنويا يوميا شهريا أسبوعيا فقط تقريبا أحيانا حاليا أيضا")
 # Function words that never are the counted noun.
@@ -237,8 +243,9 @@ AFTER_QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = [
 ]
 # Clitics a word may carry before a qualifier or a number: "لأكثر", "بنحو", "وقرابة".
 CLITICS = ("", "و", "ب", "ل", "ك", "ف", "وب", "ول", "فب")
+NUMBER_CLITICS = ("", "و", "ب", "ل", "وب", "ول")  # not ك: "كمية" is no "ك + مية"
 # Letters written apart from digits: "بـ 258", "و60", "لـ35".
-DIGIT_CLITICS = frozenset(("و", "ب", "ل", "ك", "ف", "وب", "ول", "لل", "وال"))
+DIGIT_CLITICS = frozenset(("و", "ب", "ل", "ك", "ف", "وب", "ول", "ال", "لل", "وال"))
 
 
 @dataclass(frozen=True)
@@ -361,9 +368,11 @@ def _without_pronoun(word: str) -> str:
 
 
 def _fallback_lemma(word: str) -> str:
-    """An unknown noun without its clitics and endings: "مستودعات" -> "مستودع"."""
+    """An unknown noun without its clitics and endings: "مجموعات" -> "مجموعة"."""
     word = bare(word)
-    for ending in ("ات", "ين", "ون", "ا"):
+    if word.endswith("ات") and len(word) >= 5:
+        return word[:-2] + "ة"  # most such plurals are of nouns in ة: "مجموعات"
+    for ending in ("ين", "ون", "ا"):
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)]
     return word
@@ -491,17 +500,25 @@ def _read_digits(line: Line, index: int) -> _Number | None:
 
 
 def _compound(line: Line, value: float, scale: float, last: int) -> tuple[float, int]:
-    """ "32 ألفا و256", "14 ألفا ومائة": thousands and a smaller part."""
-    if scale != 1e3:
-        return value, last
+    """A scaled number and its smaller parts: "53 مليون و653 ألف", "32 ألفا و256",
+    "14 ألفا ومائة", "مليون ونصف"."""
     tokens = line.tokens
     nxt = last + 1
-    if nxt + 1 < len(tokens) and tokens[nxt].text == "و" and tokens[nxt + 1].kind == "num":
-        part = tokens[nxt + 1].text
-        if part.isdigit() and float(part) < 1000 and _touching(tokens[nxt], tokens[nxt + 1]):
-            return value + float(part), nxt + 1
-    if nxt < len(tokens) and tokens[nxt].kind == "word" and tokens[nxt].text.startswith("و"):
-        small = _word_value(tokens[nxt].text[1:])
+    if _at(line, nxt) == AND_HALF:
+        return value + scale / 2, nxt
+    if _at(line, nxt) == "و" and _at(line, nxt + 1).isdigit():
+        if not _touching(tokens[nxt], tokens[nxt + 1]):
+            return value, last
+        part = float(tokens[nxt + 1].text)
+        smaller = _scale_at(line, nxt + 2)
+        if smaller is not None and smaller[0] < scale and part < 1000:
+            return _compound(line, value + part * smaller[0], smaller[0], nxt + 2)
+        if smaller is None and scale == 1e3 and part < 1000:
+            return value + part, nxt + 1
+        return value, last
+    word = _at(line, nxt)
+    if scale == 1e3 and word.startswith("و"):
+        small = _word_value(word[1:])
         if small is not None and small[1] in ("unit", "ten", "hundred") and small[0] < 1000:
             return value + small[0], nxt
     return value, last
@@ -529,7 +546,7 @@ def _word_value(word: str) -> tuple[float, str] | None:
 
 
 def _first_word(word: str) -> tuple[float, str] | None:
-    for clitic in CLITICS:
+    for clitic in NUMBER_CLITICS:
         if word.startswith(clitic) and len(word) > len(clitic):
             found = _word_value(word[len(clitic) :])
             if found is not None:
@@ -581,6 +598,8 @@ def _read_words(line: Line, index: int) -> _Number | None:
             )
         ):
             current += part  # "ألف ومائتان", "ثلاثمئة وخمسون"
+        elif waw and kind == "half" and previous in ("scale", "plural_scale"):
+            total += scale / 2  # "مليون ونصف"
         elif not waw and word in TEN and previous in ("unit", "one") and current < 10:
             current += 10  # "ثلاثة عشر"
         elif not waw and kind == "hundred" and part == 100 and previous == "unit":
@@ -592,9 +611,13 @@ def _read_words(line: Line, index: int) -> _Number | None:
             break
         previous = kind
         last = nxt
-    if previous == "unit" and current == 0 and total == 0 and role == "unit":
-        form = WORDS  # "صفر"
-    return _Number(index, last, total + current, form, scale)
+    value = total + current
+    if _at(line, last + 1) == DECIMAL_POINT:
+        fraction = _word_value(_at(line, last + 2))
+        if fraction is not None and fraction[1] == "unit" and scale == 1:
+            value += fraction[0] / 10  # "ثلاثة فاصلة خمسة": 3.5
+            last += 2
+    return _Number(index, last, value, form, scale)
 
 
 # What the number counts
@@ -632,22 +655,26 @@ def _noun_after(line: Line, index: int) -> tuple[Noun | None, str, str, int] | N
     if index >= len(tokens) or tokens[index].kind != "word":
         return None
     word = tokens[index].text
-    if tokens[index : index + 2] and tuple(t.text for t in tokens[index : index + 2]) == OF_AGE:
+    if _is_age_after(line, index - 1):
         return None  # an age: "48 من العمر"
     if word == "من" and index + 1 < len(tokens) and tokens[index + 1].kind == "word":
         # "سبعة من مسؤوليها", "1300 من المهاجرين": the noun after "من".
         following = _without_pronoun(tokens[index + 1].text)
         noun = _lookup(following)
-        if noun is not None and noun.kind == COUNT:
-            return noun, noun.lemma, COUNT, index + 1
+        if noun is not None and noun.kind == "duration":
+            return None  # a date: "17 من الشهر الحالي"
+        if noun is not None and noun.kind == COUNT and noun.number == "plural":
+            return noun, noun.lemma, COUNT, index + 1  # not "وثلاثة من سوريا"
         if bare(following) != following and _looks_like_noun(following):
             lemma = _fallback_lemma(_without_pronoun(_surface(line, index + 1)))
             person = _looks_like_person(following)
             return Noun(lemma, person, "plural", COUNT, listed=False), lemma, COUNT, index + 1
         return None
+    if word in FRACTION_PLURALS:
+        return None  # "ثلاثة أرباع": a fraction of something else
     if strip_conjunction(word).startswith(("ال", "لل", "بال", "كال")):
         return None  # a counted noun is indefinite: "3000 و4000 لليوم" is "per day"
-    noun = _lookup(word)
+    noun = nouns().get(word)  # and bare: "في 2003 كمدير", "2006 لدوره" are no counts
     if noun is not None:
         kind = MEASURE if noun.kind == "duration" else noun.kind
         return noun, noun.lemma, kind, index
@@ -656,6 +683,10 @@ def _noun_after(line: Line, index: int) -> tuple[Noun | None, str, str, int] | N
         noun = Noun(lemma, _looks_like_person(word), "plural", COUNT, listed=False)
         return noun, lemma, COUNT, index
     return None
+
+
+def _is_age_after(line: Line, last: int) -> bool:
+    return _at(line, last + 1) == OF_AGE[0] and _at(line, last + 2) in AGE_NOUNS
 
 
 def _surface(line: Line, index: int) -> str:
@@ -679,14 +710,19 @@ def _not_an_amount(line: Line, number: _Number, unit: str, noun: Noun | None, la
         return True  # "الـ13": an ordinal or a reference back
     if number.form == DIGITS and _is_date_or_time(line, number):
         return True
-    before = tokens[number.start - 1].text if number.start > 0 else ""
+    opening = number.start - 1
+    if opening >= 0 and tokens[opening].kind == "quote":
+        opening -= 1  # 'العام "1964"'
+    before = tokens[opening].text if opening >= 0 else ""
+    if before in EVERY:
+        return True  # "واحد من كل خمسة أشخاص", "كل 3 أشهر": a rate, not an amount
     named = before in NAME_NUMBER or bare(before) in NAME_NUMBER
     if (named and (noun is None or not noun.listed)) or before in YEAR_WORDS:
         return True  # "القرار 2216", "العام 2015"; but "الطريق 120 كيلومترا"
     if match_key(unit) in MONTHS:
         return True
-    if tuple(t.text for t in tokens[last + 1 : last + 3]) in (OF_AGE, OF_AGE[1:]):
-        return True  # "25 عاما من العمر", "48 من العمر"
+    if _is_age_after(line, last):
+        return True  # "25 عاما من العمر", "48 من العمر", "12 عاما من عمرها"
     if any(w in AGE_NOUNS for w in _window(line, number.start, 3)):
         return True  # "تبلغ من العمر 21 شهرا"
     after = number.last + 1
@@ -723,9 +759,13 @@ def _time_not_amount(line: Line, number: _Number, last: int) -> bool:
         return True  # "يبلغ من العمر 30 عاما"
     if start > 0 and line.tokens[start - 1].text == "(":
         return True  # "فلان (30 عاما)"
-    if words and words[-1] in FOR_A_TIME:
+    qualified = _phrase_before(line, start)
+    if qualified is not None:
+        start = qualified[1]  # "في أكثر من 41 عاما": the anchor is before the qualifier
+    word = _at(line, start - 1)
+    if start <= begin or word in FOR_A_TIME:
         return False
-    return bool(words) and (words[-1] in TIME_ANCHORS or bare(words[-1]) in TIME_ANCHORS)
+    return word in TIME_ANCHORS or bare(word) in TIME_ANCHORS
 
 
 def _event_around(line: Line, first: int, last: int) -> str | None:
@@ -812,7 +852,7 @@ def _draft_of_noun(line: Line, index: int) -> _Draft | None:
         number = _Number(index, index + 1, 2.0, WORDS, 1.0)  # "انتحاريين اثنين"
         event = _event_around(line, index, index + 1) if noun.person else None
         return _Draft(number, noun, index + 1, noun.lemma, kind, event)
-    if noun.dual:
+    if noun.dual and bare(tokens[index].text) not in NAMES_LIKE_DUALS:
         if strip_conjunction(tokens[index].text).startswith(("ال", "لل", "بال", "كال")):
             return None  # "للبلدين": the two already named, no new count
         last, value = index, 2.0
@@ -843,9 +883,16 @@ def _reports_one(line: Line, index: int) -> bool:
     before = line.tokens[index - 1].text
     if before in INJURY or before in CASUALTY_BEFORE or before in INCLUDING:
         return True
-    if word.startswith("و") and index >= 1:
+    if word.startswith("و") and word[1:] in nouns():
+        # "امرأتين وطفلا": joined to an indefinite count of people, not "الوزراء وزير".
         previous = _lookup(before)
-        return previous is not None and previous.person and previous.number != "singular"
+        definite = strip_conjunction(before).startswith(("ال", "لل", "بال"))
+        return (
+            previous is not None
+            and previous.person
+            and previous.number != "singular"
+            and not definite
+        )
     return False
 
 
@@ -935,6 +982,8 @@ def _noun_before(line: Line, draft: _Draft) -> Noun | None:
         closing = tokens[after].kind in ("punct", "quote") or tokens[after].text in ADVERBS
         if not closing and not tokens[after].text.startswith("و"):
             return None
+    if _at(line, draft.number.start - 1) == "(":
+        return None  # "الدور (32)": a name, not a count
     begin = line.sentence_of(draft.number.start)[0]
     for back in range(draft.number.start - 1, max(begin, draft.number.start - 6) - 1, -1):
         noun = _lookup(tokens[back].text)
@@ -943,15 +992,17 @@ def _noun_before(line: Line, draft: _Draft) -> Noun | None:
     return None
 
 
-def _range_start(line: Line, first: int) -> bool:
-    """Whether the number starting at ``first`` opens a range: "بين", "ما بين", "من"."""
-    tokens = line.tokens
-    if first == 0:
-        return False
-    word = tokens[first - 1].text
-    if word in ("بين", "وبين") or (word == "من" and _range_verb_before(line, first - 1)):
+def _is_range(line: Line, low: _Draft, high: _Draft) -> bool:
+    """Whether two joined numbers are the bounds of a range: "بين 20 و25", "من 8 إلى 9
+    أشهر", "35 إلى 40 شخصا"; but not a change ("خفض من 800 إلى 900 طن" is two figures)."""
+    start = low.number.start
+    opener = _at(line, start - 1)
+    if opener in RANGE_OPENERS:
         return True
-    return word == "من" and not _change_verb_before(line, first - 1)
+    between = [t.text for t in line.tokens[low.last + 1 : high.number.first]]
+    if between[:1] not in ([w] for w in UP_TO):
+        return False
+    return _range_verb_before(line, start) or not _change_verb_before(line, start)
 
 
 def _window(line: Line, index: int, size: int) -> list[str]:
@@ -976,7 +1027,7 @@ def _qualify(line: Line, drafts: list[_Draft]) -> list[QuantityMatch]:
             _connected(line, low.last, high.number.first)
             and low.unit == high.unit
             and low.number.value < high.number.value
-            and _range_start(line, low.number.start)
+            and _is_range(line, low, high)
         ):
             ranged[position] = Qualifier.AT_LEAST
             ranged[position + 1] = Qualifier.AT_MOST
