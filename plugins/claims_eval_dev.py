@@ -294,14 +294,29 @@ def _noun_key(noun: str) -> str:
     return " ".join(_bare_word(w) for w in words(noun))
 
 
+# Abbreviated units the gold keeps as written.
+ABBREVIATIONS = {match_key(short): match_key(full) for short, full in (("كلم", "كيلومتر"),)}
+
+
+def _heads(counted: str) -> set[str]:
+    """The nouns a count may name: the whole phrase, its head (the first word: "لجنة
+    قضائية دولية") and a noun joined to it by و ("مصل ومعتمر")."""
+    written = words(counted)
+    heads = {_noun_key(counted)}
+    if written:
+        heads.add(_bare_word(written[0]))
+        heads.update(_bare_word(w[1:]) for w in written[1:] if w.startswith("و") and len(w) > 3)
+    return {ABBREVIATIONS.get(head, head) for head in heads}
+
+
 def same_noun(claim: ClaimDraft, item: dict[str, Any]) -> bool:
-    """The claim's unit is the gold's counted noun (match keys, article aside; "%" and
-    "في المائة" alike), or a casualty lemma (قتيل، مصاب) for people the gold counts
-    as killed or hurt."""
+    """The claim's unit names the gold's counted noun (:func:`_heads`, on match keys
+    without the article; "%" and "في المائة" alike), or is a casualty lemma (قتيل،
+    مصاب) for people the gold counts as killed or hurt."""
     unit = _noun_key(claim.unit or "")
-    counted = _noun_key(item["counted"])
-    if unit and unit == counted:
+    if unit and ABBREVIATIONS.get(unit, unit) in _heads(item["counted"]):
         return True
+    counted = _noun_key(item["counted"])
     casualty_gold = counted in CASUALTY_LEMMAS or bool(CASUALTY_WORDS.search(item["counted_en"]))
     return unit in CASUALTY_LEMMAS and casualty_gold
 

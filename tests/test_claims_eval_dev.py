@@ -34,7 +34,7 @@ STATEMENTS_FLOOR = (0.95, 0.70)
 SPEAKER_FLOOR = (0.79, 0.57)  # precision: right among the statements found
 CHANNEL_FLOOR = (0.71, 0.51)
 DIRECT_FLOOR = (0.93, 0.67)
-QUANTITIES_FLOOR = (0.84, 0.79)
+QUANTITIES_FLOOR = (0.89, 0.84)
 QUANTITIES_NO_NOUN_FLOOR = (0.92, 0.87)
 
 SENTENCE = "وقال وزير التعليم محمد أحمد إن الحكومة ستبني مئة مدرسة جديدة هذا العام في المدن"
@@ -191,6 +191,13 @@ def test_casualty_lemmas_stand_for_the_people_counted() -> None:
     percent = quantity("مئة مدرسة", 100, "%", Qualifier.EXACT)
     assert dev.same_noun(percent, gold_quantity(counted="في المائة"))
     assert dev.same_noun(percent, gold_quantity(counted="%"))
+    committee = quantity("مئة مدرسة", 4, "لجنة", Qualifier.EXACT)
+    assert dev.same_noun(committee, gold_quantity(counted="لجنة قضائية دولية"))
+    assert not dev.same_noun(committee, gold_quantity(counted="قاضي لجنة"))
+    worshipper = quantity("مئة مدرسة", 4, "معتمر", Qualifier.EXACT)
+    assert dev.same_noun(worshipper, gold_quantity(counted="مصل ومعتمر"))
+    km = quantity("مئة مدرسة", 26, "كيلومتر", Qualifier.EXACT)
+    assert dev.same_noun(km, gold_quantity(counted="كلم"))
 
 
 @pytest.mark.parametrize(
