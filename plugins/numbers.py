@@ -18,6 +18,7 @@ Casualty events without a number ("من دون وقوع إصابات") have no v
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -243,6 +244,7 @@ AFTER_QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = [
 ]
 # Clitics a word may carry before a qualifier or a number: "لأكثر", "بنحو", "وقرابة".
 CLITICS = ("", "و", "ب", "ل", "ك", "ف", "وب", "ول", "فب")
+THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")  # "4.500", "3,165,507,215"
 NUMBER_CLITICS = ("", "و", "ب", "ل", "وب", "ول")  # not ك: "كمية" is no "ك + مية"
 # Letters written apart from digits: "بـ 258", "و60", "لـ35".
 DIGIT_CLITICS = frozenset(("و", "ب", "ل", "ك", "ف", "وب", "ول", "ال", "لل", "وال"))
@@ -449,27 +451,19 @@ def _scale_at(line: Line, index: int) -> tuple[float, bool] | None:
 
 def _read_digits(line: Line, index: int) -> _Number | None:
     tokens = line.tokens
-    text = tokens[index].text
-    last = index
-    after = index + 1
+    whole = tokens[index].text.replace(",", ".").partition(".")[0]
+    raw, last = _digit_run(line, index)
+    after = last + 1
     if after < len(tokens) and tokens[after].kind == "quote":
         after += 1  # '"26.7" مليون'
     scaled = _scale_at(line, after)
-    whole, separator, part = text.replace(",", ".").partition(".")
-    if separator and len(part) == 3 and scaled is None:
-        value = float(whole + part)  # "4.500": a thousands separator
-        while (
-            last + 2 < len(tokens)
-            and tokens[last + 1].text in ".,"
-            and _touching(tokens[last], tokens[last + 1])
-            and tokens[last + 2].kind == "num"
-            and len(tokens[last + 2].text) == 3
-            and _touching(tokens[last + 1], tokens[last + 2])
-        ):
-            value = value * 1000 + float(tokens[last + 2].text)
-            last += 2
+    separators = sum(ch in ".," for ch in raw)
+    if THOUSANDS.fullmatch(raw) and (separators > 1 or scaled is None):
+        value = float(raw.replace(".", "").replace(",", ""))  # "4.500", "12.165.507.000"
+    elif separators > 1:
+        return None  # "12.5.2015": a date or a version, not an amount
     else:
-        value = float(whole + "." + part) if separator else float(whole)
+        value = float(raw.replace(",", "."))  # "2,5" is 2.5
     if (
         index + 2 < len(tokens)
         and tokens[index + 1].text == "ر"
@@ -497,6 +491,23 @@ def _read_digits(line: Line, index: int) -> _Number | None:
         if before.text in DIGIT_CLITICS and _touching(before, tokens[index]):
             lead = index - 1
     return _Number(index, last, value, DIGITS, scale, lead)
+
+
+def _digit_run(line: Line, index: int) -> tuple[str, int]:
+    """The digits from ``index`` with their separators ("12.165.507.000" is tokenised
+    in pieces) and the index of the last piece."""
+    tokens = line.tokens
+    raw, last = tokens[index].text, index
+    while (
+        last + 2 < len(tokens)
+        and tokens[last + 1].text in ".,"
+        and tokens[last + 2].kind == "num"
+        and _touching(tokens[last], tokens[last + 1])
+        and _touching(tokens[last + 1], tokens[last + 2])
+    ):
+        raw += tokens[last + 1].text + tokens[last + 2].text
+        last += 2
+    return raw, last
 
 
 def _compound(line: Line, value: float, scale: float, last: int) -> tuple[float, int]:
@@ -557,8 +568,8 @@ def _first_word(word: str) -> tuple[float, str] | None:
 def _read_words(line: Line, index: int) -> _Number | None:
     tokens = line.tokens
     start = _first_word(tokens[index].text)
-    if start is None:
-        return None
+    if start is None or (index > 0 and tokens[index - 1].kind == "num"):
+        return None  # "ال20 ألف": the scale word belongs to the digits before it
     value, role = start
     if role in ("one", "plural_scale"):
         return None  # "واحد" alone, bare "آلاف": no amount
@@ -647,8 +658,9 @@ def _noun_after(line: Line, index: int) -> tuple[Noun | None, str, str, int] | N
     None when nothing there can be counted (the noun is elided).
     """
     tokens = line.tokens
-    if index < len(tokens) and tokens[index].kind == "quote":
-        index += 1
+    for _ in range(2):  # '"1600" حافلة', "(12.165.507.000) ريال"
+        if index < len(tokens) and (tokens[index].kind == "quote" or tokens[index].text == ")"):
+            index += 1
     percent = _percent_at(line, index)
     if percent is not None:
         return None, PERCENT, PERCENTAGE, percent
