@@ -46,6 +46,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -204,7 +205,9 @@ def load_articles(gold_path: Path, gold: dict[str, Any], folder: Path) -> list[D
 
 @cache  # the same claims and gold strings are compared many times
 def words(text: str) -> tuple[str, ...]:
-    return tuple(WORD.findall(match_key(text)))
+    """Match-key words; NFKC first, for the presentation forms some outlets type
+    ("اﻷمان" with the ligature ﻷ) where the annotator typed the letters."""
+    return tuple(WORD.findall(match_key(unicodedata.normalize("NFKC", text))))
 
 
 def shared_run(a: str, b: str) -> int:

@@ -130,6 +130,8 @@ def test_speakers_match_without_clitics_and_by_either_name() -> None:
     claim = statement(SAID, speaker="لمحمد أحمد")
     assert dev.speaker_right(claim, gold_statement(speaker="هو", speaker_full="الوزير محمد أحمد"))
     assert not dev.speaker_right(claim, gold_statement(speaker="أحمد علي", speaker_full=None))
+    ligature = statement(SAID, speaker="عضو برنامج اﻷمان")  # ﻷ: U+FEF7
+    assert dev.speaker_right(ligature, gold_statement(speaker="عضو برنامج الأمان الأسري"))
 
 
 def test_a_claim_unlike_any_gold_statement_is_a_false_find() -> None:
