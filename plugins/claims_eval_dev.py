@@ -124,10 +124,6 @@ class DevArticle:
         return {"article": f"{self.gold['zip']} {self.gold['source']}", "url": self.gold["url"]}
 
 
-def is_dev_gold(gold: dict[str, Any]) -> bool:
-    return isinstance(gold.get("articles"), list)
-
-
 def check_dev_gold(path: Path, gold: dict[str, Any]) -> None:
     """The fields this report reads, or an InputError naming the first that is wrong."""
     needed = ("zip", "url", "source", "statements", "quantities")
