@@ -25,11 +25,13 @@ from marsad.plugins.citations import CitationDraft, cite
 from marsad.plugins.entities import ArticleNames, EntityRef, display, resolve_speaker, scan_names
 from marsad.plugins.mentions import extra_aliases, find_mentions
 from marsad.plugins.numbers import QuantityMatch, find_quantities
-from marsad.plugins.speech import CONTINUING
+from marsad.plugins.speakers import RELATIVES, Speaker, SpeakerFinder
+from marsad.plugins.speech import CONTINUING, stops_phrase
 from marsad.plugins.statements import StatementFinder, StatementMatch
 from marsad.plugins.tokens import Line, lines
 
 SPEAKER_SLOT = "speaker:"
+PRONOUN_ENDINGS = ("ه", "ها", "هم", "هما")
 UNIT_SLOT = "unit:"
 
 
@@ -67,6 +69,8 @@ class ClaimDraft:
     unit: str | None = None
     qualifier: Qualifier | None = None
     negated: bool = False
+    quantity_kind: str | None = None  # count, money, percentage, measure or fraction
+    number_form: str | None = None  # digits, words, dual or singular_noun
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ def find_claims(text: str) -> FoundClaims:
     for line in article_lines:
         attributions: list[_Attribution] = []
         for match in finder.find(line):
+            if said.slot is not None:  # with no one to carry, an odd subject is kept
+                match.speaker = _checked(finder.speakers, line, match.speaker)
             speaking = match.speaker
             previous = issuer if speaking is not None and speaking.kind == "statement" else said
             before = len(found.claims)
@@ -131,6 +137,8 @@ def find_claims(text: str) -> FoundClaims:
                 first, last = match.quotes[0][0] + 1, match.quotes[-1][1] - 1
             start, end = line.span(first, last)
             source = said.cited_source or said.text
+            if match.speaker is None and match.impersonal:
+                source = None  # "يذكر أن": the counts inside are nobody's
             attributions.append(_Attribution(start, end, source, citation))
         for quantity in find_quantities(line):
             found.claims.append(_quantity(text, line, quantity, attributions))
@@ -148,9 +156,12 @@ def _statement(
     found: FoundClaims,
 ) -> _Said:
     speaker = match.speaker
-    if speaker is not None and speaker.kind == "statement":
-        # "وأضاف البيان": the issuer of the last statement made through a statement.
+    if speaker is not None and speaker.kind in ("statement", "self"):
+        # "وأضاف البيان": the issuer of the last statement made through a statement;
+        # "وشدد معاليه": the person named before.
         speaker = None
+    if speaker is None and match.impersonal:
+        return said  # "يذكر أن": nobody to carry over, and no speaker slot to file it in
     if speaker is None:
         current = replace(said, channel=match.channel or said.channel)
     else:
@@ -192,8 +203,8 @@ def _speaker(
     assert match.speaker is not None
     speaker = match.speaker
     surface = display(line, speaker.first, speaker.last)
-    entity = resolve_speaker(names, speaker, surface)
     start, end = line.span(speaker.first, speaker.last)
+    entity = resolve_speaker(names, speaker, surface, start)
     if entity is not None:
         found.mentions.append(MentionDraft(entity, start, end))
     cited = display(line, *match.cited_source) if match.cited_source else None
@@ -206,6 +217,26 @@ def _speaker(
     if match.cited_source:
         start, end = line.span(*match.cited_source)
     return _Said(entity, surface, channel, cited, speaker_slot(key), (start, end))
+
+
+def _checked(speakers: SpeakerFinder, line: Line, speaker: Speaker | None) -> Speaker | None:
+    """The speaker, or None (the previous one) when it is a phrase the speaker rules
+    do not know and that cannot be a name: a word with a pronoun ("حديثه", "فيها",
+    "الشريعة الإسلامية فالمرأة لها"), a relative clause ("تصريح دخول البحر الذي") or a
+    particle ("وفيما")."""
+    if speaker is None or speakers.phrase(line, speaker.first, speaker.last + 1) is not None:
+        return speaker
+    written = display(line, speaker.first, speaker.last).split()
+    if any(_has_pronoun(word) for word in written) or set(speaker.words) & RELATIVES:
+        return None
+    if any(word[:1] in "وف" and stops_phrase(word[1:]) for word in speaker.words):
+        return None  # "وفيما": a particle
+    return speaker
+
+
+def _has_pronoun(word: str) -> bool:
+    """An attached pronoun as written ("حديثه", "فيها", "معاليه"); "الله" is a name."""
+    return word.endswith(PRONOUN_ENDINGS) and "الله" not in word and "لله" not in word
 
 
 def _quantity(
@@ -225,6 +256,8 @@ def _quantity(
         unit=quantity.unit,
         qualifier=quantity.qualifier,
         negated=quantity.negated,
+        quantity_kind=quantity.kind,
+        number_form=quantity.form,
         cited_source=inside.source if inside else None,
         citation=inside.citation if inside else None,
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,16 +27,20 @@ from sqlalchemy.orm import Session
 from marsad.core import Entity, EntityAlias
 from marsad.plugins.arabic import match_key
 from marsad.plugins.speakers import (
-    MAX_NAME_WORDS,
+    ORG_HEADS,
     OWNER_LAM,
     TITLE_HEADS,
     Speaker,
     SpeakerFinder,
+    given_names,
+    in_class,
+    is_a,
 )
-from marsad.plugins.speech import bare_set
-from marsad.plugins.tokens import Line, bare, read_lexicon, strip_conjunction
+from marsad.plugins.speech import stops_phrase
+from marsad.plugins.tokens import Line, read_lexicon, strip_conjunction
 
 MIN_NAME_USES = 2
+T = TypeVar("T")
 
 
 @dataclass
@@ -46,6 +51,12 @@ class ArticleNames:
     titles: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     # The first title each name was seen with, as written ("رئيس الوزراء العراقي").
     title_of: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # The head word of a title ("وزير") -> the names that held it, in order: "الوزير"
+    # alone is the one minister the article names.
+    heads: dict[str, list[tuple[int, tuple[str, ...]]]] = field(default_factory=dict)
+    # The head word of an organisation ("وزاره") -> its names as written, in order:
+    # "الوزارة" alone is the ministry the article named.
+    orgs: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     def full_name(self, words: tuple[str, ...]) -> tuple[str, ...] | None:
         """The longest known name that ends with ``words`` (or is ``words``)."""
@@ -54,6 +65,30 @@ class ArticleNames:
             if name[-len(words) :] == words and (best is None or len(name) > len(best)):
                 best = name
         return best
+
+    def holder(self, title: tuple[str, ...], at: int) -> tuple[str, ...] | None:
+        """The person a title names in this article: the same title seen with a name,
+        else the person last named before ``at`` with a title of the same head
+        ("الوزير" -> the minister), else the only one named after it."""
+        name = self.titles.get(title_key(title))
+        if name is not None or not title:
+            return name
+        return _nearest(self.heads.get(title_head(title[0]), []), at)
+
+    def organisation(self, words: tuple[str, ...], at: int) -> str | None:
+        """ "الوزارة" alone -> the ministry named last before ``at`` (or the only one)."""
+        if len(words) != 1 or not strip_conjunction(words[0]).startswith("ال"):
+            return None
+        return _nearest(self.orgs.get(title_head(words[0]), []), at)
+
+
+def _nearest(seen: list[tuple[int, T]], at: int) -> T | None:
+    """The last item seen before ``at``; else the only one there is."""
+    before = [item for offset, item in seen if offset < at]
+    if before:
+        return before[-1]
+    distinct = {item for _, item in seen}
+    return distinct.pop() if len(distinct) == 1 else None
 
 
 def display(line: Line, first: int, last: int) -> str:
@@ -65,38 +100,84 @@ def display(line: Line, first: int, last: int) -> str:
     return " ".join(text.replace("\u0640", "").split())
 
 
+def title_head(word: str) -> str:
+    """The head of a title or organisation name as a lookup key: "ووزير" -> "وزير"."""
+    plain = strip_conjunction(word)
+    for candidate in (word, plain):
+        core = candidate[2:] if candidate.startswith("ال") and len(candidate) > 3 else candidate
+        if in_class(core, TITLE_HEADS) or in_class(core, ORG_HEADS):
+            return core
+    return plain[2:] if plain.startswith("ال") else plain
+
+
+def _may_name(line: Line, index: int) -> bool:
+    """Whether a name may start at this token: after a title head, or at a clause
+    start (line start, punctuation, a particle or a speech verb) for "X Y المدير"."""
+    token = line.tokens[index]
+    if in_class(token.text, TITLE_HEADS):
+        return True
+    if token.text.startswith("ال") or stops_phrase(token.text):
+        return False
+    if index == 0:
+        return True
+    before = line.tokens[index - 1]
+    return before.kind in ("punct", "quote") or stops_phrase(before.text)
+
+
 def scan_names(article_lines: list[Line]) -> ArticleNames:
-    """Names that follow a title anywhere in the article ("الرئيس الأميركي جو بايدن")."""
+    """Names with a title anywhere in the article ("الرئيس الأميركي جو بايدن", "جيم
+    كرافت قائد شرطة لافاييت"), and organisations by their head word."""
     found = ArticleNames()
     finder = SpeakerFinder(set())
-    heads = bare_set(TITLE_HEADS)
-    raw: list[tuple[tuple[str, ...], tuple[str, ...], Line, int, int]] = []
+    raw: list[tuple[Speaker, Line]] = []
     for line in article_lines:
         for index, token in enumerate(line.tokens):
-            if token.kind != "word" or bare(token.text) not in heads:
+            if token.kind != "word":
+                continue
+            if in_class(token.text, ORG_HEADS) and not token.text.startswith("ال"):
+                _add_org(found, line, finder.phrase(line, index, len(line.tokens)))
+            if not _may_name(line, index):
                 continue
             speaker = finder.phrase(line, index, len(line.tokens))
-            if speaker is None or not speaker.name:
-                continue
-            name = speaker.name[:MAX_NAME_WORDS]
-            raw.append((speaker.title, name, line, speaker.first, speaker.last))
-    last_words = {name[-1] for _, name, *_ in raw if len(name) > 1}
+            if speaker is not None and speaker.kind == "person" and speaker.title:
+                raw.append((speaker, line))
+    last_words = {s.name[-1] for s, _ in raw if len(s.name) > 1}
     # A name is used again ("بايدن"); "الرئيس الأميركي يبدي اهتماما" is a title and a verb.
     counts = Counter(t.text for line in article_lines for t in line.tokens if t.kind == "word")
-    for title, name, line, first, last in raw:
-        # "الرئيس بايدن تطوير العلاقات": a name stops at a word that ends another name.
-        for position, word in enumerate(name[:-1]):
-            if word in last_words:
-                name = name[: position + 1]
-                break
-        if len(name) > 1 and counts[name[-1]] < MIN_NAME_USES:
+    for speaker, line in raw:
+        name = speaker.name
+        title_first = speaker.words[: len(speaker.name)] != speaker.name
+        if title_first:
+            # "الرئيس بايدن تطوير العلاقات": a name stops at a word that ends another name.
+            for position, word in enumerate(name[:-1]):
+                if word in last_words:
+                    name = name[: position + 1]
+                    break
+            ranked = is_a(speaker.title[-1], "rank") or name[0] in given_names()
+            if len(name) > 1 and counts[name[-1]] < MIN_NAME_USES and not ranked:
+                continue  # used once, after no rank and no given name: maybe a verb
+        if len(name) < 2:
             continue
-        if len(name) > 1 and name not in found.names:
-            found.names[name] = _name_display(line, first, last, len(title), len(name))
-            found.title_of[name] = _name_display(line, first, last, 0, len(title))
-        if len(name) > 1:
-            found.titles.setdefault(title_key(title), name)
+        word_count = len(speaker.words)
+        name_at = word_count - len(speaker.name) if title_first else 0
+        title_at = name_at - len(speaker.title) if title_first else len(speaker.name)
+        if name not in found.names:
+            found.names[name] = _name_display(line, speaker.first, speaker.last, name_at, len(name))
+            found.title_of[name] = _name_display(
+                line, speaker.first, speaker.last, title_at, len(speaker.title)
+            )
+        found.titles.setdefault(title_key(speaker.title), name)
+        offset = line.span(speaker.first, speaker.first)[0]
+        found.heads.setdefault(title_head(speaker.title[0]), []).append((offset, name))
     return found
+
+
+def _add_org(found: ArticleNames, line: Line, speaker: Speaker | None) -> None:
+    if speaker is None or speaker.kind != "org" or len(speaker.words) < 2:
+        return
+    heads = found.orgs.setdefault(title_head(speaker.words[0]), [])
+    offset = line.span(speaker.first, speaker.first)[0]
+    heads.append((offset, display(line, speaker.first, speaker.last)))
 
 
 def _name_display(line: Line, first: int, last: int, skip: int, count: int) -> str:
@@ -201,9 +282,12 @@ class EntityRef:
     in_article: bool
 
 
-def resolve_speaker(names: ArticleNames, speaker: Speaker, surface: str) -> EntityRef | None:
-    """The entity a speaker stands for within its article; None for anonymous ones."""
-    found = _canonical(names, speaker, surface)
+def resolve_speaker(
+    names: ArticleNames, speaker: Speaker, surface: str, at: int = 0
+) -> EntityRef | None:
+    """The entity a speaker stands for within its article; None for anonymous ones.
+    ``at`` is where the article names it: a title alone is its nearest holder before."""
+    found = _canonical(names, speaker, surface, at)
     if found is None:
         return None
     kind, name = found
@@ -215,15 +299,20 @@ def resolve_speaker(names: ArticleNames, speaker: Speaker, surface: str) -> Enti
     return EntityRef(kind, name, entity_key(kind, name)[:300], tuple(aliases), in_article)
 
 
-def _canonical(names: ArticleNames, speaker: Speaker, surface: str) -> tuple[str, str] | None:
+def _canonical(
+    names: ArticleNames, speaker: Speaker, surface: str, at: int
+) -> tuple[str, str] | None:
     """(type, canonical display name) for a speaker, or None for anonymous ones."""
-    if speaker.kind in ("anonymous", "statement"):
+    if speaker.kind in ("anonymous", "statement", "document", "self"):
         return None
     if speaker.kind == "title":
-        name = names.titles.get(title_key(speaker.title))
+        name = names.holder(speaker.title, at)
         return ("PERSON", names.names[name]) if name else None
     if speaker.kind == "org" and OWNER_LAM in speaker.words:
         return "ORG", _office(names, speaker, surface)
+    organisation = names.organisation(speaker.words, at) if speaker.kind == "org" else None
+    if organisation is not None:
+        return "ORG", organisation  # "الوزارة": the ministry named before
     words = speaker.name or speaker.words
     for known in names.names:
         # "مصطفى الكاظمي بوقف الهجمات": the phrase ran past a known name.
@@ -233,11 +322,7 @@ def _canonical(names: ArticleNames, speaker: Speaker, surface: str) -> tuple[str
     if full is not None and full in names.names:
         return "PERSON", names.names[full]
     if speaker.kind == "person" and speaker.title:
-        name = speaker.name[:MAX_NAME_WORDS]
-        count = len(name)
-        surface_words = surface.split()
-        title_words = len(surface_words) - len(speaker.name)
-        return "PERSON", " ".join(surface_words[title_words : title_words + count])
+        return "PERSON", " ".join(_name_part(speaker, surface))
     return ("ORG" if speaker.kind == "org" else "PERSON"), surface
 
 
@@ -258,16 +343,31 @@ def _name_alias(speaker: Speaker, surface: str, name: str) -> str | None:
     if speaker.kind == "title":
         return None
     if speaker.kind == "person" and speaker.title:
-        words = surface.split()[len(speaker.title) :][:MAX_NAME_WORDS]
-        candidate = " ".join(words)
+        candidate = " ".join(_name_part(speaker, surface))
     else:
         candidate = surface
     if not candidate:
         return None
-    # Only a form of the canonical name: a phrase that ran past it is no alias.
+    # Only a form of the canonical name: a phrase that ran past it is no alias, and
+    # "الوزارة" for "وزارة التعليم" is a reference, not a name.
     if speaker.kind != "org" and not match_key(name).endswith(match_key(candidate)):
         return None
+    named = match_key(candidate).endswith(match_key(name))
+    if speaker.kind == "org" and not named:
+        return None
     return candidate
+
+
+def _name_part(speaker: Speaker, surface: str) -> list[str]:
+    """The name's words as written: after the title ("وزير الصحة X Y") or before it
+    ("X Y المدير العام"); a comma after the name is no part of it."""
+    written = surface.split()
+    count = len(speaker.name)
+    if speaker.words[:count] == speaker.name:
+        part = written[:count]
+    else:
+        part = written[len(written) - count :]
+    return [word.strip("،,:") for word in part]
 
 
 def title_key(title: tuple[str, ...]) -> tuple[str, ...]:

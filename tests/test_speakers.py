@@ -1,0 +1,133 @@
+"""Who said it: speaker phrases and their resolution within an article.
+
+Sentences written for these tests, one per resolution mechanism.
+"""
+
+from __future__ import annotations
+
+from marsad.core import ClaimKind
+from marsad.plugins.claimfinder import ClaimDraft, find_claims
+from marsad.plugins.speakers import SpeakerFinder
+from marsad.plugins.tokens import lines
+
+
+def statements(text: str) -> list[ClaimDraft]:
+    return [c for c in find_claims(text).claims if c.kind is ClaimKind.STATEMENT]
+
+
+def speaker_of(text: str, content: str) -> ClaimDraft:
+    found = [c for c in statements(text) if content in c.text]
+    assert found, f"no statement holds {content!r}"
+    return found[0]
+
+
+def entity_name(claim: ClaimDraft) -> str | None:
+    return claim.speaker.name if claim.speaker else None
+
+
+def test_title_rank_and_name_after_the_verb() -> None:
+    claim = speaker_of(
+        "وقال وزير الصحة الدكتور خالد الفالح في مؤتمر صحفي إن الوزارة ستفتتح ثلاثة مستشفيات جديدة.",
+        "ستفتتح",
+    )
+    assert entity_name(claim) == "خالد الفالح"
+    assert claim.speaker_text == "وزير الصحة الدكتور خالد الفالح"
+    assert claim.speaker is not None and "وزير الصحة" not in " ".join(claim.speaker.aliases)
+
+
+def test_continuation_verbs_and_participles_keep_the_speaker() -> None:
+    text = (
+        "وقال العقيد سعد الحربي إن الدوريات انتشرت في الأحياء الشرقية.\n"
+        "وأضاف أن الحملة ستستمر حتى نهاية الشهر، مشيرا إلى أن المخالفين سيحالون إلى النيابة."
+    )
+    for content in ("الدوريات انتشرت", "الحملة ستستمر", "المخالفين سيحالون"):
+        assert entity_name(speaker_of(text, content)) == "سعد الحربي"
+
+
+def test_a_title_alone_is_the_nearest_holder_named_before() -> None:
+    text = (
+        "وقال وزير الصحة الدكتور خالد الفالح إن الوزارة ستفتتح مستشفيات جديدة.\n"
+        "أكد معالي وزير الخارجية الأستاذ عادل بن أحمد الجبير أن المملكة تدعم الحل السياسي.\n"
+        "وجدد الوزير التأكيد على أن المملكة لن تتخلى عن أشقائها."
+    )
+    assert entity_name(speaker_of(text, "تدعم الحل")) == "عادل بن أحمد الجبير"
+    # A definite title takes no genitive: "التأكيد" is the object, not part of the title.
+    claim = speaker_of(text, "لن تتخلى")
+    assert claim.speaker_text == "الوزير"
+    assert entity_name(claim) == "عادل بن أحمد الجبير"
+
+
+def test_courtesy_pronoun_is_the_person_named_before() -> None:
+    text = (
+        "أكد معالي وزير الخارجية الأستاذ عادل بن أحمد الجبير أن المملكة تدعم الحل السياسي.\n"
+        "وشدد معاليه على أن الحوار هو الطريق الوحيد لإنهاء الأزمة."
+    )
+    assert entity_name(speaker_of(text, "الحوار هو الطريق")) == "عادل بن أحمد الجبير"
+
+
+def test_the_ministry_alone_is_the_ministry_named_before() -> None:
+    text = (
+        "وأعلنت وزارة الداخلية أمس القبض على خمسة مطلوبين في منطقة الرياض.\n"
+        "وأوضحت الوزارة أن المقبوض عليهم أحيلوا إلى النيابة العامة."
+    )
+    claim = speaker_of(text, "أحيلوا")
+    assert claim.speaker is not None and claim.speaker.type == "ORG"
+    assert claim.speaker.name == "وزارة الداخلية"
+    assert "الوزارة" not in claim.speaker.aliases  # a reference, not a name
+
+
+def test_name_before_its_title_and_the_family_name_later() -> None:
+    text = (
+        "وقال سامي العتيبي المدير العام للشركة إن الأرباح ارتفعت خلال الربع الثاني.\n"
+        "وتابع العتيبي أن الشركة تخطط للتوسع في الأسواق الخليجية."
+    )
+    first = speaker_of(text, "الأرباح ارتفعت")
+    later = speaker_of(text, "تخطط للتوسع")
+    assert entity_name(first) == entity_name(later) == "سامي العتيبي"
+    assert later.speaker is not None and first.speaker is not None
+    assert later.speaker.key == first.speaker.key
+
+
+def test_subject_first_with_qad() -> None:
+    claim = speaker_of(
+        "وكان المتحدث باسم وزارة الداخلية اللواء منصور التركي قد أعلن أن التحقيقات "
+        "مستمرة مع الموقوفين.",
+        "التحقيقات مستمرة",
+    )
+    assert entity_name(claim) == "منصور التركي"
+
+
+def test_given_name_without_title_is_a_person() -> None:
+    claim = speaker_of("وقال فهد السبيعي إن الأسعار ارتفعت بشكل ملحوظ هذا الصيف.", "الأسعار")
+    assert claim.speaker is not None and claim.speaker.type == "PERSON"
+    assert claim.speaker.name == "فهد السبيعي"
+
+
+def test_anonymous_sources_have_no_entity() -> None:
+    claim = speaker_of("وقالت مصادر أمنية إن الموقوفين ينتمون إلى خلية واحدة.", "الموقوفين")
+    assert claim.speaker is None and claim.speaker_text == "مصادر أمنية"
+
+
+def test_phrase_kinds() -> None:
+    finder = SpeakerFinder(set())
+    cases = {
+        "مصدر مطلع": "anonymous",
+        "شهود عيان": "anonymous",
+        "هيئة الهلال الأحمر": "org",
+        "التقرير": "document",
+        "معاليه": "self",
+        "المتحدث باسم الوزارة": "title",
+        "اللواء منصور التركي": "person",
+    }
+    for text, kind in cases.items():
+        line = lines(text)[0]
+        speaker = finder.phrase(line, 0, len(line.tokens))
+        assert speaker is not None and speaker.kind == kind, text
+
+
+def test_a_word_with_a_pronoun_is_no_speaker() -> None:
+    text = (
+        "وقال المواطن فهد السبيعي إن الأسعار ارتفعت كثيرا.\n"
+        "واختتم حديثه قائلا: إن الرقابة على الأسعار ضرورية."
+    )
+    assert entity_name(speaker_of(text, "الرقابة على الأسعار")) == "فهد السبيعي"
