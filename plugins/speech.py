@@ -33,7 +33,7 @@ TIME_WORDS = keys(
 )
 NEGATORS = keys("دون بدون عدم لم لا لن")
 TRAILING = keys("حسبما وفقما كما")  # "..., حسبما أفاد مراسل": the content came first
-CONTINUING = keys("أضاف تابع استطرد")
+CONTINUING = keys("أضاف تابع استطرد أردف واصل")
 # Words after a participle or an ambiguous verb that show a content follows.
 CONTENT_MARKERS = keys("إلى الى على عن من")
 KINDS = ("past", "present", "participle", "noun", "nominal", "impersonal")
@@ -64,6 +64,7 @@ def inflections(kind: str, form: str) -> list[tuple[str, bool]]:
     elif kind == "present" and form.startswith("ي"):
         feminine = "ت" + form[1:]
         found.append((feminine, False))
+        found += [("ل" + form, False), ("ل" + feminine, False)]  # "ليعلن عن تعليق الجلسة"
         if form[-1] not in "ويا":  # "يقولون" for "يقول"; defective verbs list their own
             found += [
                 (stem + ending, True) for stem in (form, feminine) for ending in _PRESENT_ENDINGS
@@ -93,12 +94,22 @@ def triggers() -> dict[str, Trigger]:
     except that an impersonal entry marks the present form it shares ("يذكر")."""
     table: dict[str, Trigger] = {}
     impersonal: list[tuple[str, Trigger]] = []
-    for line in read_lexicon("speech_verbs.txt"):
-        kind, lemma, takes_object, ambiguous, forms = _entry(line)
+    entries = [_entry(line) for line in read_lexicon("speech_verbs.txt")]
+    # A lemma that takes an object does so in every form: "يتوقع المحللون بدء ...".
+    with_object = {lemma for _, lemma, takes_object, _, _ in entries if takes_object}
+    for kind, lemma, _, ambiguous, forms in entries:
         for form in forms:
             for written, plural in inflections(kind, form):
                 impersonal_kind = kind == "impersonal"
-                trigger = Trigger(lemma, kind, plural, takes_object, ambiguous, impersonal_kind)
+                # Only the spelling itself is ambiguous: "بين" may be "between", "بينوا" not.
+                trigger = Trigger(
+                    lemma,
+                    kind,
+                    plural,
+                    lemma in with_object,
+                    ambiguous and written == form,
+                    impersonal_kind,
+                )
                 if impersonal_kind:
                     impersonal.append((match_key(written), trigger))
                 else:

@@ -52,6 +52,7 @@ from marsad.plugins.tokens import Line, bare, keys
 
 ASIDE_WORDS = 4  # words outside quotes that still leave a content "only quotes"
 MAX_LEAD = 14  # words between the speaker and the content
+MAX_CLAUSE = 80  # tokens of a clause attributed after the fact ("..., بحسب الجيش")
 NOUN_LEAD = 6  # words between a verbal noun and its "أن"
 AMBIGUOUS_LEAD = 3  # tokens between an ambiguous verb's speaker and its "أن"
 CHANNEL_BEFORE = 6  # words before a trigger that may name its channel ("وفي بيان، قال")
@@ -62,7 +63,8 @@ SOURCE_LINKS = keys("عن ل لـ")
 TRAILING_LINKS = keys("حسب بحسب وفق وفقا ما جاء ورد على كما حسبما وفقما")
 CHANNEL_PREPOSITIONS = keys("في خلال عبر")  # "في تصريح صحفي": a channel, not a trigger
 TIME_NOUNS = keys("الأسبوع الشهر العام السنة")  # "كما ذكر الأسبوع الماضي المدعي العام"
-RELATIVES = keys("الذي التي الذين اللذين اللتين اللواتي اللاتي من ما")
+RELATIVES = keys("الذي التي الذين اللذين اللتين اللواتي اللاتي")
+OUTLET_LAM = keys("ل لـ")
 LEAD_PARTICLE = keys("كما حيث فيما بينما وقد قد لقد إذ بعدما")  # "كما أكد أن": a clause
 
 # Channel cues, in the gold vocabulary. A strong cue decides at its position (the
@@ -97,8 +99,10 @@ class StatementMatch:
     direct: bool
     channel: str | None = None
     cited_source: tuple[int, int] | None = None  # token range, inclusive
-    # The quotations of a content that is only quotes (a partial quote leaves it empty:
-    # the content is the reporter's sentence with the quote inside).
+    # The spans a direct content is stored as, each given by the tokens just outside
+    # it: the quote marks of each quotation of a content that is only quotes, or, for
+    # a partial quote inside the reporter's words, the whole content (first - 1,
+    # last + 1). Empty for an indirect content.
     quotes: list[tuple[int, int]] = field(default_factory=list)
     impersonal: bool = False  # "يذكر أن": nobody is named and nobody is carried over
 
@@ -153,7 +157,7 @@ class StatementFinder:
             before = tokens[index - 1].text if index > 0 else ""
             if before in NEGATORS:
                 continue  # "دون ذكر جنسيته"
-            if trigger.kind == "impersonal" and token.text.startswith("ال") and before != "من":
+            if trigger.kind == "impersonal" and "ال" in token.text[:3] and bare(before) != "من":
                 continue  # only "من المتوقع أن"
             if trigger.lemma == "لسان" and before != match_key("على"):
                 continue  # only "على لسان"
@@ -161,6 +165,9 @@ class StatementFinder:
                 continue
             if trigger.kind == "noun" and before in CHANNEL_PREPOSITIONS:
                 continue
+            following = tokens[index + 1].text if index + 1 < len(tokens) else ""
+            if trigger.kind == "nominal" and following == "ما":
+                continue  # "بحسب ما ذكر المرصد": the verb after it is the trigger
             found.append((index, trigger, prefixed))
         return found
 
@@ -169,11 +176,13 @@ class StatementFinder:
         if found is None:
             return None
         speaker, after, impersonal = found
-        if trigger.ambiguous:
-            # "بين البلدين" is "between": the verb "بيّن" is followed by its "أن".
-            _, end = line.sentence_of(index)
-            if _content_start(line, after, min(end, after + AMBIGUOUS_LEAD)) is None:
-                return None
+        _, end = line.sentence_of(index)
+        # "بين البلدين" is "between": the verb "بيّن" is followed by its "أن"; and "على
+        # إعلان بلاتيني ترشيحه" is no statement: a verbal noun is one before its "أن".
+        lead = AMBIGUOUS_LEAD if trigger.ambiguous else NOUN_LEAD
+        needs_marker = trigger.ambiguous or trigger.kind == "noun"
+        if needs_marker and _content_start(line, after, min(end, after + lead)) is None:
+            return None
         return _Head(index, trigger, prefixed, speaker, after, impersonal)
 
     def _speaker(
@@ -198,24 +207,29 @@ class StatementFinder:
         speaker = self.speakers.subject_before(line, index, begin, prefixed)
         if speaker is not None:
             return speaker, index + 1, False
-        start = _past_time(line, index + 1, end)
+        start = _past_addressee(line, _past_time(line, index + 1, end), end)
         speaker = self.speakers.phrase(line, start, end)
         if speaker is not None:
             return speaker, speaker.last + 1, False
         raw = _raw_phrase(line, start, end)
         if raw is not None and _content_start(line, raw.last + 1, end) is not None:
             return raw, raw.last + 1, False  # "وقال البنيان خلال المؤتمر، إن"
+        before = line.tokens[index - 1].text if index > begin else ""
+        marked = _marker_at(line, index + 1) or _content_start(line, index + 1, min(end, index + 3))
+        if not prefixed and index != begin and line.tokens[index - 1].kind == "word":
+            # A subject-first clause the speaker rules do not know: "... برايس صرح بأن",
+            # "أنصار لحبري رددوا شعارات", "الذبيبان الذي أشار إلى".
+            raw = _raw_subject(line, index, begin)
+            if raw is not None and (marked or trigger.takes_object):
+                return raw, index + 1, False
         if trigger.plural:
             return None  # "وأكدا ضرورة ...": no speaker to carry over
         if trigger.kind == "present":
-            if _content_start(line, index + 1, min(end, index + 3)) is None:
+            if not marked:
                 return None  # "لن يؤكد": a present verb stands alone only before its "أن"
             return None, index + 1, trigger.impersonal
-        before = line.tokens[index - 1].text if index > begin else ""
-        if not prefixed and index != begin and before not in LEAD_PARTICLE:
-            raw = _raw_subject(line, index, begin)
-            if raw is not None and _content_start(line, index + 1, min(end, index + 3)):
-                return raw, index + 1, False  # "... الأميركية نيد برايس صرح بأن"
+        clause_start = index == begin or before in LEAD_PARTICLE
+        if not prefixed and not clause_start and line.tokens[index - 1].kind != "punct":
             return None  # "لن يتم نشر": not a clause of its own
         return None, index + 1, False
 
@@ -224,11 +238,11 @@ class StatementFinder:
         index, trigger = head.index, head.trigger
         before = line.tokens[index - 1].text if index > begin else ""
         found: StatementMatch | None = None
-        if _post_posed(line, head, begin, before):
-            content = _trim(line, begin, _clause_end(line, begin, index))
+        clause = _post_posed(line, head, begin, before)
+        if clause is not None:
+            content = _trim(line, *clause)
             if content is not None:
-                found = StatementMatch(0, "", None, *content, direct=False)
-                found.quotes, found.direct = _quoting(line, *content)
+                found = _direct_or_not(line, *content)
             lead_end = head.after
         else:
             found = _content(line, head, cut)
@@ -264,6 +278,17 @@ def _marker_at(line: Line, index: int) -> bool:
         or token.text == COLON
         or token.kind == "quote"
     )
+
+
+def _past_addressee(line: Line, start: int, end: int) -> int:
+    """The token after whom a verb addresses, when it comes before the speaker:
+    "وقال لـ"الاقتصادية" باسم مؤمنة", "كشف لـ«عكاظ» وكيل الوزارة"."""
+    tokens = line.tokens
+    if start + 1 < end and tokens[start].text in OUTLET_LAM and tokens[start + 1].kind == "quote":
+        pair = line.quote_of.get(start + 2)
+        if pair is not None and pair[0] == start + 1 and pair[1] - start < 6:
+            return pair[1] + 1
+    return start
 
 
 def _past_time(line: Line, start: int, end: int) -> int:
@@ -317,38 +342,67 @@ def _raw_phrase(line: Line, start: int, end: int) -> Speaker | None:
 
 def _raw_subject(line: Line, index: int, begin: int) -> Speaker | None:
     """The words right before an unprefixed verb, back to a function word, when the
-    speaker rules do not recognise them as a subject: "وكان ... برايس صرح بأن"."""
+    speaker rules do not recognise them as a subject: "وكان ... برايس صرح بأن"; before
+    a relative pronoun, the words it refers to ("الدكتور محمد الذبيبان الذي أشار")."""
     tokens = line.tokens
+    if index - 1 > begin and tokens[index - 1].text in RELATIVES:
+        index -= 1
     first = index
     while first > begin and index - first < MAX_SPEAKER_WORDS:
         token = tokens[first - 1]
         if token.kind != "word" or stops_phrase(token.text) or token.text in RELATIVES:
             break
         first -= 1
-    if first == index or (first > begin and tokens[first - 1].text in RELATIVES):
+    if first == index:
         return None
     words = tuple(tokens[i].text for i in range(first, index))
     kind = "org" if words[0].startswith("ال") else "person"
     return Speaker(first, index - 1, words, (), words, kind)
 
 
-def _post_posed(line: Line, head: _Head, begin: int, before: str) -> bool:
-    """Whether the trigger attributes the clause before it ("..., بحسب الجيش.")."""
+def _post_posed(line: Line, head: _Head, begin: int, before: str) -> tuple[int, int] | None:
+    """The clause a trigger attributes after the fact, as [first, stop) tokens:
+    "..., بحسب الجيش." (a prepositional attribution after some words), "..., كما ذكر
+    المدعي العام." and "..., حسب ما أعلنت الوزارة." (a verb after حسبما / كما / حسب ما
+    with no content of its own). A prepositional attribution that starts a sentence
+    and has nothing after its source ("...عامة.وفقا لوكالة رويترز") attributes the
+    sentence before. None: the content comes after the trigger."""
+    index = head.index
+    tokens = line.tokens
+    _, end = line.sentence_of(index)
+    floor = max(begin, index - MAX_CLAUSE)
     if head.trigger.kind == "nominal":
-        words_before = [t for t in line.tokens[begin : head.index] if t.kind in ("word", "num")]
-        return len(words_before) > 1 or (
-            len(words_before) == 1 and bare(words_before[0].text) not in bare_set(TRAILING_LINKS)
-        )
-    if before in TRAILING and head.index - begin > 2:
-        _, end = line.sentence_of(head.index)
-        return _content_start(line, head.after, end) is None
-    return False
+        words = 0
+        position = index
+        while position > floor and words < 2:  # two words are enough to decide
+            position -= 1
+            if tokens[position].kind in ("word", "num"):
+                words += 1
+                single_link = bare(tokens[position].text) in bare_set(TRAILING_LINKS)
+        if words > 1 or (words == 1 and not single_link):
+            return floor, _clause_end(line, floor, index)
+        if _only_punct(line, head.after, end) and begin > 0:
+            previous, _ = line.sentence_of(begin - 1)
+            return max(previous, begin - MAX_CLAUSE), begin
+        return None
+    two_before = tokens[index - 2].text if index - 2 >= begin else ""
+    after_link = before in TRAILING or (
+        before == "ما" and bare(two_before) in bare_set(TRAILING_LINKS)
+    )
+    if after_link and index - begin > 2 and _content_start(line, head.after, end) is None:
+        return floor, _clause_end(line, floor, index)
+    return None
+
+
+def _only_punct(line: Line, index: int, end: int) -> bool:
+    # By index, not a slice: the first word ends it, however long the sentence.
+    return all(line.tokens[i].kind in ("punct", "quote") for i in range(index, end))
 
 
 def _clause_end(line: Line, begin: int, index: int) -> int:
     """Where a clause attributed after the fact ends: before its linking words."""
     stop = index
-    while stop > begin and (
+    while stop > max(begin, index - ASIDE_WORDS) and (
         line.tokens[stop - 1].text in TRAILING_LINKS or line.tokens[stop - 1].kind == "punct"
     ):
         stop -= 1
@@ -414,13 +468,20 @@ def _content(line: Line, head: _Head, cut: int) -> StatementMatch | None:
     region = _trim(line, start, cut)
     if region is None:
         return None
-    quotes, direct = _quoting(line, *region)
+    return _direct_or_not(line, *region)
+
+
+def _direct_or_not(line: Line, first: int, last: int) -> StatementMatch:
+    """A content from ``first`` to ``last``: its quotations when it is only quotes,
+    else the whole of it, direct when some of it is quoted."""
+    quotes, direct = _quoting(line, first, last)
     if quotes:
         first_quote = quotes[0]
         return StatementMatch(
             0, "", None, first_quote[0] + 1, first_quote[1] - 1, direct=True, quotes=quotes
         )
-    return StatementMatch(0, "", None, region[0], region[1], direct=direct)
+    whole = [(first - 1, last + 1)] if direct else []
+    return StatementMatch(0, "", None, first, last, direct=direct, quotes=whole)
 
 
 def _quoting(line: Line, first: int, last: int) -> tuple[list[tuple[int, int]], bool]:
