@@ -35,7 +35,13 @@ DISPLACED = "مشرد"
 PERCENT = "%"
 
 # Kinds of quantity and forms of the number, as in the dev gold's guidelines.
-COUNT, MONEY, PERCENTAGE, MEASURE = "count", "money", "percentage", "measure"
+COUNT, MONEY, PERCENTAGE, MEASURE, FRACTION = (
+    "count",
+    "money",
+    "percentage",
+    "measure",
+    "fraction",
+)
 DIGITS, WORDS, DUAL, SINGULAR_NOUN = "digits", "words", "dual", "singular_noun"
 
 
@@ -104,6 +110,8 @@ DUAL_SCALES = _table(
 FRACTION_PLURALS = keys("أثلاث أرباع أخماس أسداس أعشار")
 NAMES_LIKE_DUALS = keys("طالبان ميلان")  # a movement and a club, not students or miles
 HALF = match_key("نصف")
+FRACTIONS = _table((("نصف", 0.5), ("ربع", 0.25), ("ثلث", 1 / 3), ("ثلثي ثلثا", 2 / 3)))
+NUMBER_OF = match_key("عدد")
 AND_HALF = match_key("ونصف")
 DECIMAL_POINT = match_key("فاصلة")
 PERCENT_WORDS = keys("بالمئة بالمائة بالمية")
@@ -119,6 +127,7 @@ NAME_NUMBER = keys(
     "رقم الرقم برقم المادة مادة البند الفقرة الفصل القرار قرار الرحلة رحلة الصفحة صفحة "
     "الطريق الجولة المركز المرتبة الموديل الطراز الإصدار النسخة الساعة إصدار العدد عيار"
 )
+PAGE_FURNITURE = {tuple(match_key(w) for w in p.split()) for p in ("رابط الخبر", "اقرأ أيضا")}
 EVERY = keys("كل لكل بكل")
 YEAR_WORDS = keys("عام العام لعام سنة السنة عامي العامين موسم الموسم")
 TIME_OF_DAY = keys("صباحا مساء مساءا ظهرا عصرا فجرا ليلا ص م")
@@ -161,8 +170,8 @@ INJURY = keys("إصابة")
 CASUALTY_BEFORE = {
     **dict.fromkeys(
         keys(
-            "قتل قتلت مقتل استشهد استشهدت استشهاد مصرع وفاة توفي توفيت أودى يقتل تقتل "
-            "إعدام أعدم أعدمت"
+            # Not executions: "أعدمت 694 شخصا" counts people executed, not killed.
+            "قتل قتلت مقتل استشهد استشهدت استشهاد مصرع وفاة توفي توفيت أودى يقتل تقتل"
         ),
         KILLED,
     ),
@@ -199,10 +208,13 @@ BEFORE_QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = [
         ("ما يزيد عن", Qualifier.MORE_THAN),
         ("ما يزيد على", Qualifier.MORE_THAN),
         ("يزيد عن", Qualifier.MORE_THAN),
-        ("يزيد عددهم على", Qualifier.MORE_THAN),
-        ("يزيد عددهم عن", Qualifier.MORE_THAN),
-        ("يزيد عددها على", Qualifier.MORE_THAN),
-        ("يزيد عددها عن", Qualifier.MORE_THAN),
+        # "*": any one word between, "ويزيد عددهم على 7 آلاف", "تقل أعمارها عن سنتين".
+        ("يزيد * على", Qualifier.MORE_THAN),
+        ("يزيد * عن", Qualifier.MORE_THAN),
+        ("تزيد * على", Qualifier.MORE_THAN),
+        ("تزيد * عن", Qualifier.MORE_THAN),
+        ("يقل * عن", Qualifier.LESS_THAN),
+        ("تقل * عن", Qualifier.LESS_THAN),
         ("يزيد على", Qualifier.MORE_THAN),
         ("يتجاوز", Qualifier.MORE_THAN),
         ("تتجاوز", Qualifier.MORE_THAN),
@@ -403,6 +415,8 @@ def _touching(a: Token, b: Token) -> bool:
 
 def find_quantities(line: Line) -> list[QuantityMatch]:
     """Every newsworthy number of the line, in order; overlapping readings are not repeated."""
+    if tuple(line.words(0, 2)) in PAGE_FURNITURE:
+        return []  # "رابط الخبر بصحيفة ...: مقتل 13 ...": the title again, in a footer
     drafts: list[_Draft] = []
     used = -1
     for index in range(len(line.tokens)):
@@ -755,6 +769,9 @@ def _is_date_or_time(line: Line, number: _Number) -> bool:
             a, b = sorted((tokens[edge], other), key=lambda t: t.start)
             if other.kind == "punct" and other.text in "/:-" and _touching(a, b):
                 return True
+            beyond = neighbour + (1 if neighbour > edge else -1)
+            if other.text == "/" and _at(line, beyond).isdigit():
+                return True  # "21 / 4 / 1436"
     return False
 
 
@@ -807,7 +824,24 @@ def _draft_at(line: Line, index: int) -> _Draft | None:
     number = _read_number(line, index)
     if number is not None:
         return _draft_of_number(line, number)
-    return _draft_of_noun(line, index)
+    return _draft_of_fraction(line, index) or _draft_of_noun(line, index)
+
+
+def _draft_of_fraction(line: Line, index: int) -> _Draft | None:
+    """ "ثلثي أجهزة الطرد", "نصف عدد اللاجئين": a fraction of a plural or of a number;
+    not "نصف النهائي", "الربع الثاني" or "نصف ساعة" (a duration)."""
+    word = strip_conjunction(line.tokens[index].text)
+    fraction = FRACTIONS.get(word[1:] if word[:1] in "بل" and word[1:] in FRACTIONS else word)
+    if fraction is None:
+        return None
+    following = _at(line, index + 1)
+    noun = _lookup(following)
+    if following == NUMBER_OF:
+        noun = _lookup(_at(line, index + 2)) or Noun(following, False, "plural", COUNT)
+    if noun is None or noun.kind != COUNT or noun.number != "plural":
+        return None
+    number = _Number(index, index, fraction, WORDS, 1.0)
+    return _Draft(number, noun, index + 1, noun.lemma, FRACTION, None)
 
 
 def _draft_of_number(line: Line, number: _Number) -> _Draft | None:
@@ -947,7 +981,11 @@ def _fill_elided(line: Line, drafts: list[_Draft]) -> list[_Draft]:
             filled.append(replace(draft, unit=draft.event, noun=event))  # "وأصيب 4 آخرون"
             continue
         if previous is not None and _refers_back(line, previous, draft):
-            filled.append(_borrow(draft, previous, scale=False))
+            borrowed = _borrow(draft, previous, scale=False)
+            near = _connected(line, previous.last, draft.number.first)
+            if not near and _at(line, draft.last) not in OF_THEM:
+                borrowed = replace(borrowed, event=None)  # "60 ألفا يعيشون": the noun only
+            filled.append(borrowed)
             continue
         named = _noun_before(line, draft)
         if named is not None:
@@ -1098,7 +1136,10 @@ def _phrase_before(line: Line, index: int) -> tuple[Qualifier, int] | None:
         head, *rest = words[-length:]
         for clitic in CLITICS:
             if head.startswith(clitic):
-                qualifier = QUALIFIER_BEFORE.get((head[len(clitic) :], *rest))
+                stem = head[len(clitic) :]
+                qualifier = QUALIFIER_BEFORE.get((stem, *rest))
+                if qualifier is None and len(rest) == 2:
+                    qualifier = QUALIFIER_BEFORE.get((stem, "*", rest[1]))
                 if qualifier is not None:
                     return qualifier, index - length
     return None

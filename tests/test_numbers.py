@@ -139,6 +139,7 @@ def test_a_singular_noun_alone_is_no_count() -> None:
         ("أصيب 8 مدنيين بينهم 3 منهم في حالة خطرة", [(8, "مصاب"), (3, "مصاب")]),
         ("وأعلنت السلطات اعتقال 15 شخصا", [(15, "موقوف")]),
         ("وما زال 5 بحارة مفقودين", [(5, "بحار")]),
+        ("وأعدمت السلطات 40 شخصا هذا العام", [(40, "شخص")]),  # executed, not killed
         ("وأكدت أن 40 مسلحا قتلوا في المعارك", [(40, "قتيل")]),
     ],
 )
@@ -245,6 +246,8 @@ def test_measures_and_durations(text: str, value: float, unit: str) -> None:
         ("حضر ما لا يقل عن 30 شخصا", AT_LEAST),
         ("حضر 30 شخصا على الأقل", AT_LEAST),
         ("حضر أقل من 30 شخصا", LESS_THAN),
+        ("من الأطفال الذين تقل أعمارهم عن 5 سنوات", LESS_THAN),
+        ("ويزيد عددهم على 30 شخصا", MORE_THAN),
         ("وتصل الأسعار في الموسم إلى 30 ريالا", AT_MOST),
         ("وصلت الأسعار في الموسم إلى 30 ريالا", EXACT),
         ("ولا تتجاوز 30 ريالا", AT_MOST),
@@ -256,6 +259,16 @@ def test_measures_and_durations(text: str, value: float, unit: str) -> None:
 )
 def test_qualifiers(text: str, qualifier: Qualifier) -> None:
     assert [m.qualifier for m in found(text)] == [qualifier]
+
+
+def test_fractions_of_a_plural() -> None:
+    fractions = found("ودمرت الغارات ثلثي المنازل في البلدة")
+    assert [(round(m.value or 0, 4), m.unit, m.kind) for m in fractions] == [
+        (0.6667, "منزل", "fraction")
+    ]
+    assert [m.kind for m in found("وصوت أكثر من نصف الأعضاء لصالح القرار")] == ["fraction"]
+    assert found("وتأهل الفريق إلى نصف النهائي") == []
+    assert found("وارتفعت الأرباح في الربع الثاني") == []
 
 
 def test_ranges_give_two_bounds() -> None:
@@ -310,6 +323,8 @@ def test_casualty_event_without_a_number_stays_an_event() -> None:
         "وفي الساعة 10 صباحا",
         "وصل الوفد عند 9:30 مساء",
         "بتاريخ 12/5/1436",
+        "وذلك بتاريخ 21 / 4 / 1436 عن طريق الطوارئ",
+        "رابط الخبر بصحيفة الوطن: مقتل 12 شخصا في انفجار",
         "اتصلوا على الرقم 920012345",
         "بموجب القرار 2216 الصادر عن مجلس الأمن",
         "وفق المادة 77 من النظام",
