@@ -23,8 +23,16 @@ A candidate pair is linked when its sentences recur in one another:
 
 - DUPLICATE: the same match key, or near-identical texts (estimated Jaccard of the
   shingle sets >= ``DUPLICATE_JACCARD`` and almost every sentence of both shared);
-- REUSES: the copy shares at least ``REUSE_MIN_WORDS`` words of whole sentences with
-  the original, or at least ``REUSE_MIN_SHARE`` of its own words.
+- REUSES: the copy shares at least ``REUSE_MIN_WORDS`` words of narration with the
+  original, or at least ``REUSE_MIN_SHARE`` of its words and of its narration.
+
+Narration is the text outside quotation marks (``textreuse.quote_spans``). Two
+articles that quote the same tweet or statement share its words without either
+copying the other; they are linked through the quote's claims (SAME_QUOTE, the link
+stage), not here. A shared word counts as copied when it lies, in a matched sentence
+of the copy, in a word trigram that both sentences hold outside quotes. Quoted text
+still makes candidates and matched sentences (shown as passages), and still counts
+toward DUPLICATE: a near-identical text is the same article whatever it quotes.
 
 Both point from the copy (source) to the likely original (target): a wire outlet's
 article, else the earlier publication, else the one ingested first.
@@ -110,7 +118,7 @@ class Features(Side):
         signature = tr.minhash(hashes)
         return cls(
             signature=signature,
-            sentences=tr.keyed_sentences(sentences(text)),
+            sentences=tr.keyed_sentences(sentences(text), tr.quote_spans(text)),
             shingles=len(hashes),
             bands=tr.band_keys(signature) if hashes else [],
             anchors=tr.anchor_keys(tokens),
@@ -338,6 +346,27 @@ def _words(found: Sequence[tr.KeyedSentence]) -> int:
     return sum(s.words for s in found)
 
 
+def _narration_part(sentence: tr.KeyedSentence, grams: int, of: int) -> int:
+    """The sentence's words in the proportion ``grams / of`` of its trigrams."""
+    return round(sentence.words * grams / of) if of else 0
+
+
+def narration_words(found: Sequence[tr.KeyedSentence]) -> int:
+    """Words of the sentences outside quotation marks (in proportion to their trigrams)."""
+    return sum(_narration_part(s, len(s.narration), len(s.grams)) for s in found)
+
+
+def copied_narration(match: tr.SentenceMatch) -> int:
+    """Words of the copy's sentence that the pair shares outside quotation marks.
+
+    A statement quoted by two articles is shared whether one copied the other or both
+    quoted it (its claims link them: SAME_QUOTE); the words around it are the writer's
+    own, and only those, shared, are copied text: the words of the copy's sentence in
+    a trigram that both sentences hold outside quotes.
+    """
+    return tr.covered_words(match.mine, match.mine.narration & match.theirs.narration)
+
+
 def compare(
     article: Article,
     mine: Side,
@@ -358,13 +387,16 @@ def compare(
     matched_original = _words(list({m.theirs.start: m.theirs for m in matches}.values()))
     share_copy = matched_copy / max(1, _words(copy_sentences))
     share_original = matched_original / max(1, _words(original_sentences))
+    narration = [copied_narration(m) for m in matches]  # per match, in order
+    copied = sum(narration)
+    share_narration = copied / max(1, narration_words(copy_sentences))
     jaccard = tr.estimated_jaccard(mine.signature, theirs.signature)
     same_text = bool(article.content_hash) and article.content_hash == other.content_hash
     if same_text or (
         jaccard >= DUPLICATE_JACCARD and min(share_copy, share_original) >= DUPLICATE_SHARE
     ):
         kind, score = ArticleLinkKind.DUPLICATE, 1.0 if same_text else jaccard
-    elif matched_copy >= REUSE_MIN_WORDS or share_copy >= REUSE_MIN_SHARE:
+    elif copied >= REUSE_MIN_WORDS or min(share_copy, share_narration) >= REUSE_MIN_SHARE:
         kind, score = ArticleLinkKind.REUSES, share_copy
     else:
         return None
@@ -378,11 +410,16 @@ def compare(
                 "original_start": m.theirs.start,
                 "original_end": m.theirs.end,
                 "similarity": round(m.score, 3),
+                "narration_words": words_copied,
             }
-            for m in sorted(matches, key=lambda m: m.mine.start)
+            for m, words_copied in sorted(
+                zip(matches, narration, strict=True), key=lambda pair: pair[0].mine.start
+            )
         ],
         "share_of_source": round(share_copy, 4),
         "share_of_target": round(share_original, 4),
+        "narration_words": copied,
+        "share_of_source_narration": round(share_narration, 4),
         "jaccard": round(jaccard, 4),
         "original_because": why,
     }
@@ -507,7 +544,7 @@ def pair_view(
 class Dedupe(Stage):
     name = "dedupe"
     after = ("normalize",)
-    version = "0.4.0"
+    version = "0.5.0"
 
     def process(self, ctx: StageContext, article: Article) -> None:
         index_and_link(ctx.session, article, wire_outlets())

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -34,7 +35,7 @@ from functools import cache
 import numpy as np
 from datasketch import MinHash
 
-from marsad.plugins.arabic import WORD, Sentence, match_key
+from marsad.plugins.arabic import WORD, Sentence, fold, match_key
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
@@ -45,10 +46,16 @@ ANCHOR_MOD = 4
 SENTENCE_WORDS = 6
 # Sentences are compared by word trigrams: one changed word breaks only three of them.
 SENTENCE_SHINGLE_WORDS = 3
+# Quotation marks as outlets use them: ” opens as well as closes, so marks are paired
+# by position within a line, whatever their shape.
+QUOTE_MARKS = re.compile('["“”«»„]')
+# Quoted strings shorter than this are names or terms ("حزب الله", "RT"), not quotations.
+QUOTE_MIN_WORDS = 3
 # Names every parameter a stored sketch (signature and packed sentences) depends on;
 # a sketch made under another scheme is recomputed from the text, never compared.
 SKETCH_SCHEME = (
     f"w{SHINGLE_WORDS}-p{NUM_PERM}-affine32-crc32-s{SENTENCE_WORDS}t{SENTENCE_SHINGLE_WORDS}"
+    f"-q{QUOTE_MIN_WORDS}"
 )
 SENTENCE_MATCH = 0.5  # shared trigrams / trigrams of the shorter sentence
 
@@ -151,6 +158,25 @@ def term_key(term: str) -> int:
     return key63(TERM, term.encode())
 
 
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans ``[start, end)`` of the quotations in ``text``, marks included.
+
+    Marks pair by position within a line (first with second, third with fourth); an
+    odd mark left at the end of a line is ignored, since a quote that runs over a
+    paragraph cannot be told from a stray mark. Quoted strings of fewer than
+    ``QUOTE_MIN_WORDS`` words are names, not quotations, and are left out.
+    """
+    found: list[tuple[int, int]] = []
+    line_start = 0
+    for line in text.split("\n"):
+        marks = [line_start + m.start() for m in QUOTE_MARKS.finditer(line)]
+        for first, second in zip(marks[::2], marks[1::2], strict=False):
+            if len(WORD.findall(text, first + 1, second)) >= QUOTE_MIN_WORDS:
+                found.append((first, second + 1))
+        line_start += len(line) + 1
+    return found
+
+
 @dataclass(frozen=True)
 class KeyedSentence:
     """A sentence of display text with what comparing it needs."""
@@ -161,15 +187,55 @@ class KeyedSentence:
     words: int
     key: int
     grams: tuple[int, ...]  # distinct trigram hashes, sorted
+    # Those of ``grams`` found only inside quotation marks: the quoted statement's
+    # words, which two articles share when they quote it, copied or not.
+    quoted: tuple[int, ...] = ()
+
+    @property
+    def narration(self) -> frozenset[int]:
+        """Trigrams of the sentence's own words: outside quotation marks, at least once."""
+        return frozenset(self.grams).difference(self.quoted)
 
 
-def keyed_sentences(found: Iterable[Sentence]) -> list[KeyedSentence]:
+def _quoted_grams(sentence: Sentence, spans: Sequence[tuple[int, int]]) -> tuple[int, ...]:
+    """Hashes of the sentence's trigrams that occur only with a word inside a quotation."""
+    key, offsets = fold(sentence.text)
+    starts = [start for start, _ in spans]
+    inside = []
+    for match in WORD.finditer(key):
+        at = sentence.start + offsets[match.start()]
+        span = bisect_right(starts, at) - 1
+        inside.append(span >= 0 and spans[span][0] <= at < spans[span][1])
+    tokens = WORD.findall(key)
+    quoted: set[int] = set()
+    narration: set[int] = set()
+    size = SENTENCE_SHINGLE_WORDS
+    for begin in range(max(1, len(tokens) - size + 1)):
+        gram = zlib.crc32(" ".join(tokens[begin : begin + size]).encode())
+        (quoted if any(inside[begin : begin + size]) else narration).add(gram)
+    return tuple(sorted(quoted - narration))
+
+
+def keyed_sentences(
+    found: Iterable[Sentence], quotes: Sequence[tuple[int, int]] = ()
+) -> list[KeyedSentence]:
+    """Sentences long enough to compare, keyed; ``quotes`` are the text's
+    :func:`quote_spans` (offsets in the same text as the sentences')."""
     out = []
+    starts = [start for start, _ in quotes]
     for sentence in found:
         tokens = words(sentence.text)
         if len(tokens) < SENTENCE_WORDS:
             continue
         grams = tuple(shingle_hashes(tokens, SENTENCE_SHINGLE_WORDS))
+        # Only the quotations that overlap the sentence: most sentences have none.
+        first = max(0, bisect_right(starts, sentence.start) - 1)
+        last = bisect_right(starts, sentence.end)
+        overlapping = [
+            span
+            for span in quotes[first:last]
+            if span[0] < sentence.end and span[1] > sentence.start
+        ]
         out.append(
             KeyedSentence(
                 sentence.start,
@@ -178,6 +244,7 @@ def keyed_sentences(found: Iterable[Sentence]) -> list[KeyedSentence]:
                 len(tokens),
                 sentence_key(tokens),
                 grams,
+                _quoted_grams(sentence, overlapping) if overlapping else (),
             )
         )
     return out
@@ -186,29 +253,37 @@ def keyed_sentences(found: Iterable[Sentence]) -> list[KeyedSentence]:
 def pack_sentences(found: Sequence[KeyedSentence]) -> bytes:
     """Keyed sentences as bytes, so a candidate is compared without re-reading its text.
 
-    Layout (little-endian): count, then per sentence start, end, words and trigram
-    count (uint32 each), then the keys (int64), then all trigram hashes (uint32).
+    Layout (little-endian): count, then per sentence start, end, words, trigram count
+    and quoted trigram count (uint32 each), then the keys (int64), then all trigram
+    hashes, then all quoted trigram hashes (uint32).
     """
     header = np.array(
-        [len(found)] + [v for s in found for v in (s.start, s.end, s.words, len(s.grams))],
+        [len(found)]
+        + [v for s in found for v in (s.start, s.end, s.words, len(s.grams), len(s.quoted))],
         dtype="<u4",
     )
     keys = np.array([s.key for s in found], dtype="<i8")
     grams = np.array([g for s in found for g in s.grams], dtype="<u4")
-    return header.tobytes() + keys.tobytes() + grams.tobytes()
+    quoted = np.array([g for s in found for g in s.quoted], dtype="<u4")
+    return header.tobytes() + keys.tobytes() + grams.tobytes() + quoted.tobytes()
+
+
+_FIELDS = 5  # uint32 header fields per packed sentence
 
 
 def unpack_sentences(data: bytes, text: str) -> list[KeyedSentence]:
     """The inverse of ``pack_sentences``; ``text`` is the article text they were cut from."""
     count = int(np.frombuffer(data, dtype="<u4", count=1)[0])
-    fields = np.frombuffer(data, dtype="<u4", count=1 + 4 * count)[1:].reshape(count, 4)
-    keys = np.frombuffer(data, dtype="<i8", count=count, offset=4 * (1 + 4 * count))
-    grams = np.frombuffer(data, dtype="<u4", offset=4 * (1 + 4 * count) + 8 * count).tolist()
+    header = np.frombuffer(data, dtype="<u4", count=1 + _FIELDS * count)
+    fields = header[1:].reshape(count, _FIELDS).tolist()
+    keys = np.frombuffer(data, dtype="<i8", count=count, offset=4 * len(header)).tolist()
+    gram_total = sum(row[3] for row in fields)
+    offset = 4 * len(header) + 8 * count
+    grams = np.frombuffer(data, dtype="<u4", count=gram_total, offset=offset).tolist()
+    quoted = np.frombuffer(data, dtype="<u4", offset=offset + 4 * gram_total).tolist()
     out = []
-    position = 0
-    for (start, end, word_count, gram_count), key in zip(
-        fields.tolist(), keys.tolist(), strict=True
-    ):
+    at_gram = at_quoted = 0
+    for (start, end, word_count, gram_count, quoted_count), key in zip(fields, keys, strict=True):
         out.append(
             KeyedSentence(
                 start,
@@ -216,11 +291,24 @@ def unpack_sentences(data: bytes, text: str) -> list[KeyedSentence]:
                 text[start:end],
                 word_count,
                 key,
-                tuple(grams[position : position + gram_count]),
+                tuple(grams[at_gram : at_gram + gram_count]),
+                tuple(quoted[at_quoted : at_quoted + quoted_count]),
             )
         )
-        position += gram_count
+        at_gram += gram_count
+        at_quoted += quoted_count
     return out
+
+
+def covered_words(sentence: KeyedSentence, grams: frozenset[int]) -> int:
+    """Words of the sentence that lie in at least one of its trigrams in ``grams``."""
+    tokens = words(sentence.text)
+    size = SENTENCE_SHINGLE_WORDS
+    covered = [False] * len(tokens)
+    for begin in range(len(tokens) - size + 1):
+        if zlib.crc32(" ".join(tokens[begin : begin + size]).encode()) in grams:
+            covered[begin : begin + size] = [True] * size
+    return sum(covered)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from marsad.core.application import Marsad
 from marsad.core.plugins import make_plugins
 from marsad.core.schema import upgrade
 from marsad.core.settings import Settings
+from marsad.plugins import textreuse as tr
 
 TATWEEL = "\u0640"
 
@@ -71,10 +72,24 @@ def test_strong_reuse_pair_shares_most_of_the_shorter_article(seeded_app: Marsad
                 assert original == passage["original_text"]
 
 
-def test_gold_passages_are_found(seeded_app: Marsad) -> None:
+def _quoted_in(text: str, passage: str) -> bool:
+    """Whether ``passage`` occurs in ``text`` only inside quotation marks."""
+    spans = tr.quote_spans(text)
+    at = [i for i in range(len(text)) if text.startswith(passage, i)]
+    assert at, passage
+    return all(any(a < i and i + len(passage) < b for a, b in spans) for i in at)
+
+
+def _seed_text(name: str) -> str:
+    return (SEEDS / name).read_text(encoding="utf-8")
+
+
+def test_gold_passages_of_narration_are_found(seeded_app: Marsad) -> None:
     gold = json.loads(GOLD.read_text(encoding="utf-8"))["text_reuse"]
     with seeded_app.session_factory() as session:
         for a, b, passage in gold["passage"]:
+            if _quoted_in(_seed_text(a), passage) and _quoted_in(_seed_text(b), passage):
+                continue  # a quotation both report: not reuse (test below)
             found = [
                 p
                 for link in between(session, a, b)
@@ -84,6 +99,43 @@ def test_gold_passages_are_found(seeded_app: Marsad) -> None:
                 and _plain(passage) in _plain(p["original_text"])
             ]
             assert found, (a, b, passage)
+
+
+# Where the links differ from the gold's text-reuse pairs, and why (see the report of
+# the commit that added this test): the gold counts 001/003 as reuse by one passage,
+# "الصواريخ العبثية", which both articles quote (Kadhimi at the cabinet session, the
+# gold's quote group "kadhimi-futile-rockets"), and nothing else they share is
+# narration of both; 000/003 share a passage of narration, "وكانت فصائل شيعية مسلحة
+# بينها كتائب حزب الله هددت باستهداف القوات ..." (about 20 words), which the gold does
+# not list.
+SHARED_QUOTE_ONLY = frozenset({"001_9dd459dba4470899.txt", "003_17373629d0573b0f.txt"})
+NARRATION_NOT_IN_GOLD = frozenset({"000_1b35a13412cf49fa.txt", "003_17373629d0573b0f.txt"})
+
+
+def test_reuses_pairs_are_the_gold_pairs_that_share_narration(seeded_app: Marsad) -> None:
+    reuse = json.loads(GOLD.read_text(encoding="utf-8"))["text_reuse"]
+    gold = {frozenset(row[:2]) for row in reuse["strong"] + reuse["passage"]}
+    with seeded_app.session_factory() as session:
+        linked = {
+            frozenset((a, b))
+            for a, b, kind in link_table(session)
+            if kind is ArticleLinkKind.REUSES
+        }
+    assert SHARED_QUOTE_ONLY in gold and NARRATION_NOT_IN_GOLD not in gold
+    assert linked == (gold - {SHARED_QUOTE_ONLY}) | {NARRATION_NOT_IN_GOLD}
+    # The pair the gold has and the links do not shares its gold passage only in quotes.
+    ((a, b, passage),) = [
+        row for row in reuse["passage"] if frozenset(row[:2]) == SHARED_QUOTE_ONLY
+    ]
+    assert _quoted_in(_seed_text(a), passage) and _quoted_in(_seed_text(b), passage)
+    with seeded_app.session_factory() as session:
+        (extra,) = [
+            link
+            for link in between(session, *NARRATION_NOT_IN_GOLD)
+            if link.kind is ArticleLinkKind.REUSES
+        ]
+    assert extra.evidence["narration_words"] >= 15
+    assert any("فصائل شيعية مسلحة" in p["text"] for p in extra.evidence["passages"])
 
 
 def test_no_duplicates_and_one_story(seeded_app: Marsad) -> None:

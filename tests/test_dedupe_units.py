@@ -74,4 +74,8 @@ def test_packed_sentences_unpack_to_the_same_keyed_sentences() -> None:
     found = tr.keyed_sentences(sentences(text))
     assert len(found) == 2
     assert tr.unpack_sentences(tr.pack_sentences(found), text) == found
+    quoted = 'وقال المتحدث "إن الاجتماع المقبل سيعقد في 3.5 أيام على الأقل" للصحفيين. ' + TEXT
+    found = tr.keyed_sentences(sentences(quoted), tr.quote_spans(quoted))
+    assert [bool(s.quoted) for s in found] == [True, False]
+    assert tr.unpack_sentences(tr.pack_sentences(found), quoted) == found
     assert tr.unpack_sentences(tr.pack_sentences([]), "") == []
