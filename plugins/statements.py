@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cache
 
 from marsad.plugins.arabic import match_key
 from marsad.plugins.speakers import MAX_SPEAKER_WORDS, MEDIA_HEADS, Speaker, SpeakerFinder
@@ -48,13 +49,15 @@ from marsad.plugins.speech import (
     stops_phrase,
     trigger_of,
 )
-from marsad.plugins.tokens import Line, bare, keys
+from marsad.plugins.tokens import Line, bare, keys, strip_conjunction
 
 ASIDE_WORDS = 4  # words outside quotes that still leave a content "only quotes"
-MAX_LEAD = 14  # words between the speaker and the content
+MAX_LEAD = 18  # words between the speaker and the content
+MAX_NESTED = 3  # nested attributions a statement's content may run over
 MAX_CLAUSE = 80  # tokens of a clause attributed after the fact ("..., بحسب الجيش")
 NOUN_LEAD = 6  # words between a verbal noun and its "أن"
 AMBIGUOUS_LEAD = 3  # tokens between an ambiguous verb's speaker and its "أن"
+CHANNEL_AFTER = 4  # tokens of a channel phrase at the start of an object content
 CHANNEL_BEFORE = 6  # words before a trigger that may name its channel ("وفي بيان، قال")
 COLON = ":"
 # Words that join a prepositional attribution to its source: "نقلا عن", "وفقا لـ".
@@ -84,6 +87,10 @@ WEAK_CHANNELS: list[tuple[frozenset[str], str]] = [
     (keys("تصريح تصريحه تصريحات تصريحاته"), "statement"),
     (keys("موقع"), "newspaper"),
 ]
+AGENCY = keys("وكالة")
+NEWS_WORDS = keys(
+    "أنباء الأنباء الصحافة الإعلام رويترز فرانس الأناضول أسوشيتد نوفوستي تاس إنترفاكس دوجان"
+)
 MEETING = keys("لقاء لقائه")  # "لقائه بالصحفيين" a press conference, "بوزير" a session
 OUTLET_HOLDERS = keys("ل لـ مصادر مصدر بسؤال")  # before a quoted outlet: لـ«عكاظ»
 SOURCES_OF_OUTLET = keys("مصادر مصدر")  # "مصادر «عكاظ»": the outlet's own sources
@@ -133,16 +140,37 @@ class StatementFinder:
                 heads.append(head)
         statements: list[StatementMatch] = []
         for position, head in enumerate(heads):
-            _, end = line.sentence_of(head.index)
-            # Heads are in token order: the next one, if in this sentence, cuts the content.
-            following = heads[position + 1].index if position + 1 < len(heads) else end
-            cut = min(following, end)
+            begin, end = line.sentence_of(head.index)
+            cut = min(self._next_clause(line, heads, position), end)
             while cut < end and cut > head.after and line.tokens[cut - 1].text in TRAILING_LINKS:
                 cut -= 1  # "..., حسبما أفاد": the link belongs to the next statement
-            match = self._statement(line, head, cut)
+            previous = heads[position - 1].index + 1 if position > 0 else begin
+            match = self._statement(line, head, cut, max(begin, previous))
             if match is not None:
                 statements.append(match)
         return statements
+
+    @staticmethod
+    def _next_clause(line: Line, heads: list[_Head], position: int) -> int:
+        """Where the next statement starts: the next head, unless that head's subject
+        sits inside this statement's clause ("بأن الأنباء الأولية تشير إلى أن ..."): a
+        nested attribution is a statement of its own but does not end this one."""
+        head = heads[position]
+        for following in heads[position + 1 : position + 1 + MAX_NESTED]:
+            speaker = following.speaker
+            nested = (
+                speaker is not None
+                and speaker.last < following.index
+                and speaker.first > head.after
+                and _content_start(line, head.after, speaker.first) is not None
+            )
+            if not nested:
+                return following.index
+        beyond = position + 1 + MAX_NESTED
+        if beyond < len(heads):
+            return heads[beyond].index
+        _, end = line.sentence_of(head.index)
+        return end
 
     def _triggers(self, line: Line) -> list[tuple[int, Trigger, bool]]:
         found = []
@@ -233,7 +261,7 @@ class StatementFinder:
             return None  # "لن يتم نشر": not a clause of its own
         return None, index + 1, False
 
-    def _statement(self, line: Line, head: _Head, cut: int) -> StatementMatch | None:
+    def _statement(self, line: Line, head: _Head, cut: int, floor: int) -> StatementMatch | None:
         begin, _ = line.sentence_of(head.index)
         index, trigger = head.index, head.trigger
         before = line.tokens[index - 1].text if index > begin else ""
@@ -251,11 +279,28 @@ class StatementFinder:
             return None
         found.verb_index, found.verb, found.speaker = index, trigger.lemma, head.speaker
         found.impersonal = head.impersonal
-        channel_start = begin if index - begin <= CHANNEL_BEFORE else index
+        # The words before the trigger may name its channel ("وفي بيان له، قال"), back
+        # to the previous trigger.
+        channel_start = floor if index - floor <= CHANNEL_BEFORE else index
         owner = (head.speaker.first, head.speaker.last) if head.speaker else None
-        found.channel = channel_of(line, channel_start, lead_end, owner)
+        found.channel = channel_of(line, channel_start, _channel_end(line, head, lead_end), owner)
         found.cited_source = _cited_source(line, head.speaker, index + 1, lead_end)
         return found
+
+
+def _channel_end(line: Line, head: _Head, lead_end: int) -> int:
+    """Where the words that may name a channel end: at the content, or past a channel
+    phrase the content starts with ("أعلنت الخلية في بيان عن مقتل 49 مسلحا")."""
+    after = head.after
+    while after < len(line.tokens) and line.tokens[after].kind == "punct":
+        after += 1
+    if (
+        after < len(line.tokens)
+        and strip_conjunction(line.tokens[after].text) in CHANNEL_PREPOSITIONS
+    ):
+        _, end = line.sentence_of(head.index)
+        return max(lead_end, min(end, after + CHANNEL_AFTER))
+    return lead_end
 
 
 def _participle_place(line: Line, index: int) -> bool:
@@ -539,20 +584,56 @@ def channel_of(
                 return _quoted_outlet(line, index)
         if token.kind != "word" or index in line.quote_of:
             continue
-        word = bare(token.text)
-        if token.text in MEETING or word in bare_set(MEETING):
+        if _is_cue(token.text, MEETING):
             following = tokens[index + 1].text if index + 1 < len(tokens) else ""
             if following.startswith("ب"):
-                press = bare(following) in bare_set(STRONG_CHANNELS[2][0])
+                press = _is_cue(following, STRONG_CHANNELS[2][0])
                 return "press_conference" if press else "session"
             return "interview"
+        if _is_cue(token.text, AGENCY) and not _news_agency(line, index):
+            continue  # "وكالة التنمية": an agency, but not a news agency
         for words, channel in STRONG_CHANNELS:
-            if token.text in words or word in bare_set(words):
+            if _is_cue(token.text, words):
                 return channel
         for words, channel in WEAK_CHANNELS:
-            if weak is None and (token.text in words or word in bare_set(words)):
+            if weak is None and _is_cue(token.text, words):
                 weak = channel
     return weak
+
+
+def _news_agency(line: Line, index: int) -> bool:
+    """ "وكالة" at ``index`` is a news agency: spoken to ("لوكالة"), or named as one
+    ("وكالة الأنباء", "وكالة "الأناضول"", "وكالة رويترز")."""
+    tokens = line.tokens
+    if tokens[index].text.startswith(("ل", "ول")):
+        return True
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return following is not None and (
+        following.kind == "quote" or _is_cue(following.text, NEWS_WORDS)
+    )
+
+
+_CLITICS = ("و", "ف", "ب", "ل", "ك")
+
+
+def _is_cue(word: str, cues: frozenset[str]) -> bool:
+    """A key word is one of ``cues`` with its clitics: و/ف, ب/ل/ك and the article
+    ("لوكالة", "للصحفيين", "وبيان", "بالمؤتمر")."""
+    stems = _stems(cues)
+    if word in stems:
+        return True
+    for _ in range(2):
+        if len(word) > 3 and word[0] in _CLITICS:
+            word = word[1:]
+            if word in stems or ("ال" + word) in stems:  # "للصحفيين": ل + (ا)لصحفيين
+                return True
+    return word.startswith("ال") and word[2:] in stems
+
+
+@cache
+def _stems(cues: frozenset[str]) -> frozenset[str]:
+    """The cue words with and without their article."""
+    return cues | frozenset(w[2:] for w in cues if w.startswith("ال") and len(w) > 4)
 
 
 def _outlet_quote(line: Line, index: int) -> bool:
@@ -568,7 +649,7 @@ def _quoted_outlet(line: Line, index: int) -> str:
     pair = line.quote_of[index + 1]
     agencies = STRONG_CHANNELS[3][0]
     inner = line.tokens[index + 1 : pair[1]]
-    if any(t.text in agencies or bare(t.text) in bare_set(agencies) for t in inner):
+    if any(_is_cue(t.text, agencies) for t in inner):
         return "agency"
     return "newspaper"
 
