@@ -124,7 +124,7 @@ UP_TO = keys("إلى الى حتى وحتى")
 CONNECTORS = keys("و إلى الى حتى وحتى أو مقابل")
 # Words a number after them is the name or number of one thing, not an amount.
 NAME_NUMBER = keys(
-    "رقم الرقم برقم المادة مادة البند الفقرة الفصل القرار قرار الرحلة رحلة الصفحة صفحة "
+    "رقم الرقم برقم المادة مادة المواد البند الفقرة الفصل القرار قرار الرحلة رحلة الصفحة صفحة "
     "الطريق الجولة المركز المرتبة الموديل الطراز الإصدار النسخة الساعة إصدار العدد عيار"
 )
 PAGE_FURNITURE = {tuple(match_key(w) for w in p.split()) for p in ("رابط الخبر", "اقرأ أيضا")}
@@ -176,7 +176,9 @@ CASUALTY_BEFORE = {
         KILLED,
     ),
     **dict.fromkeys(keys("إصابة أصيب أصيبت جرح جرحت إصابات يصاب"), INJURED),
-    **dict.fromkeys(keys("اعتقال اعتقل اعتقلت توقيف أوقف أوقفت القبض احتجاز"), ARRESTED),
+    **dict.fromkeys(
+        keys("اعتقال اعتقل اعتقلت توقيف أوقف أوقفت القبض احتجاز أسر أسروا أسرت"), ARRESTED
+    ),
     **dict.fromkeys(keys("فقدان فقد فقدت"), MISSING),
     **dict.fromkeys(keys("شفي شفيت تعافى تماثل"), RECOVERED),
     **dict.fromkeys(keys("تشريد شرد شردت تهجير هجر نزوح نزح"), DISPLACED),
@@ -401,6 +403,10 @@ def _looks_like_noun(word: str) -> bool:
     stem = word[1:] if word[0] in "وف" else word
     if stem.endswith("وا") or (stem[0] == "ي" and len(stem) >= 4):
         return False  # a verb: "قتلوا", "يعيشون"
+    if stem[0] == "ت" and len(stem) == 4:
+        return False  # a verb: "تؤكد", "تشير" (nouns in ت are longer: "تفجير")
+    if word[0] in "بلك" and _lookup(word[1:]) is not None:
+        return False  # a preposition and a known noun: "23 بقرار دولي"
     return not (stem[0] == "ت" and stem.endswith("ن") and not stem.endswith(("ين", "ان")))
 
 
@@ -584,6 +590,8 @@ def _read_words(line: Line, index: int) -> _Number | None:
     start = _first_word(tokens[index].text)
     if start is None or (index > 0 and tokens[index - 1].kind == "num"):
         return None  # "ال20 ألف": the scale word belongs to the digits before it
+    if tokens[index].text in TEN and _definite_stem(_at(line, index - 1)) in UNITS:
+        return None  # "للخمسة عشر عاما": the end of a definite compound
     value, role = start
     if role in ("one", "plural_scale"):
         return None  # "واحد" alone, bare "آلاف": no amount
@@ -711,6 +719,15 @@ def _noun_after(line: Line, index: int) -> tuple[Noun | None, str, str, int] | N
     return None
 
 
+def _definite_stem(word: str) -> str:
+    """A word without its conjunction and a definite article ("للخمسة" -> "خمسه")."""
+    word = strip_conjunction(word)
+    for article in ("بال", "وال", "لل", "ال"):
+        if word.startswith(article):
+            return word[len(article) :]
+    return word
+
+
 def _is_age_after(line: Line, last: int) -> bool:
     return _at(line, last + 1) == OF_AGE[0] and _at(line, last + 2) in AGE_NOUNS
 
@@ -731,9 +748,13 @@ def _looks_like_person(word: str) -> bool:
 def _not_an_amount(line: Line, number: _Number, unit: str, noun: Noun | None, last: int) -> bool:
     """Dates, years, times of day, numbers of things and ages of single persons."""
     tokens = line.tokens
-    lead = tokens[number.start]
-    if number.lead >= 0 and lead.text in ("ال", "لل", "وال"):
-        return True  # "الـ13": an ordinal or a reference back
+    lead = tokens[number.start] if number.lead >= 0 else tokens[max(0, number.start - 1)]
+    if (
+        number.start > 0
+        and lead.text in ("ال", "لل", "وال")
+        and (number.lead >= 0 or number.form == DIGITS)
+    ):
+        return True  # "الـ13", "ال 23": an ordinal or a reference back
     if number.form == DIGITS and _is_date_or_time(line, number):
         return True
     opening = number.start - 1
@@ -756,8 +777,11 @@ def _not_an_amount(line: Line, number: _Number, unit: str, noun: Noun | None, la
         return True
     value = number.value
     is_year = number.form == DIGITS and number.scale == 1 and value.is_integer()
-    if is_year and 1300 <= value <= 2100 and unit != PERCENT and (noun is None or not noun.listed):
+    unlisted = noun is None or not noun.listed
+    if is_year and 1300 <= value <= 2100 and unit != PERCENT and unlisted:
         return True  # a year (Gregorian or Hijri): "عام 2014 بلغ", "١٤٣٦ موضحا"
+    if is_year and value >= 10000 and unlisted and tokens[number.first].text.isdigit():
+        return True  # "636250 موبايلي": a code or a phone number, not a count of something
     return noun is not None and noun.kind == "duration" and _time_not_amount(line, number, last)
 
 
@@ -880,6 +904,8 @@ def _after_dual_scale(line: Line, number: _Number) -> _Draft | None:
     if found is None or found[0] is None or found[0].kind == "duration":
         return None
     noun, unit, kind, last = found
+    if _not_an_amount(line, number, unit, noun, last):
+        return None  # "من عام ألفين"
     return _Draft(number, noun, last, unit, kind, None)
 
 
