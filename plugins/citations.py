@@ -5,8 +5,12 @@ One citation per attributed claim, naming the outermost source the article gives
 * an outlet or agency named as the source ("بحسب موقع RT", "في بيان تلقته وكالة
   الأنباء العراقية", "حسبما أفاد مراسل سكاي نيوز عربية") - kind site, agency, tv,
   newspaper or correspondent after its head word;
-* else the channel: a tweet is sourced to "تويتر"; a statement, a cabinet session or a
-  press briefing to whoever issued it;
+* else the channel (the vocabulary of :mod:`marsad.plugins.statements`: statement,
+  tweet, press_conference, interview, agency, tv, newspaper, session): a tweet is
+  sourced to "تويتر"; a statement, a session, a press conference or an interview with
+  the outlet's reporter to whoever spoke (kinds statement, session, press and
+  correspondent); words told to an agency, a channel or a newspaper that is not named
+  as the source stay the speaker's own;
 * else the speaker itself: an organisation (official), a person, or an anonymous
   source ("مصدر أمني").
 
@@ -36,10 +40,9 @@ MEDIA_KINDS: dict[str, str] = {
 }
 CHANNEL_KINDS = {
     "statement": "statement",
-    "cabinet session": "session",
     "session": "session",
-    "press": "press",
-    "correspondent": "correspondent",
+    "press_conference": "press",
+    "interview": "correspondent",
 }
 ANONYMOUS = keys("مصدر مصادر مسؤول مسؤولون مسؤولين شهود مصدرا")
 
