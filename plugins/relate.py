@@ -6,6 +6,9 @@ facts, attributed statements), compares claims on the same slot with
 no pair of claims shares a slot, compares the two texts as event sentences
 (:func:`marsad.plugins.compare.compare_sentences`). Among claim pairs a
 contradiction wins, then the best corroboration; else the texts are unrelated.
+That is :func:`rule_relation`. :func:`relate` gives the rules' answer and the texts to
+the stance model (:mod:`marsad.plugins.stance`), which decides the relation; the
+rules' evidence stays the evidence.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from marsad.core import ClaimKind, ClaimLinkKind
 from marsad.plugins.compare import ClaimView, Relation, compare, compare_sentences
 from marsad.plugins.extract import unit_slot
 from marsad.plugins.numbers import find_quantities
+from marsad.plugins.stance import classify
 from marsad.plugins.statements import StatementFinder
 from marsad.plugins.tokens import lines
 
@@ -101,7 +105,26 @@ def distinct(found: list[tuple[str, ClaimView]]) -> list[tuple[str, ClaimView]]:
 
 
 def relate(a: str, b: str) -> dict[str, Any]:
-    """``{"relation": corroborates | contradicts | unrelated, "score", "evidence"}``."""
+    """``{"relation", "score", "evidence", "because", "rule_relation"}``.
+
+    The rules (:func:`rule_relation`) find the evidence; the stance model weighs their
+    findings with the texts' shared and one-sided words and decides the relation
+    (corroborates | contradicts | unrelated). ``because`` names the features that
+    decided; ``rule_relation`` is what the rules alone would say.
+    """
+    rules = rule_relation(a, b)
+    decided = classify(a, b, rules)
+    return {
+        "relation": decided["relation"],
+        "score": decided["score"],
+        "evidence": rules["evidence"],
+        "because": decided["because"],
+        "rule_relation": rules["relation"],
+    }
+
+
+def rule_relation(a: str, b: str) -> dict[str, Any]:
+    """The rules alone: ``{"relation", "score", "evidence"}``."""
     best: tuple[Relation, dict[str, Any]] | None = None
     on_slot: dict[str, list[ClaimView]] = {}
     for slot_b, claim_b in distinct(claims_of(b, 2)):

@@ -37,6 +37,7 @@ from marsad.plugins.relate import relate
 def test_relations(a: str, b: str, relation: str) -> None:
     found = relate(a, b)
     assert found["relation"] == relation, found
+    assert found["because"], found  # the features that decided
     if relation != "unrelated":
         assert found["evidence"]
 
