@@ -19,7 +19,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 
-from marsad.core import ClaimKind, Qualifier
+from marsad.core import ClaimKind, Qualifier, QuantityKind
 from marsad.plugins.arabic import match_key, sentences
 from marsad.plugins.citations import CitationDraft, cite
 from marsad.plugins.entities import ArticleNames, EntityRef, display, resolve_speaker, scan_names
@@ -69,7 +69,7 @@ class ClaimDraft:
     unit: str | None = None
     qualifier: Qualifier | None = None
     negated: bool = False
-    quantity_kind: str | None = None  # count, money, percentage, measure or fraction
+    quantity_kind: QuantityKind | None = None
     number_form: str | None = None  # digits, words, dual or singular_noun
 
 
@@ -256,7 +256,7 @@ def _quantity(
         unit=quantity.unit,
         qualifier=quantity.qualifier,
         negated=quantity.negated,
-        quantity_kind=quantity.kind,
+        quantity_kind=QuantityKind(quantity.kind),
         number_form=quantity.form,
         cited_source=inside.source if inside else None,
         citation=inside.citation if inside else None,

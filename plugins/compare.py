@@ -7,12 +7,23 @@ same quote, at least 0.5 corroborates; the shorter side needs three content word
 Counts (same counted noun, found by slot): each claim is an interval of values
 (exact 3 = [3, 3], at least 3 = [3, ∞), more than 12 = (12, ∞), about 10 = [8, 12],
 "no injuries" = [0, 0], "a number of injuries" = [1, ∞)); overlapping intervals
-corroborate, disjoint ones contradict. The same noun is not the same event, so a pair
-is compared only when its sentences place it at the same site ("المنطقة الخضراء",
-"قاعدة بلد", see :func:`anchors`), or, when either names no site, share at least
-``MIN_CONTEXT`` of their content words. A count whose sentence also numbers the noun
-("صاروخين ... فيما لم ينجح صاروخ ثالث") is a part of a larger total, so it is read as
-"at least".
+corroborate, disjoint ones contradict. The same noun is not the same fact, so a pair
+is compared only when
+
+* its sentences place it at the same site ("المنطقة الخضراء", "قاعدة بلد", see
+  :func:`anchors`), or, when either names no site, share at least ``MIN_CONTEXT`` of
+  their content words;
+* and, unless they are counts of things at one site (rockets on "المنطقة الخضراء"),
+  the words right before the two numbers say the same thing: the ``FRAME_WORDS``
+  content words before each (after each, when one has none before) share a light
+  root ("سقطت أربعة صواريخ" and "سقط صاروخان"; not the "25.766 مليون طن" of a
+  year's imports and the "395 ألف طن" of one shipment, both through "ميناء جدة");
+* and neither sentence states the other's number as well: an outlet that gives both
+  figures ("ارتفع إلى 1096.10 دولار ... من 1089.40 دولار") does not disagree with one
+  that gives either.
+
+A count whose sentence also numbers the noun ("صاروخين ... فيما لم ينجح صاروخ ثالث")
+is a part of a larger total, so it is read as "at least".
 """
 
 from __future__ import annotations
@@ -22,7 +33,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from marsad.core import ClaimKind, ClaimLinkKind, Qualifier
+from marsad.core import ClaimKind, ClaimLinkKind, Qualifier, QuantityKind
 from marsad.plugins.arabic import match_key, sentences
 from marsad.plugins.polarity import polarity_conflict
 from marsad.plugins.tokens import bare, keys, read_lexicon, tokenize
@@ -32,6 +43,8 @@ CORROBORATES = 0.5
 MIN_WORDS = 3
 MIN_CONTEXT = 0.3
 ABOUT = 0.2  # "about 10" is 8 to 12
+FRAME_WORDS = 2  # content words on each side of a number that say what it counts
+FRAME_ROOT = 3  # letters of a frame word compared
 
 STOP_WORDS = keys(
     "في على من إلى الى عن مع أن إن أنه ما لا لم لن قد كما هو هي هذا هذه التي الذي بين "
@@ -65,6 +78,8 @@ class ClaimView:
     unit: str | None = None
     qualifier: Qualifier | None = None
     negated: bool = False
+    sentence_start: int | None = None  # where ``sentence`` starts in the article text
+    quantity_kind: QuantityKind | None = None
 
     def span(self) -> dict[str, object]:
         return {
@@ -246,7 +261,13 @@ def _counts(a: ClaimView, b: ClaimView) -> Relation | None:
     if a.unit != b.unit:
         return None
     related, context = same_context(a, b)
-    if not related:
+    if not related or states_both(a, b):
+        return None
+    counted_at_site = context["rule"] == "same site" and QuantityKind.COUNT in (
+        a.quantity_kind or QuantityKind.COUNT,
+        b.quantity_kind or QuantityKind.COUNT,
+    )
+    if not counted_at_site and not same_frame(a, b):
         return None
     low_a, high_a = interval(a)
     low_b, high_b = interval(b)
@@ -256,6 +277,67 @@ def _counts(a: ClaimView, b: ClaimView) -> Relation | None:
     details = dict(context)
     details["intervals"] = [_show(low_a, high_a), _show(low_b, high_b)]
     return Relation(kind, round(score, 4), details)
+
+
+def frame(claim: ClaimView) -> tuple[frozenset[str], frozenset[str]]:
+    """Light roots of the content words just before and just after a claim in its sentence."""
+    sentence = claim.sentence
+    if claim.sentence_start is not None and claim.start >= claim.sentence_start:
+        offset = claim.start - claim.sentence_start
+    else:
+        offset = sentence.find(claim.text)
+    if offset < 0 or sentence[offset : offset + len(claim.text)] != claim.text:
+        return frozenset(), frozenset()
+    before = _frame_words(sentence[:offset])[-FRAME_WORDS:]
+    after = _frame_words(sentence[offset + len(claim.text) :])[:FRAME_WORDS]
+    return frozenset(before), frozenset(after)
+
+
+def _frame_words(text: str) -> list[str]:
+    # The first three letters without clitics: a light root that takes the verb's
+    # inflections ("سقطت أربعة صواريخ" / "صاروخين سقطا") and the noun's plurals.
+    return [
+        bare(token.text)[:FRAME_ROOT]
+        for token in tokenize(match_key(text))
+        if token.kind == "word" and token.text not in STOP_WORDS
+    ]
+
+
+def same_frame(a: ClaimView, b: ClaimView) -> bool:
+    """The words around both numbers say the same thing (see the module doc)."""
+    before_a, after_a = frame(a)
+    before_b, after_b = frame(b)
+    if before_a and before_b:
+        # What happened to the figure comes before it in Arabic ("ارتفع المؤشر 2%");
+        # the words after it often only name the counted thing again ("من الأغذية").
+        return bool(before_a & before_b)
+    if after_a and after_b:
+        return bool(after_a & after_b)
+    return True  # a claim that is its whole sentence ("ثلاثة صواريخ"): context decides
+
+
+def states_both(a: ClaimView, b: ClaimView) -> bool:
+    """One sentence gives the other's figure too: two facts, not two reports of one."""
+    if a.value is None or b.value is None or a.value == b.value:
+        return False
+    if b.value in _numbers(a.sentence) or a.value in _numbers(b.sentence):
+        return True
+    # "25.766 مليون طن" is read as 25766000: look for the figure as written too.
+    text_a, text_b = match_key(a.text), match_key(b.text)
+    return bool(text_a and text_b) and (
+        text_b in match_key(a.sentence) or text_a in match_key(b.sentence)
+    )
+
+
+def _numbers(sentence: str) -> frozenset[float]:
+    found = set()
+    for token in tokenize(match_key(sentence)):
+        if token.kind == "num":
+            try:
+                found.add(float(token.text.replace(",", "")))
+            except ValueError:
+                continue  # "1.234.5": not one number
+    return frozenset(found)
 
 
 def _show(low: float, high: float) -> list[float | None]:

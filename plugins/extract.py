@@ -45,7 +45,7 @@ from marsad.plugins.stories import split_stories
 class Extract(Stage):
     name = "extract"
     after = ("normalize",)
-    version = "0.3.0"
+    version = "0.4.0"  # 0.4: the rules of claimfinder that hold on unseen news
 
     def process(self, ctx: StageContext, article: Article) -> None:
         session = ctx.session
@@ -124,6 +124,7 @@ def _claim(article: Article, draft: ClaimDraft, entities: _Entities) -> Claim:
         quantity_value=draft.value,
         quantity_unit=draft.unit,
         qualifier=draft.qualifier,
+        quantity_kind=draft.quantity_kind,
         negated=draft.negated,
         # An entity found by alias may be stored under another key than the draft's.
         slot_key=speaker_slot(speaker.key) if speaker is not None else draft.slot,
@@ -144,6 +145,7 @@ CLAIM_FIELDS = (
     "quantity_value",
     "quantity_unit",
     "qualifier",
+    "quantity_kind",
     "negated",
     "slot_key",
     "extra",
@@ -171,6 +173,7 @@ def _first_of_repeats(claims: list[Claim]) -> dict[int, Claim]:
             claim.direct,
             claim.quantity_value,
             claim.qualifier,
+            claim.quantity_kind,
             claim.negated,
         )
         by_draft[id(claim)] = first.setdefault(sameness, claim)

@@ -15,13 +15,14 @@ side of a claim within the window ("unit:دولار", 198 claims on 2015-07-21),
 nearest depends on what was stored when each article was processed (11 of 146 claim
 links differed on 1,000 articles of 2015-07-21 processed in reversed batches).
 
-Inside one article, only claims of different sources are compared (an article that
-cites two sources which disagree: "بحسب موقع RT" four rockets, the security cell two):
-what one source says twice is not a second report, and an article that repeats itself
-would otherwise link every claim to every other, n² links. With the extract stage
-storing a repeated claim once, a 36 KB page repeating one sentence gets no links inside
-itself. The source of a claim is its cited source, else its speaker as written; an
-unattributed claim's source is the article itself.
+Inside one article, only claims of two different named sources are compared (an
+article that cites two sources which disagree: "بحسب موقع RT" four rockets, the
+security cell two): what one source says twice is not a second report, an article's
+own figures next to a source's are most often two facts (a market report's index and
+the share of one company "بحسب تقرير"), and an article that repeats itself would
+otherwise link every claim to every other, n² links. With the extract stage storing a
+repeated claim once, a 36 KB page repeating one sentence gets no links inside itself.
+The source of a claim is its cited source, else its speaker as written.
 
 How a pair relates is decided in :mod:`marsad.plugins.compare` from what the
 extractor stored on each claim (``Claim.extra``: its sentence), so no article text
@@ -68,7 +69,13 @@ def view(claim: Claim) -> ClaimView:
         unit=claim.quantity_unit,
         qualifier=claim.qualifier,
         negated=claim.negated,
+        sentence_start=_int_or_none(extra.get("sentence_start")),
+        quantity_kind=claim.quantity_kind,
     )
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 def describe(claim: ClaimView) -> dict[str, object]:
@@ -118,7 +125,7 @@ def candidates(session: Session, slot: str, at: datetime | None) -> list[Claim]:
 class Link(Stage):
     name = "link"
     after = ("extract",)
-    version = "0.4.0"
+    version = "0.5.0"  # 0.5: counts compared only when the words around them agree
 
     def process(self, ctx: StageContext, article: Article) -> None:
         session = ctx.session
@@ -145,7 +152,7 @@ class Link(Stage):
                 if other.id == claim.id or (source.id, target.id) in judged:
                     continue
                 judged.add((source.id, target.id))
-                if other.article_id == article.id and same_source(claim, other):
+                if other.article_id == article.id and not two_sources(claim, other):
                     continue
                 relation = compare(seen(source), seen(target))
                 if relation is None:
@@ -169,9 +176,10 @@ class Link(Stage):
         save_claim_links(session, [claim.id for claim in mine], judged, links)
 
 
-def same_source(a: Claim, b: Claim) -> bool:
-    """Whether two claims of one article come from one source (see the module doc)."""
-    return source_of(a) == source_of(b)
+def two_sources(a: Claim, b: Claim) -> bool:
+    """Whether two claims of one article come from two named sources (see the module doc)."""
+    source_a, source_b = source_of(a), source_of(b)
+    return bool(source_a and source_b) and source_a != source_b
 
 
 def source_of(claim: Claim) -> str:

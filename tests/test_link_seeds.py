@@ -9,7 +9,7 @@ from conftest import GOLD
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from marsad.core import Article, Claim, ClaimKind, ClaimLink, ClaimLinkKind, Qualifier
+from marsad.core import Article, Claim, ClaimKind, ClaimLink, ClaimLinkKind, Qualifier, QuantityKind
 from marsad.core.application import Marsad
 from marsad.plugins.compare import ClaimView, compare
 
@@ -129,3 +129,43 @@ def test_same_noun_at_another_site_is_not_compared() -> None:
     green_zone = view(value=3.0)
     balad = view(value=2.0, sentence="استهدف صاروخان قاعدة بلد الجوية")
     assert compare(green_zone, balad) is None
+
+
+def test_two_figures_of_one_sentence_are_two_facts() -> None:
+    # Two outlets print the same market sentence: its two figures never contradict.
+    sentence = "وشهدت تداولات اليوم ارتفاع أسهم 143 شركة في قيمتها، فيما تراجعت أسهم 14 شركة"
+    rose = view(value=143.0, unit="شركة", text="143 شركة", sentence=sentence)
+    fell = view(id=2, article_id=2, value=14.0, unit="شركة", text="14 شركة", sentence=sentence)
+    assert compare(rose, fell) is None
+    same = view(id=2, article_id=2, value=143.0, unit="شركة", text="143 شركة", sentence=sentence)
+    assert compare(rose, same).kind is ClaimLinkKind.CORROBORATES  # type: ignore[union-attr]
+
+
+def test_figures_are_compared_only_when_the_words_around_them_agree() -> None:
+    year = view(
+        value=25.766e6,
+        unit="طن",
+        quantity_kind=QuantityKind.MEASURE,
+        text="25.766 مليون طن",
+        sentence="ودخل ميناء جدة الإسلامي حتى نهاية العام الماضي 25.766 مليون طن من الأغذية",
+    )
+    shipment = view(
+        id=2,
+        article_id=2,
+        value=395e3,
+        unit="طن",
+        quantity_kind=QuantityKind.MEASURE,
+        text="395 ألف طن",
+        sentence="وتصل إلى ميناء جدة الإسلامي تسع بواخر بكمية 395 ألف طن من الأغذية",
+    )
+    assert compare(year, shipment) is None  # one site, two different loads
+    reported = view(
+        id=3,
+        article_id=3,
+        value=24e6,
+        unit="طن",
+        quantity_kind=QuantityKind.MEASURE,
+        text="24 مليون طن",
+        sentence="ودخل ميناء جدة الإسلامي حتى نهاية العام الماضي 24 مليون طن من الأغذية",
+    )
+    assert compare(year, reported).kind is ClaimLinkKind.CONTRADICTS  # type: ignore[union-attr]
