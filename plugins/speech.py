@@ -90,30 +90,33 @@ def _entry(line: str) -> tuple[str, str, bool, bool, list[str]]:
 
 @cache
 def triggers() -> dict[str, Trigger]:
-    """Every key form of every lexicon entry; the first entry to name a form wins,
-    except that an impersonal entry marks the present form it shares ("يذكر")."""
+    """Every key form of every lexicon entry. A form the lexicon lists beats one
+    generated from another entry ("نقلا" is the attribution "نقلا عن", not the dual of
+    "نقل"); otherwise the first entry to name a form wins, except that an impersonal
+    entry marks the present form it shares ("يذكر")."""
     table: dict[str, Trigger] = {}
     impersonal: list[tuple[str, Trigger]] = []
     entries = [_entry(line) for line in read_lexicon("speech_verbs.txt")]
     # A lemma that takes an object does so in every form: "يتوقع المحللون بدء ...".
     with_object = {lemma for _, lemma, takes_object, _, _ in entries if takes_object}
-    for kind, lemma, _, ambiguous, forms in entries:
-        for form in forms:
-            for written, plural in inflections(kind, form):
-                impersonal_kind = kind == "impersonal"
-                # Only the spelling itself is ambiguous: "بين" may be "between", "بينوا" not.
-                trigger = Trigger(
-                    lemma,
-                    kind,
-                    plural,
-                    lemma in with_object,
-                    ambiguous and written == form,
-                    impersonal_kind,
-                )
-                if impersonal_kind:
-                    impersonal.append((match_key(written), trigger))
-                else:
-                    table.setdefault(match_key(written), trigger)
+    for listed_only in (True, False):
+        for kind, lemma, _, ambiguous, forms in entries:
+            for form in forms:
+                generated = inflections(kind, form)
+                for written, plural in generated[:1] if listed_only else generated[1:]:
+                    # Only the listed spelling is ambiguous: "بين" may be "between", "بينوا" not.
+                    trigger = Trigger(
+                        lemma,
+                        kind,
+                        plural,
+                        lemma in with_object,
+                        ambiguous and written == form,
+                        kind == "impersonal",
+                    )
+                    if kind == "impersonal":
+                        impersonal.append((match_key(written), trigger))
+                    else:
+                        table.setdefault(match_key(written), trigger)
     for form_key, trigger in impersonal:
         known = table.get(form_key)
         table[form_key] = replace(known, impersonal=True) if known else trigger

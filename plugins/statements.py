@@ -185,7 +185,8 @@ class StatementFinder:
             before = tokens[index - 1].text if index > 0 else ""
             if before in NEGATORS:
                 continue  # "دون ذكر جنسيته"
-            if trigger.kind == "impersonal" and "ال" in token.text[:3] and bare(before) != "من":
+            from_ = strip_conjunction(before)
+            if trigger.kind == "impersonal" and "ال" in token.text[:3] and from_ != "من":
                 continue  # only "من المتوقع أن"
             if trigger.lemma == "لسان" and before != match_key("على"):
                 continue  # only "على لسان"
@@ -209,7 +210,11 @@ class StatementFinder:
         # إعلان بلاتيني ترشيحه" is no statement: a verbal noun is one before its "أن".
         lead = AMBIGUOUS_LEAD if trigger.ambiguous else NOUN_LEAD
         needs_marker = trigger.ambiguous or trigger.kind == "noun"
-        if needs_marker and _content_start(line, after, min(end, after + lead)) is None:
+        # "طالب الأهالي بتوفير", "ووعد بالرد": an ambiguous verb that takes an object may
+        # have it right after its speaker, with its preposition.
+        has_object = trigger.ambiguous and trigger.takes_object and _object_at(line, after)
+        marked = _content_start(line, after, min(end, after + lead)) is not None
+        if needs_marker and not marked and not has_object:
             return None
         return _Head(index, trigger, prefixed, speaker, after, impersonal)
 
@@ -240,8 +245,11 @@ class StatementFinder:
         if speaker is not None:
             return speaker, speaker.last + 1, False
         raw = _raw_phrase(line, start, end)
-        if raw is not None and _content_start(line, raw.last + 1, end) is not None:
-            return raw, raw.last + 1, False  # "وقال البنيان خلال المؤتمر، إن"
+        if raw is not None and (
+            _content_start(line, raw.last + 1, end) is not None
+            or (trigger.takes_object and _object_at(line, raw.last + 1))
+        ):
+            return raw, raw.last + 1, False  # "وقال البنيان خلال المؤتمر، إن", "وشدد الوزير على"
         before = line.tokens[index - 1].text if index > begin else ""
         marked = _marker_at(line, index + 1) or _content_start(line, index + 1, min(end, index + 3))
         if not prefixed and index != begin and line.tokens[index - 1].kind == "word":
@@ -313,6 +321,14 @@ def _participle_place(line: Line, index: int) -> bool:
     return _marker_at(line, index + 1)
 
 
+def _object_at(line: Line, index: int) -> bool:
+    """A prepositional object starts at ``index``: "بتوفير", "على الحضور"."""
+    if index >= len(line.tokens) or line.tokens[index].kind != "word":
+        return False
+    word = line.tokens[index].text
+    return word in CONTENT_MARKERS or (word.startswith("ب") and len(word) > 3)
+
+
 def _marker_at(line: Line, index: int) -> bool:
     if index >= len(line.tokens):
         return False
@@ -376,6 +392,8 @@ def _raw_phrase(line: Line, start: int, end: int) -> Speaker | None:
             break
         if indexes and token.text.startswith(("وال", "لل", "بال")):
             break
+        if indexes and _object_at(line, index):
+            break  # "وطالب سكان الحي بتوفير": the object starts
         indexes.append(index)
         index += 1
     if not indexes:
@@ -397,7 +415,11 @@ def _raw_subject(line: Line, index: int, begin: int) -> Speaker | None:
         token = tokens[first - 1]
         if token.kind != "word" or stops_phrase(token.text) or token.text in RELATIVES:
             break
+        if token.text.startswith("وال"):
+            break  # "والتقينا مدير المستشفى": a new clause or a second conjunct
         first -= 1
+    while first < index and tokens[first].text.startswith("و"):
+        first += 1  # "وتحدث طالب عن": a conjoined verb opens the clause, not the subject
     if first == index:
         return None
     words = tuple(tokens[i].text for i in range(first, index))
@@ -502,7 +524,8 @@ def _content(line: Line, head: _Head, cut: int) -> StatementMatch | None:
     limit = min(cut, after + NOUN_LEAD) if trigger.kind == "noun" else cut
     start = _content_start(line, after, limit)
     if start is None:
-        strict = trigger.kind == "noun" or trigger.ambiguous
+        with_object = trigger.takes_object and _object_at(line, after)
+        strict = trigger.kind == "noun" or (trigger.ambiguous and not with_object)
         if strict or (trigger.kind == "present" and not trigger.takes_object):
             return None
         start = after  # the object: "وشدد على أهمية ...", "مشيرة إلى إصابة شخصين"
