@@ -13,7 +13,7 @@ from marsad.plugins.speech import inflections, trigger_of, triggers
 from marsad.plugins.statements import StatementFinder, StatementMatch
 from marsad.plugins.tokens import Line
 
-KNOWN = {("خالد", "العتيبي")}
+KNOWN: set[tuple[str, ...]] = {("خالد", "العتيبي")}
 
 
 def find(text: str) -> list[StatementMatch]:
