@@ -258,14 +258,17 @@ class StatementFinder:
             raw = _raw_subject(line, index, begin)
             if raw is not None and (marked or trigger.takes_object):
                 return raw, index + 1, False
-        if trigger.plural:
-            return None  # "وأكدا ضرورة ...": no speaker to carry over
+        opens = index == begin or strip_conjunction(before) in LEAD_PARTICLE
+        if trigger.plural and not (marked or opens):
+            # "بحث الهجمات، وأكدا ضرورة ...": a plural verb without a speaker inside a
+            # clause is part of it; one that opens a sentence ("وذكروا أن", "كما طالبوا
+            # بوضع") carries the previous speaker.
+            return None
         if trigger.kind == "present":
             if not marked:
                 return None  # "لن يؤكد": a present verb stands alone only before its "أن"
             return None, index + 1, trigger.impersonal
-        clause_start = index == begin or before in LEAD_PARTICLE
-        if not prefixed and not clause_start and line.tokens[index - 1].kind != "punct":
+        if not prefixed and not opens and line.tokens[index - 1].kind != "punct":
             return None  # "لن يتم نشر": not a clause of its own
         return None, index + 1, False
 
@@ -377,6 +380,9 @@ def _raw_phrase(line: Line, start: int, end: int) -> Speaker | None:
     tokens = line.tokens
     indexes: list[int] = []
     index = start
+    first_word = tokens[start].text if start < end else ""
+    if first_word in CONTENT_MARKERS or first_word.startswith("بال"):
+        return None  # "ودعا إلى", "وطالب بالرقابة": an object, not a subject
     while index < end and len(indexes) < MAX_SPEAKER_WORDS:
         token = tokens[index]
         if token.kind == "quote":
