@@ -88,6 +88,12 @@ WEAK_CHANNELS: list[tuple[frozenset[str], str]] = [
     (keys("موقع"), "newspaper"),
 ]
 AGENCY = keys("وكالة")
+# Words that announce a name, so that a short quote after them is no speech.
+NAME_HOLDERS = keys(
+    "ل لـ قناة صحيفة جريدة موقع وكالة شبكة مصادر مصدر شركة مؤسسة نادي فريق حزب حركة تنظيم "
+    "منظمة جماعة جمعية هيئة مجلس مركز برنامج مشروع مبادرة حملة عملية مهرجان بطولة مسابقة "
+    "كتاب فيلم مسلسل تطبيق حساب وسم هاشتاق اسم باسم عنوان بعنوان مستشفى جامعة مدرسة"
+)
 NEWS_WORDS = keys(
     "أنباء الأنباء الصحافة الإعلام رويترز فرانس الأناضول أسوشيتد نوفوستي تاس إنترفاكس دوجان"
 )
@@ -561,15 +567,16 @@ def _direct_or_not(line: Line, first: int, last: int) -> StatementMatch:
 def _quoting(line: Line, first: int, last: int) -> tuple[list[tuple[int, int]], bool]:
     """The quotations of a content that is only quotes, and whether any of it is quoted.
 
-    A quote of under LONG_QUOTE words wraps a name ("الكاظمي") and is not speech.
+    A content is only quotes when at most ASIDE_WORDS of its words are outside
+    quotations of LONG_QUOTE words or more. Any quoted words make it direct
+    ("خطوة «أولى»", "مبدأ «الشفافية»"), except a short quote that names something
+    after its kind: "قناة "إن تي في"", "لـ«عكاظ»", "شركة "سابك"".
     """
-    quotes = [
-        (a, b)
-        for a, b in _quotes_within(line, first, last + 1)
-        if len(line.words(a + 1, b)) >= LONG_QUOTE
-    ]
+    within = _quotes_within(line, first, last + 1)
+    quotes = [(a, b) for a, b in within if len(line.words(a + 1, b)) >= LONG_QUOTE]
+    spoken = bool(quotes) or any(not _names_something(line, a, b) for a, b in within)
     if not quotes:
-        return [], False
+        return [], spoken
     inside = {i for a, b in quotes for i in range(a, b + 1)}
     aside = [
         i
@@ -577,6 +584,20 @@ def _quoting(line: Line, first: int, last: int) -> tuple[list[tuple[int, int]], 
         if i not in inside and line.tokens[i].kind in ("word", "num")
     ]
     return (quotes if len(aside) <= ASIDE_WORDS else []), True
+
+
+def _names_something(line: Line, opening: int, closing: int) -> bool:
+    """A short quote is a name: a number, a single word without the article, or
+    what a kind word or "لـ" announces."""
+    inner = line.words(opening + 1, closing)
+    if not inner or len(inner) >= LONG_QUOTE:
+        return not inner
+    if all(line.tokens[i].kind == "num" for i in range(opening + 1, closing)):
+        return True
+    if len(inner) == 1 and not inner[0].startswith("ال"):
+        return True  # "سابك", "أرامكو": a bare word in quotes is most often a name
+    before = line.tokens[opening - 1] if opening > 0 else None
+    return before is None or before.kind != "word" or _is_cue(before.text, NAME_HOLDERS)
 
 
 def _quotes_within(line: Line, first: int, stop: int) -> list[tuple[int, int]]:

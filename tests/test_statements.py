@@ -175,6 +175,13 @@ def test_partial_quote_is_direct_and_kept_whole() -> None:
     assert match.quotes == [(match.first - 1, match.last + 1)]
 
 
+def test_short_partial_quote_is_direct() -> None:
+    [(_, _, _, direct, _)] = found("وأكد المسؤول أن التعديلات تمثل «خطوة أولى» نحو الإصلاح.")
+    assert direct
+    [(_, _, _, direct, _)] = found('وأكد المسؤول أن شركة "سدكو" ستبدأ العمل قريبا.')
+    assert not direct
+
+
 def test_quoted_name_is_not_speech() -> None:
     [(_, _, _, direct, _)] = found('وقال رئيس نادي "الهلال" إن الفريق جاهز للموسم.')
     assert not direct
