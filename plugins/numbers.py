@@ -3,16 +3,22 @@
 A number is digits ("12", "٦٥", "4.500" = 4500, "2,5" = 2.5, "3ر0" = 0.3), number
 words ("خمسة وعشرون", "ثلاثمئة", "ألفين"), either with a scale ("40 ألف", "1.8 مليون",
 "ستة مليارات"), a dual noun ("صاروخين" = 2) or a singular noun reporting one casualty
-("إصابة شخص"). What follows says what it is: a percentage ("%", "في المئة"), money (a
-currency), a measure (a unit, a duration) or a count of a noun, read from a lexicon
-of inflected forms or, when the noun is unknown, from the word itself. A number with
-no noun takes it from its neighbour ("بين 20 و25 شخصا", "قتل 3 وأصيب 4 آخرون"). Dates,
-years, times of day, numbers of things (a resolution, a file), ordinals and the ages
-of single persons are not quantities.
+("إصابة شخص"), or a fraction of a plural ("ثلثي الأجهزة"). What follows says what it
+is: a percentage ("%", "في المئة"), money (a currency), a measure (a unit, a duration)
+or a count of a noun, read from lexicons of inflected forms (lexicons/counted_nouns.txt,
+currencies.txt, measures.txt, durations.txt) or, when the noun is unknown, from the
+word itself. A number with no noun takes it from its neighbour ("بين 20 و25 شخصا",
+"قتل 3 وأصيب 4 آخرون", "منهم"). Qualifiers come from the words around it ("أكثر من",
+"على الأقل", "تصل إلى"), ranges give two bounds, "وليس 100" is a denied figure and "لم
+تسجل أي مخالفات" a count of none. Dates, years, times of day, rates ("كل 3 أشهر"),
+numbers of things (a resolution, a phone), ordinals and ages of single persons are no
+quantities; nor are bare "آلاف" or "عشرات".
 
 Casualty counts carry their event as the unit ("مقتل 3 أشخاص" -> قتيل, "أصيب 4" ->
-مصاب), so "4 injured" and "5 injured" compare and "4 injured" and "4 killed" do not.
-Casualty events without a number ("من دون وقوع إصابات") have no value.
+مصاب, also arrested, missing, displaced, recovered), so "4 injured" and "5 injured"
+compare and "4 injured" and "4 killed" do not. Casualty events without a number ("من
+دون وقوع إصابات") have no value. Every rule looks a few tokens around a number, so the
+work grows with the line's length, never its square.
 """
 
 from __future__ import annotations
