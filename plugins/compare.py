@@ -35,7 +35,7 @@ from functools import cache, lru_cache
 
 from marsad.core import ClaimKind, ClaimLinkKind, Qualifier, QuantityKind
 from marsad.plugins.arabic import match_key, sentences
-from marsad.plugins.polarity import polarity_conflict
+from marsad.plugins.polarity import negation_in_scope, polarity_conflict
 from marsad.plugins.tokens import bare, keys, read_lexicon, tokenize
 
 SAME_QUOTE = 0.8
@@ -238,7 +238,10 @@ def _statements(a: ClaimView, b: ClaimView) -> Relation | None:
         return None
     # A short quote may be a fragment whose negation stayed outside the quote marks.
     whole = min(len(words_a), len(words_b)) >= WHOLE_STATEMENT
-    conflict = polarity_conflict(a.text, b.text, negation=whole, values=whole)
+    conflict = polarity_conflict(a.text, b.text, negation=False, values=whole)
+    if conflict is None and whole:
+        side = negation_in_scope(a.text, b.text)
+        conflict = {"conflict": "negation", "negated": side} if side else None
     if conflict is not None:
         return Relation(ClaimLinkKind.CONTRADICTS, round(score, 4), {**details, **conflict})
     kind = ClaimLinkKind.SAME_QUOTE if score >= SAME_QUOTE else ClaimLinkKind.CORROBORATES

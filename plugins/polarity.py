@@ -67,6 +67,58 @@ def negated(words: list[str]) -> bool:
     )
 
 
+def negation_in_scope(a: str, b: str) -> str | None:
+    """Which text ("a" or "b") negates a word that the other states un-negated, or None.
+
+    A negator's scope is the next word that is not a negator ("لم يوافق"); only a
+    negation of something both texts say is a conflict, so a longer statement whose
+    extra clause is negated ("... والمدارس غير الآمنة") does not contradict the
+    shorter one it contains.
+    """
+    words_a, words_b = _words(a), _words(b)
+    negated_a, negated_b = _negated_roots(words_a), _negated_roots(words_b)
+    roots_a = {root for word in words_a for root in _roots(word)}
+    roots_b = {root for word in words_b for root in _roots(word)}
+    if (negated_a - negated_b) & roots_b:
+        return "a"
+    if (negated_b - negated_a) & roots_a:
+        return "b"
+    return None
+
+
+def _is_negator(word: str) -> bool:
+    return word in NEGATORS or bare(word) in NEGATORS or bare(word) in _NEGATIVE_BARE
+
+
+def _negated_roots(words: list[str]) -> set[str]:
+    found: set[str] = set()
+    for index, word in enumerate(words):
+        if not _is_negator(word):
+            continue
+        scope = next((w for w in words[index + 1 :] if not _is_negator(w)), None)
+        if scope is not None:
+            found.update(_roots(scope))
+    return found
+
+
+def _roots(word: str) -> set[str]:
+    """Light roots of a word: with and without a leading و/ف (it may be a letter of the
+    root, as in "وافق"), without ال, the future س and a present-tense prefix, so that
+    "يوافق", "وافق" and "سيوافق" share one."""
+    forms = {word, word[1:]} if len(word) > 3 and word[0] in "وف" else {word}
+    roots = set()
+    for form in forms:
+        for article in ("ال", "لل"):
+            if form.startswith(article) and len(form) > len(article) + 2:
+                form = form[len(article) :]
+        if len(form) > 4 and form[0] == "س" and form[1] in "يتنا":
+            form = form[1:]
+        if len(form) > 3 and form[0] in "يتنا":
+            form = form[1:]
+        roots.add(form[:4])
+    return roots
+
+
 def numbers(text: str) -> set[float]:
     """The finite numbers of a text (400 digits read as inf, which JSON cannot carry)."""
     found = {float(n.replace(",", ".")) for n in _NUMBER.findall(match_key(text))}

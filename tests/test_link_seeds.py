@@ -169,3 +169,22 @@ def test_figures_are_compared_only_when_the_words_around_them_agree() -> None:
         sentence="ودخل ميناء جدة الإسلامي حتى نهاية العام الماضي 24 مليون طن من الأغذية",
     )
     assert compare(year, reported).kind is ClaimLinkKind.CONTRADICTS  # type: ignore[union-attr]
+
+
+def test_a_negation_counts_only_over_what_both_statements_say() -> None:
+    said = "الدراسة ستنطلق بشكلها النظامي في موعدها المقرر في جميع مدارس المنطقة ومحافظاتها"
+    longer = view(
+        kind=ClaimKind.STATEMENT,
+        speaker_id=7,
+        text=said + " والمدارس غير الآمنة سيتم استخدام البدائل التقنية فيها",
+    )
+    shorter = view(id=2, article_id=2, kind=ClaimKind.STATEMENT, speaker_id=7, text=said)
+    assert compare(longer, shorter).kind is ClaimLinkKind.SAME_QUOTE  # type: ignore[union-attr]
+    denied = view(
+        id=3,
+        article_id=3,
+        kind=ClaimKind.STATEMENT,
+        speaker_id=7,
+        text="الدراسة لن تنطلق بشكلها النظامي في موعدها المقرر في جميع مدارس المنطقة ومحافظاتها",
+    )
+    assert compare(denied, shorter).kind is ClaimLinkKind.CONTRADICTS  # type: ignore[union-attr]
