@@ -47,7 +47,7 @@ _POSSESSIVES = ("ه", "ها", "هم", "هما")
 @dataclass(frozen=True)
 class Trigger:
     lemma: str
-    kind: str  # one of KINDS
+    kind: str  # one of KINDS, or "relay": the source after "عن" in "نقلت الوكالة عن"
     plural: bool  # a dual or plural verb form
     takes_object: bool  # "نفى وقوع جرحى": the content may be an object, not a clause
     ambiguous: bool = False  # "بين", "طالب": a statement only with a content marker

@@ -53,6 +53,10 @@ from marsad.plugins.tokens import Line, bare, keys, strip_conjunction
 
 ASIDE_WORDS = 4  # words outside quotes that still leave a content "only quotes"
 MAX_LEAD = 18  # words between the speaker and the content
+CLAUSE_KINDS = frozenset({"past", "present", "participle", "impersonal"})
+RELAY = match_key("نقل")
+ABOUT = match_key("عن")
+RELAY_GAP = 3  # tokens between a relaying speaker and "عن"
 MAX_NESTED = 3  # nested attributions a statement's content may run over
 MAX_CLAUSE = 80  # tokens of a clause attributed after the fact ("..., بحسب الجيش")
 NOUN_LEAD = 6  # words between a verbal noun and its "أن"
@@ -144,6 +148,7 @@ class StatementFinder:
             head = self._head(line, index, trigger, prefixed)
             if head is not None:
                 heads.append(head)
+        heads = self._with_relayed_sources(line, heads)
         statements: list[StatementMatch] = []
         for position, head in enumerate(heads):
             begin, end = line.sentence_of(head.index)
@@ -162,6 +167,8 @@ class StatementFinder:
         sits inside this statement's clause ("بأن الأنباء الأولية تشير إلى أن ..."): a
         nested attribution is a statement of its own but does not end this one."""
         head = heads[position]
+        _, end = line.sentence_of(head.index)
+        own_start = _content_start(line, head.after, end)
         for following in heads[position + 1 : position + 1 + MAX_NESTED]:
             speaker = following.speaker
             nested = (
@@ -170,13 +177,38 @@ class StatementFinder:
                 and speaker.first > head.after
                 and _content_start(line, head.after, speaker.first) is not None
             )
-            if not nested:
+            # "وقال نقلا عن دائرة الصحة إن ...", "ونقلت الوكالة عن مصادر أن ...": a
+            # trigger before this statement's "أن" relays the same content.
+            in_lead = own_start is not None and following.index < own_start
+            if not nested and not in_lead:
                 return following.index
         beyond = position + 1 + MAX_NESTED
         if beyond < len(heads):
             return heads[beyond].index
         _, end = line.sentence_of(head.index)
         return end
+
+    def _with_relayed_sources(self, line: Line, heads: list[_Head]) -> list[_Head]:
+        """A relay names two sources: "ونقلت وكالة الأنباء عن مصادر أمنية أن ...",
+        "ونقل بيان الوزارة عن الوزير قوله": the source after "عن" is a statement's
+        speaker too, with the same content."""
+        added = []
+        taken = {head.index for head in heads}
+        for head in heads:
+            if head.trigger.lemma != RELAY or head.trigger.kind in ("nominal", "relay"):
+                continue
+            _, end = line.sentence_of(head.index)
+            for index in range(head.after, min(end, head.after + RELAY_GAP)):
+                if line.tokens[index].text != ABOUT or index in taken:
+                    continue
+                source = self.speakers.phrase(line, index + 1, end) or _raw_phrase(
+                    line, index + 1, end
+                )
+                if source is not None:
+                    relayed = Trigger(RELAY, "relay", False, False)
+                    added.append(_Head(index, relayed, False, source, source.last + 1, False))
+                break
+        return sorted([*heads, *added], key=lambda head: head.index) if added else heads
 
     def _triggers(self, line: Line) -> list[tuple[int, Trigger, bool]]:
         found = []
@@ -452,11 +484,15 @@ def _post_posed(line: Line, head: _Head, begin: int, before: str) -> tuple[int, 
     floor = max(begin, index - MAX_CLAUSE)
     if head.trigger.kind == "nominal":
         words = 0
+        single_link = False  # the only word before is a link: "وبحسب", "حسب ما"
         position = index
         while position > floor and words < 2:  # two words are enough to decide
             position -= 1
             if tokens[position].kind in ("word", "num"):
                 words += 1
+                if words == 1 and trigger_of(tokens[position].text) is not None:
+                    words = 0  # "وقال نقلا عن ...": it leads the verb's content
+                    break
                 single_link = bare(tokens[position].text) in bare_set(TRAILING_LINKS)
         if words > 1 or (words == 1 and not single_link):
             return floor, _clause_end(line, floor, index)
@@ -512,7 +548,10 @@ def _trim(line: Line, first: int, stop: int) -> tuple[int, int] | None:
 
 def _content_start(line: Line, after: int, cut: int) -> int | None:
     """The first content token after a complementizer, a colon or at a quotation's
-    opening mark within MAX_LEAD words of ``after``; None when there is none."""
+    opening mark within MAX_LEAD words of ``after``; None when there is none, or when
+    another speech verb comes first ("وتمسكت بضرورة ... وتقول إن": the "إن" is the
+    other verb's). Prepositional attributions and verbal nouns are passed: "وقال
+    نقلا عن دائرة الصحة إن", "ونقل البيان عن الوزير قوله"."""
     tokens = line.tokens
     lead = 0
     for index in range(after, cut):
@@ -520,6 +559,10 @@ def _content_start(line: Line, after: int, cut: int) -> int | None:
         lead += token.kind == "word"
         if lead > MAX_LEAD:
             return None
+        if token.kind == "word" and index not in line.quote_of:
+            hit = trigger_of(token.text)
+            if hit is not None and hit[0].kind in CLAUSE_KINDS:
+                return None
         pair = line.quote_of.get(index + 1)
         if token.kind == "quote" and pair is not None and pair[0] == index:
             if len(line.words(index + 1, pair[1])) >= LONG_QUOTE:

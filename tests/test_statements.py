@@ -210,6 +210,23 @@ def test_relayed_source_after_naqlan_an() -> None:
     assert verb == "نقل" and speaker == match_key("مصادر في الوزارة").split()[0]
 
 
+def test_relay_gives_the_agency_and_its_source() -> None:
+    rows = found("ونقلت وكالة الأنباء الألمانية عن مصادر أمنية أن الحريق أخمد بالكامل.")
+    assert [(verb, content, channel) for verb, _, content, _, channel in rows] == [
+        ("نقل", "الحريق أخمد بالكامل", "agency"),
+        ("نقل", "الحريق أخمد بالكامل", "agency"),
+    ]
+    assert rows[1][1] == match_key("مصادر أمنية")
+
+
+def test_attribution_in_the_lead_shares_the_content() -> None:
+    rows = found("وقال نقلا عن مديرية الصحة إن المستشفى استقبل عشرين مصابا.")
+    assert [(verb, content) for verb, _, content, _, _ in rows] == [
+        ("قال", "المستشفى استقبل عشرين مصابا"),
+        ("نقل", "المستشفى استقبل عشرين مصابا"),
+    ]
+
+
 def test_verb_after_hasbama_attributes_what_came_before() -> None:
     [(verb, _, content, _, _)] = found("أغلقت الطرق المؤدية إلى الوادي، حسبما أعلن الدفاع المدني.")
     assert verb == "أعلن"
