@@ -104,14 +104,8 @@ def triggers() -> dict[str, Trigger]:
             for form in forms:
                 generated = inflections(kind, form)
                 for written, plural in generated[:1] if listed_only else generated[1:]:
-                    # Only the listed spelling is ambiguous: "بين" may be "between", "بينوا" not.
                     trigger = Trigger(
-                        lemma,
-                        kind,
-                        plural,
-                        lemma in with_object,
-                        ambiguous and written == form,
-                        kind == "impersonal",
+                        lemma, kind, plural, lemma in with_object, ambiguous, kind == "impersonal"
                     )
                     if kind == "impersonal":
                         impersonal.append((match_key(written), trigger))

@@ -565,7 +565,7 @@ def _content_start(line: Line, after: int, cut: int) -> int | None:
                 return None
         pair = line.quote_of.get(index + 1)
         if token.kind == "quote" and pair is not None and pair[0] == index:
-            if len(line.words(index + 1, pair[1])) >= LONG_QUOTE:
+            if len(line.words(index + 1, pair[1])) >= LONG_QUOTE and not _named(line, index):
                 return index
         elif token.text in COMPLEMENTIZERS or token.text == COLON:
             return index + 1
@@ -616,7 +616,9 @@ def _quoting(line: Line, first: int, last: int) -> tuple[list[tuple[int, int]], 
     after its kind: "قناة "إن تي في"", "لـ«عكاظ»", "شركة "سابك"".
     """
     within = _quotes_within(line, first, last + 1)
-    quotes = [(a, b) for a, b in within if len(line.words(a + 1, b)) >= LONG_QUOTE]
+    quotes = [
+        (a, b) for a, b in within if len(line.words(a + 1, b)) >= LONG_QUOTE and not _named(line, a)
+    ]
     spoken = bool(quotes) or any(not _names_something(line, a, b) for a, b in within)
     if not quotes:
         return [], spoken
@@ -640,7 +642,12 @@ def _names_something(line: Line, opening: int, closing: int) -> bool:
     if len(inner) == 1 and not inner[0].startswith("ال"):
         return True  # "سابك", "أرامكو": a bare word in quotes is most often a name
     before = line.tokens[opening - 1] if opening > 0 else None
-    return before is None or before.kind != "word" or _is_cue(before.text, NAME_HOLDERS)
+    return before is None or before.kind != "word" or _named(line, opening)
+
+
+def _named(line: Line, opening: int) -> bool:
+    """A quote is a name that a kind word or "لـ" announces: قناة "إن تي في"."""
+    return opening > 0 and _is_cue(line.tokens[opening - 1].text, NAME_HOLDERS)
 
 
 def _quotes_within(line: Line, first: int, stop: int) -> list[tuple[int, int]]:
