@@ -16,7 +16,10 @@ Categories and what precision and recall mean for each:
   precision: quantity claims on a gold evidence that are right.
 * contradictions - recall: gold pairs linked CONTRADICTS; precision: CONTRADICTS
   links whose two claims lie in one gold contradiction slot (its pairs, and the
-  quantities of the gold marked with that slot).
+  quantities of the gold marked with that slot). A claim that restates one of those
+  in the same sentence, on the same slot with the same source and negation ("نفت
+  الخلية وقوع جرحى ... من دون وقوع إصابات"), is that item again: the gold gives one
+  evidence per fact and sentence.
 * compatible pairs - recall: gold compatible pairs not linked CONTRADICTS.
 * citations - per article, the distinct cited sources against the gold's list.
 * entity aliases - gold aliases stored on the entity of the gold's canonical name;
@@ -306,6 +309,11 @@ def _contradictions(
                 compatible.misses.append(f"flagged: {a['evidence']} / {b['evidence']}")
             compatible.predicted += 1
             compatible.correct += ClaimLinkKind.CONTRADICTS not in kinds
+    restated: dict[tuple[object, ...], set[str]] = defaultdict(set)
+    for claim in seeds.claims:
+        restated[_restatement(claim)] |= slot_of.get(claim.id, set())
+    for claim in seeds.claims:
+        slot_of[claim.id] |= restated[_restatement(claim)]
     for link in seeds.links:
         if link.kind is ClaimLinkKind.CONTRADICTS:
             found.predicted += 1
@@ -314,6 +322,12 @@ def _contradictions(
             if not shared:
                 found.misses.append(f"extra: claims {link.source_id} / {link.target_id}")
     return [found, compatible]
+
+
+def _restatement(claim: Claim) -> tuple[object, ...]:
+    """What a claim says and where: claims equal on it state one fact once more."""
+    sentence = (claim.extra or {}).get("sentence_start")
+    return (claim.article_id, sentence, claim.slot_key, claim.negated, claim.cited_source)
 
 
 def _citations(seeds: Seeds, gold: dict[str, Any]) -> Score:

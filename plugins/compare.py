@@ -41,7 +41,7 @@ from marsad.plugins.tokens import bare, keys, read_lexicon, tokenize
 SAME_QUOTE = 0.8
 CORROBORATES = 0.5
 MIN_WORDS = 3
-MIN_CONTEXT = 0.3
+MIN_CONTEXT = 0.4  # Jaccard share of the words of two sentences (claims aside)
 ABOUT = 0.2  # "about 10" is 8 to 12
 FRAME_WORDS = 2  # content words on each side of a number that say what it counts
 FRAME_ROOT = 3  # letters of a frame word compared
