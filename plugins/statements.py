@@ -58,6 +58,7 @@ RELAY = match_key("نقل")
 ABOUT = match_key("عن")
 RELAY_GAP = 3  # tokens between a relaying speaker and "عن"
 MAX_NESTED = 3  # nested attributions a statement's content may run over
+RAW_LEAD = 10  # tokens between an unrecognised subject and its content marker
 MAX_CLAUSE = 80  # tokens of a clause attributed after the fact ("..., بحسب الجيش")
 NOUN_LEAD = 6  # words between a verbal noun and its "أن"
 AMBIGUOUS_LEAD = 3  # tokens between an ambiguous verb's speaker and its "أن"
@@ -284,7 +285,7 @@ class StatementFinder:
             return speaker, speaker.last + 1, False
         raw = _raw_phrase(line, start, end)
         if raw is not None and (
-            _content_start(line, raw.last + 1, end) is not None
+            _content_start(line, raw.last + 1, min(end, raw.last + 1 + RAW_LEAD)) is not None
             or (trigger.takes_object and _object_at(line, raw.last + 1))
         ):
             return raw, raw.last + 1, False  # "وقال البنيان خلال المؤتمر، إن", "وشدد الوزير على"
