@@ -249,6 +249,8 @@ class StatementFinder:
         # إعلان بلاتيني ترشيحه" is no statement: a verbal noun is one before its "أن".
         lead = AMBIGUOUS_LEAD if trigger.ambiguous else NOUN_LEAD
         needs_marker = trigger.ambiguous or trigger.kind == "noun"
+        if trigger.lemma == RELAY and trigger.kind != "nominal" and not _relays(line, after):
+            return None  # "ومن ثم نقل المواد": carrying, not relaying ("نقلت الوكالة عن")
         # "طالب الأهالي بتوفير", "ووعد بالرد": an ambiguous verb that takes an object may
         # have it right after its speaker, with its preposition.
         has_object = trigger.ambiguous and trigger.takes_object and _object_at(line, after)
@@ -270,7 +272,9 @@ class StatementFinder:
             while start < end and line.tokens[start].text in SOURCE_LINKS:
                 start += 1
             speaker = self.speakers.phrase(line, start, end) or _raw_phrase(line, start, end)
-            return (speaker, speaker.last + 1, False) if speaker is not None else None
+            if speaker is None or _possessed(line, speaker.first):
+                return None  # "وفق نمطه القديم": a manner, not a source
+            return speaker, speaker.last + 1, False
         if trigger.kind == "noun":
             speaker = self.speakers.phrase(line, index + 1, end)
             return (speaker, speaker.last + 1, False) if speaker else (None, index + 1, False)
@@ -361,6 +365,22 @@ def _participle_place(line: Line, index: int) -> bool:
     if index == begin or tokens[index - 1].kind in ("punct", "quote"):
         return True
     return _marker_at(line, index + 1)
+
+
+def _relays(line: Line, after: int) -> bool:
+    """ "عن" follows the relaying speaker: "ونقلت الوكالة عن مصادر"."""
+    stop = min(len(line.tokens), after + RELAY_GAP)
+    return any(line.tokens[i].text == ABOUT for i in range(after, stop))
+
+
+def _possessed(line: Line, index: int) -> bool:
+    """The word at ``index`` has a possessive suffix ("نمطه", "رأيها") and names no
+    source. Read on the text, not the key: the key folds ة into ه."""
+    token = line.tokens[index]
+    if len(token.text) <= 3 or token.text.startswith("ال"):
+        return False
+    last = line.text[line.offsets[token.end - 1]]
+    return last == "ه" or token.text.endswith(("ها", "هم", "هما"))
 
 
 def _object_at(line: Line, index: int) -> bool:

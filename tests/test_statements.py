@@ -260,6 +260,9 @@ def test_verbal_noun_with_its_complementizer() -> None:
         "احتفل طالب في الجامعة بتخرجه.",  # a student, not "طالب بـ"
         "وتحدث طالب عن تجربته.",  # a student again
         "وحضر الاجتماع عدد من المسؤولين في إعلان المشروع.",  # a verbal noun without أن
+        "ويجري ترميم المسجد وفق نمطه القديم.",  # a manner, not a source
+        "ثم نقل المصابون إلى المستشفى.",  # carried, not relayed
+        "وواصلت الفرق أعمال البحث طوال الليل.",  # went on doing, not speaking
     ],
 )
 def test_not_statements(text: str) -> None:
