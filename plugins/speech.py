@@ -42,6 +42,7 @@ _PAST_ENDINGS = (("ت", False), ("ا", True), ("وا", True), ("تا", True))
 _PRESENT_ENDINGS = ("ون", "ان")
 _PARTICIPLE_ENDINGS = ("ا", "ة", "ين", "ان", "ات", "ون")
 _POSSESSIVES = ("ه", "ها", "هم", "هما")
+_DERIVED = "أاتإ"  # first letters of derived verb forms (أفعل، تفعّل، افتعل، استفعل)
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,16 @@ class Trigger:
     impersonal: bool = False  # "يذكر أن": may stand without a speaker
 
 
-def inflections(kind: str, form: str) -> list[tuple[str, bool]]:
+def inflections(kind: str, form: str, takes_object: bool = False) -> list[tuple[str, bool]]:
     """The forms (as written, before the match key) of one lexicon form, each with
     whether it is dual or plural; the form itself comes first."""
     # A listed form of a past verb is plural when it has a plural or dual ending.
-    found = [(form, kind == "past" and form.endswith(("وا", "يا", "تا")))]
+    plural_form = kind == "past" and form.endswith(("وا", "يا", "تا"))
+    found = [(form, plural_form)]
     if kind == "past" and form[-1] not in "ىايت":
         found += [(form + ending, plural) for ending, plural in _PAST_ENDINGS]
+    if kind == "past" and takes_object and not plural_form and form[0] in _DERIVED:
+        found += _with_object(form)
     elif kind == "present" and form.startswith("ي"):
         feminine = "ت" + form[1:]
         found.append((feminine, False))
@@ -76,6 +80,19 @@ def inflections(kind: str, form: str) -> list[tuple[str, bool]]:
         if form.endswith("ة"):  # "دعوته": the ta marbuta opens before a suffix
             found += [(form[:-1] + "ت" + ending, False) for ending in _POSSESSIVES]
     return found
+
+
+def _with_object(form: str) -> list[tuple[str, bool]]:
+    """A past verb with an object pronoun: "تبناه", "أبدته", "اتهمه". Only derived
+    verbs (أفعل، تفعّل، افتعل...): a simple verb with a suffix is mostly its own
+    verbal noun with a possessive ("رفضه", "نقله", "قدره")."""
+    if form.endswith("ى"):  # "تبنى" -> "تبناه"; its feminine "تبنت" is listed on its own
+        stems = [form[:-1] + "ا"]
+    elif form.endswith("ت"):
+        stems = [form]
+    else:
+        stems = [form, form + "ت"]
+    return [(stem + suffix, False) for stem in stems for suffix in _POSSESSIVES]
 
 
 def _entry(line: str) -> tuple[str, str, bool, bool, list[str]]:
@@ -102,7 +119,7 @@ def triggers() -> dict[str, Trigger]:
     for listed_only in (True, False):
         for kind, lemma, _, ambiguous, forms in entries:
             for form in forms:
-                generated = inflections(kind, form)
+                generated = inflections(kind, form, lemma in with_object)
                 for written, plural in generated[:1] if listed_only else generated[1:]:
                     trigger = Trigger(
                         lemma, kind, plural, lemma in with_object, ambiguous, kind == "impersonal"

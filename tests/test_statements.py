@@ -50,6 +50,10 @@ def test_inflections_are_generated_not_listed() -> None:
     assert {"تقول", "يقولون", "يقولان", "ليقول"} <= set(present)
     participle = [form for form, _ in inflections("participle", "مشير")]
     assert {"مشيرا", "مشيرة", "مشيرين", "مشيرات"} <= set(participle)
+    with_object = [form for form, _ in inflections("past", "تبنى", takes_object=True)]
+    assert {"تبناه", "تبناهما"} <= set(with_object)
+    simple = [form for form, _ in inflections("past", "رفض", takes_object=True)]
+    assert "رفضه" not in simple  # his refusal, a verbal noun
     noun = [form for form, _ in inflections("noun", "دعوة")]
     assert {"دعوته", "دعوتها"} <= set(noun)
 
