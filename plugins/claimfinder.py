@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from marsad.core import ClaimKind, Qualifier, QuantityKind
 from marsad.plugins.arabic import match_key, sentences
 from marsad.plugins.citations import CitationDraft, cite
+from marsad.plugins.compare import words_before
 from marsad.plugins.entities import ArticleNames, EntityRef, display, resolve_speaker, scan_names
 from marsad.plugins.mentions import extra_aliases, find_mentions
 from marsad.plugins.numbers import QuantityMatch, find_quantities
@@ -284,20 +285,33 @@ def _mentions(
         if any(a <= mention.start and mention.end <= b for a, b in taken):
             continue  # already the speaker's mention
         aliases = tuple(dict.fromkeys((mention.name, mention.alias, *extra_aliases(mention))))
-        entity = EntityRef(mention.kind, mention.name, mention.key, aliases, in_article=True)
+        entity = EntityRef(mention.kind, mention.name, mention.key, aliases)
         found.append(MentionDraft(entity, mention.start, mention.end))
     return found
 
 
 def _place_in_sentences(text: str, found: FoundClaims) -> None:
-    """The sentence each claim sits in, for the link stage's comparisons."""
+    """The sentence each claim sits in, for the link stage's comparisons, and the slot of
+    an amount (money, a share, a measure) narrowed by what happens to it."""
     spans = sentences(text)
     starts = [s.start for s in spans]  # in order and disjoint: bisect, never scan
     for position, claim in enumerate(found.claims):
         index = bisect_right(starts, claim.start) - 1
         sentence = spans[index] if index >= 0 and claim.end <= spans[index].end else None
-        found.claims[position] = replace(
+        claim = replace(
             claim,
             sentence=sentence.text if sentence else claim.text,
             sentence_start=sentence.start if sentence else claim.start,
         )
+        if claim.quantity_kind not in (None, QuantityKind.COUNT):
+            claim = replace(claim, slot=_amount_slot(claim))
+        found.claims[position] = claim
+
+
+def _amount_slot(claim: ClaimDraft) -> str:
+    """ "unit:%|ارتف نسب" for "ارتفع بنسبة 2%": amounts are compared only when the
+    words before them agree (see :mod:`marsad.plugins.compare`), so their slot says
+    those words; one slot for every percentage of a day would fill the link stage's
+    candidate window, and which claims it then holds would depend on ingest order."""
+    before = words_before(claim.sentence, claim.start - claim.sentence_start)
+    return f"{claim.slot}|{' '.join(sorted(before))}"

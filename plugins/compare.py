@@ -291,9 +291,13 @@ def frame(claim: ClaimView) -> tuple[frozenset[str], frozenset[str]]:
         offset = sentence.find(claim.text)
     if offset < 0 or sentence[offset : offset + len(claim.text)] != claim.text:
         return frozenset(), frozenset()
-    before = _frame_words(sentence[:offset])[-FRAME_WORDS:]
     after = _frame_words(sentence[offset + len(claim.text) :])[:FRAME_WORDS]
-    return frozenset(before), frozenset(after)
+    return words_before(sentence, offset), frozenset(after)
+
+
+def words_before(sentence: str, offset: int) -> frozenset[str]:
+    """Light roots of the ``FRAME_WORDS`` content words before ``offset`` in a sentence."""
+    return frozenset(_frame_words(sentence[:offset])[-FRAME_WORDS:])
 
 
 def _frame_words(text: str) -> list[str]:

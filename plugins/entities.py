@@ -6,8 +6,10 @@ same article: "الكاظمي" to "مصطفى الكاظمي" (the last word(s) 
 office named after its owner ("المكتب الإعلامي لـ"الكاظمي"") is named after the
 owner's title ("المكتب الإعلامي لرئيس الوزراء العراقي"). Across articles, entities
 are one row per (type, key): the key folds spelling variants of given names
-(``lexicons/given_names.txt``: "جوزيف بايدن" is "جو بايدن"), and an entity one of
-whose aliases equals the surface form is reused. Titles are never stored as aliases:
+(``lexicons/given_names.txt``: "جوزيف بايدن" is "جو بايدن"). A name the article
+does not resolve ("ترامب" alone) is its own entity: reusing one found by alias in
+other articles would make the result depend on which was stored first. Titles are
+never stored as aliases:
 "الرئيس الأميركي" names a different person next year. Anonymous sources ("مصدر
 أمني") get no entity: one shared "security source" would tie together statements of
 different people.
@@ -237,14 +239,6 @@ class EntityStore:
         self._cache[(kind, key)] = entity
         return entity
 
-    def by_alias(self, alias: str) -> Entity | None:
-        return self.session.scalars(
-            select(Entity)
-            .join(EntityAlias, EntityAlias.entity_id == Entity.id)
-            .where(EntityAlias.alias == alias)
-            .order_by(Entity.id)
-        ).first()
-
     def alias(self, entity: Entity, alias: str) -> None:
         alias = " ".join(alias.split())[:300]
         if not alias or (entity.id, alias) in self._aliases:
@@ -277,9 +271,6 @@ class EntityRef:
     name: str  # the fullest name the article gives
     key: str  # the (type, key) it is stored under: see entity_key
     aliases: tuple[str, ...]  # the name and its other forms in the article, titles never
-    # False when the article gave nothing beyond the surface form ("برايس" alone): the
-    # stage may then reuse an entity already known by that alias.
-    in_article: bool
 
 
 def resolve_speaker(
@@ -295,8 +286,7 @@ def resolve_speaker(
     alias = _name_alias(speaker, surface, name)
     if alias is not None and alias != name:
         aliases.append(alias)
-    in_article = not (name == surface and speaker.kind != "org")
-    return EntityRef(kind, name, entity_key(kind, name)[:300], tuple(aliases), in_article)
+    return EntityRef(kind, name, entity_key(kind, name)[:300], tuple(aliases))
 
 
 def _canonical(

@@ -36,7 +36,7 @@ from marsad.core import (
     hookimpl,
 )
 from marsad.plugins.arabic import match_key
-from marsad.plugins.claimfinder import ClaimDraft, find_claims, speaker_slot
+from marsad.plugins.claimfinder import ClaimDraft, find_claims
 from marsad.plugins.claimfinder import unit_slot as unit_slot  # used by relate
 from marsad.plugins.entities import EntityRef, EntityStore
 from marsad.plugins.stories import split_stories
@@ -92,14 +92,14 @@ class _Entities:
         self._known: dict[EntityRef, Entity] = {}
 
     def get(self, ref: EntityRef) -> Entity:
+        # The (type, key) the article resolved, never an entity found by alias in other
+        # articles: which of them were stored first would decide it, and the results of
+        # a run would depend on the order articles came in.
         entity = self._known.get(ref)
         if entity is None:
-            # Not resolved in the article: an entity already known by this alias.
-            entity = None if ref.in_article else self.store.by_alias(ref.name)
-            if entity is None:
-                entity = self.store.get(ref.type, ref.name, ref.key)
-                for alias in ref.aliases:
-                    self.store.alias(entity, alias)
+            entity = self.store.get(ref.type, ref.name, ref.key)
+            for alias in ref.aliases:
+                self.store.alias(entity, alias)
             self._known[ref] = entity
         return entity
 
@@ -126,8 +126,7 @@ def _claim(article: Article, draft: ClaimDraft, entities: _Entities) -> Claim:
         qualifier=draft.qualifier,
         quantity_kind=draft.quantity_kind,
         negated=draft.negated,
-        # An entity found by alias may be stored under another key than the draft's.
-        slot_key=speaker_slot(speaker.key) if speaker is not None else draft.slot,
+        slot_key=draft.slot,
         at=article.published_at,
         extra={"sentence": draft.sentence, "sentence_start": draft.sentence_start},
     )
