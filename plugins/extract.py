@@ -37,7 +37,6 @@ from marsad.core import (
 )
 from marsad.plugins.arabic import match_key
 from marsad.plugins.claimfinder import ClaimDraft, find_claims
-from marsad.plugins.claimfinder import unit_slot as unit_slot  # used by relate
 from marsad.plugins.entities import EntityRef, EntityStore
 from marsad.plugins.stories import split_stories
 

@@ -1,7 +1,8 @@
 """The relation between two short texts, with the pipeline's own rules.
 
-``relate(a, b)`` extracts from each text what the ``extract`` stage would (counted
-facts, attributed statements), compares claims on the same slot with
+``relate(a, b)`` extracts from each text what the ``extract`` stage does
+(:func:`marsad.plugins.claimfinder.find_claims`: counted facts, attributed
+statements), compares claims on the same slot with
 :func:`marsad.plugins.compare.compare` exactly as the ``link`` stage does, and, when
 no pair of claims shares a slot, compares the two texts as event sentences
 (:func:`marsad.plugins.compare.compare_sentences`). Among claim pairs a
@@ -17,12 +18,9 @@ from dataclasses import replace
 from typing import Any
 
 from marsad.core import ClaimKind, ClaimLinkKind
+from marsad.plugins.claimfinder import find_claims
 from marsad.plugins.compare import ClaimView, Relation, compare, compare_sentences
-from marsad.plugins.extract import unit_slot
-from marsad.plugins.numbers import find_quantities
 from marsad.plugins.stance import classify
-from marsad.plugins.statements import StatementFinder
-from marsad.plugins.tokens import lines
 
 RELATIONS = {
     ClaimLinkKind.CONTRADICTS: "contradicts",
@@ -32,55 +30,35 @@ RELATIONS = {
 
 
 def claims_of(text: str, side: int) -> list[tuple[str, ClaimView]]:
-    """(slot, claim) for every counted fact and statement of a short text."""
+    """(slot, claim) for every claim of a short text, as the extract stage finds them."""
     found: list[tuple[str, ClaimView]] = []
-    finder = StatementFinder(set())
-    next_id = side * 1000
-    for line in lines(text):
-        for quantity in find_quantities(line):
-            start, end = line.span(quantity.first, quantity.last)
-            next_id += 1
-            found.append(
-                (
-                    unit_slot(quantity.unit),
-                    ClaimView(
-                        id=next_id,
-                        article_id=side,
-                        kind=ClaimKind.QUANTITY if quantity.value is not None else ClaimKind.EVENT,
-                        text=text[start:end],
-                        start=start,
-                        end=end,
-                        sentence=line.text,
-                        value=quantity.value,
-                        unit=quantity.unit,
-                        qualifier=quantity.qualifier,
-                        negated=quantity.negated,
-                    ),
-                )
+    for number, draft in enumerate(find_claims(text).claims, start=side * 1000 + 1):
+        speaker = draft.speaker
+        found.append(
+            (
+                draft.slot,
+                ClaimView(
+                    id=number,
+                    article_id=side,
+                    kind=draft.kind,
+                    text=draft.text,
+                    start=draft.start,
+                    end=draft.end,
+                    sentence=draft.sentence,
+                    # Statements compare only under one speaker entity, as in the link stage.
+                    speaker_id=hash(speaker.key) & 0x7FFFFFFF if speaker else None,
+                    speaker_text=draft.speaker_text,
+                    cited_source=draft.cited_source,
+                    direct=draft.direct,
+                    value=draft.value,
+                    unit=draft.unit,
+                    qualifier=draft.qualifier,
+                    negated=draft.negated,
+                    sentence_start=draft.sentence_start,
+                    quantity_kind=draft.quantity_kind,
+                ),
             )
-        for match in finder.find(line):
-            if match.speaker is None:
-                continue
-            start, end = line.span(match.first, match.last)
-            speaker = " ".join(match.speaker.name or match.speaker.words)
-            next_id += 1
-            found.append(
-                (
-                    "speaker:" + speaker,
-                    ClaimView(
-                        id=next_id,
-                        article_id=side,
-                        kind=ClaimKind.STATEMENT,
-                        text=text[start:end],
-                        start=start,
-                        end=end,
-                        sentence=line.text,
-                        speaker_id=hash(speaker) & 0x7FFFFFFF,
-                        speaker_text=speaker,
-                        direct=match.direct,
-                    ),
-                )
-            )
+        )
     return found
 
 
@@ -96,7 +74,7 @@ def distinct(found: list[tuple[str, ClaimView]]) -> list[tuple[str, ClaimView]]:
     seen: dict[str, set[ClaimView]] = {}
     kept = []
     for slot, claim in found:
-        same = replace(claim, id=0, start=0, end=0)
+        same = replace(claim, id=0, start=0, end=0, sentence_start=None)
         claims = seen.setdefault(slot, set())
         if same not in claims and len(claims) < MAX_PER_SLOT:
             claims.add(same)
