@@ -1,9 +1,8 @@
 """Newsworthy numbers in a line: a value, what it counts or measures, and how sure.
 
-A number is digits ("12", "٦٥", "4.500" = 4500, "2,5" = 2.5, "3ر0" = 0.3), number
-words ("خمسة وعشرون", "ثلاثمئة", "ألفين"), either with a scale ("40 ألف", "1.8 مليون",
-"ستة مليارات"), a dual noun ("صاروخين" = 2) or a singular noun reporting one casualty
-("إصابة شخص"), or a fraction of a plural ("ثلثي الأجهزة"). What follows says what it
+The value is read by :mod:`marsad.plugins.numberwords` (digits, number words, scales);
+also a dual noun ("صاروخين" = 2), a singular noun reporting one casualty ("إصابة
+شخص") or a fraction of a plural ("ثلثي الأجهزة") is a number. What follows says what it
 is: a percentage ("%", "في المئة"), money (a currency), a measure (a unit, a duration)
 or a count of a noun, read from lexicons of inflected forms (lexicons/counted_nouns.txt,
 currencies.txt, measures.txt, durations.txt) or, when the noun is unknown, from the
@@ -23,14 +22,26 @@ work grows with the line's length, never its square.
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, replace
 from functools import cache
 
 from marsad.core import Qualifier
 from marsad.plugins.arabic import DIACRITICS, TATWEEL, match_key
-from marsad.plugins.tokens import Line, Token, bare, keys, read_lexicon, strip_conjunction
+from marsad.plugins.numberwords import (
+    AND_HALF,
+    DIGITS,
+    DUAL,
+    FRACTIONS,
+    ONE,
+    SINGULAR_NOUN,
+    WORDS,
+    Number,
+    read_number,
+    touching,
+    word_at,
+    word_value,
+)
+from marsad.plugins.tokens import Line, bare, keys, read_lexicon, strip_conjunction
 
 INJURED = "مصاب"
 KILLED = "قتيل"
@@ -48,78 +59,11 @@ COUNT, MONEY, PERCENTAGE, MEASURE, FRACTION = (
     "measure",
     "fraction",
 )
-DIGITS, WORDS, DUAL, SINGULAR_NOUN = "digits", "words", "dual", "singular_noun"
 
 
-def _table(rows: tuple[tuple[str, float], ...]) -> dict[str, float]:
-    return {match_key(word): value for words, value in rows for word in words.split()}
-
-
-UNITS = _table(
-    (
-        ("صفر", 0),
-        ("اثنان اثنين اثنتان اثنتين اثنا اثنتا", 2),
-        ("ثلاث ثلاثة", 3),
-        ("أربع أربعة", 4),
-        ("خمس خمسة", 5),
-        ("ست ستة", 6),
-        ("سبع سبعة", 7),
-        ("ثمان ثماني ثمانية", 8),
-        ("تسع تسعة", 9),
-        ("عشر عشرة", 10),
-    )
-)
-ONE = keys("واحد واحدة واحدا")  # only after a noun or inside a compound
-TEN = keys("عشر عشرة")  # after a unit: ثلاثة عشر = 13
-TENS = _table(
-    (
-        ("عشرون عشرين", 20),
-        ("ثلاثون ثلاثين", 30),
-        ("أربعون أربعين", 40),
-        ("خمسون خمسين", 50),
-        ("ستون ستين", 60),
-        ("سبعون سبعين", 70),
-        ("ثمانون ثمانين", 80),
-        ("تسعون تسعين", 90),
-    )
-)
-HUNDREDS = {
-    **_table((("مئة مائة", 100), ("مئتان مئتين مائتان مائتين مئتا مئتي مائتي", 200))),
-    **{
-        match_key(prefix + hundred): float(value * 100)
-        for prefix, value in (
-            ("ثلاث", 3),
-            ("أربع", 4),
-            ("خمس", 5),
-            ("ست", 6),
-            ("سبع", 7),
-            ("ثمان", 8),
-            ("ثماني", 8),
-            ("تسع", 9),
-        )
-        for hundred in ("مئة", "مائة")
-    },
-}
-# Scale words: singular and plural multiply the number before them; alone, the
-# singular is one of them ("مليون دولار") and the plural is no number ("آلاف").
-SCALES = _table(
-    (("ألف ألفا", 1e3), ("مليون مليونا", 1e6), ("مليار مليارا بليون", 1e9), ("تريليون", 1e12))
-)
-PLURAL_SCALES = _table((("آلاف", 1e3), ("ملايين مليين", 1e6), ("مليارات بلايين", 1e9)))
-DUAL_SCALES = _table(
-    (
-        ("ألفان ألفين ألفي", 2e3),
-        ("مليونان مليونين مليوني", 2e6),
-        ("ملياران مليارين ملياري", 2e9),
-    )
-)
 FRACTION_PLURALS = keys("أثلاث أرباع أخماس أسداس أعشار")
 NAMES_LIKE_DUALS = keys("طالبان ميلان")  # a movement and a club, not students or miles
-HALF = match_key("نصف")
-FRACTIONS = _table((("نصف", 0.5), ("ربع", 0.25), ("ثلث", 1 / 3), ("ثلثي ثلثا", 2 / 3)))
 NUMBER_OF = match_key("عدد")
-AND_HALF = match_key("ونصف")
-DECIMAL_POINT = match_key("فاصلة")
 PERCENT_WORDS = keys("بالمئة بالمائة بالمية")
 HUNDRED_AFTER_FI = keys("المئة المائة المية")
 OTHERS = keys("آخر آخرين آخرون أخرى أخريات")  # "و4 آخرون": the noun is elided
@@ -264,10 +208,6 @@ AFTER_QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = [
 ]
 # Clitics a word may carry before a qualifier or a number: "لأكثر", "بنحو", "وقرابة".
 CLITICS = ("", "و", "ب", "ل", "ك", "ف", "وب", "ول", "فب")
-THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")  # "4.500", "3,165,507,215"
-NUMBER_CLITICS = ("", "و", "ب", "ل", "وب", "ول")  # not ك: "كمية" is no "ك + مية"
-# Letters written apart from digits: "بـ 258", "و60", "لـ35".
-DIGIT_CLITICS = frozenset(("و", "ب", "ل", "ك", "ف", "وب", "ول", "ال", "لل", "وال"))
 
 
 @dataclass(frozen=True)
@@ -296,25 +236,10 @@ class QuantityMatch:
 
 
 @dataclass(frozen=True)
-class _Number:
-    first: int  # the number's own tokens
-    last: int
-    value: float
-    form: str
-    scale: float  # the scale word's value, 1 without one
-    lead: int = -1  # a clitic letter written apart ("بـ 258"), else ``first``
-
-    @property
-    def start(self) -> int:
-        """Where words before the number end: before its clitic letter, if any."""
-        return self.first if self.lead < 0 else self.lead
-
-
-@dataclass(frozen=True)
 class _Draft:
     """A number and what it counts, before neighbours fill in an elided noun."""
 
-    number: _Number
+    number: Number
     noun: Noun | None  # None: elided, taken from a neighbour or a casualty verb
     last: int  # last token of number and noun
     unit: str
@@ -416,15 +341,6 @@ def _looks_like_noun(word: str) -> bool:
     return not (stem[0] == "ت" and stem.endswith("ن") and not stem.endswith(("ين", "ان")))
 
 
-def _at(line: Line, index: int) -> str:
-    """The key text of token ``index``, or "" past the end of the line."""
-    return line.tokens[index].text if 0 <= index < len(line.tokens) else ""
-
-
-def _touching(a: Token, b: Token) -> bool:
-    return a.end == b.start
-
-
 def find_quantities(line: Line) -> list[QuantityMatch]:
     """Every newsworthy number of the line, in order; overlapping readings are not repeated."""
     if tuple(line.words(0, 2)) in PAGE_FURNITURE:
@@ -449,214 +365,6 @@ def find_quantities(line: Line) -> list[QuantityMatch]:
                 found.append(event)
                 taken.update(range(event.first, event.last + 1))
     return sorted(found, key=lambda match: match.first)
-
-
-# Reading a number
-
-
-def _read_number(line: Line, index: int) -> _Number | None:
-    token = line.tokens[index]
-    if token.kind == "num":
-        return _read_digits(line, index)
-    if token.kind == "word":
-        return _read_words(line, index)
-    return None
-
-
-def _scale_at(line: Line, index: int) -> tuple[float, bool] | None:
-    """The scale word at ``index`` and whether it is a plural (آلاف)."""
-    if index >= len(line.tokens) or line.tokens[index].kind != "word":
-        return None
-    word = line.tokens[index].text
-    if word in SCALES:
-        return SCALES[word], False
-    if word in PLURAL_SCALES:
-        return PLURAL_SCALES[word], True
-    return None
-
-
-def _read_digits(line: Line, index: int) -> _Number | None:
-    tokens = line.tokens
-    whole = tokens[index].text.replace(",", ".").partition(".")[0]
-    raw, last = _digit_run(line, index)
-    after = last + 1
-    if after < len(tokens) and tokens[after].kind == "quote":
-        after += 1  # '"26.7" مليون'
-    scaled = _scale_at(line, after)
-    separators = sum(ch in ".," for ch in raw)
-    if THOUSANDS.fullmatch(raw) and (separators > 1 or scaled is None):
-        value = float(raw.replace(".", "").replace(",", ""))  # "4.500", "12.165.507.000"
-    elif separators > 1:
-        return None  # "12.5.2015": a date or a version, not an amount
-    else:
-        value = float(raw.replace(",", "."))  # "2,5" is 2.5
-    if (
-        index + 2 < len(tokens)
-        and tokens[index + 1].text == "ر"
-        and tokens[index + 2].kind == "num"
-        and _touching(tokens[index], tokens[index + 1])
-        and _touching(tokens[index + 1], tokens[index + 2])
-    ):
-        value = float(tokens[index + 2].text + "." + whole)  # "3ر0": 0.3 in wire copy
-        last = after = index + 2
-        after += 1
-        scaled = _scale_at(line, after)
-    if not math.isfinite(value):
-        return None  # 400 digits read as inf: no count, and not JSON in link evidence
-    scale = 1.0
-    if scaled is not None:
-        scale, plural = scaled
-        if plural and value >= 1000:
-            scale = 1.0  # "7000 آلاف ريال": the scale word repeats what the digits say
-        value *= scale
-        last = after
-        value, last = _compound(line, value, scale, last)
-    lead = -1
-    if index > 0:
-        before = tokens[index - 1]
-        if before.text in DIGIT_CLITICS and _touching(before, tokens[index]):
-            lead = index - 1
-    return _Number(index, last, value, DIGITS, scale, lead)
-
-
-def _digit_run(line: Line, index: int) -> tuple[str, int]:
-    """The digits from ``index`` with their separators ("12.165.507.000" is tokenised
-    in pieces) and the index of the last piece."""
-    tokens = line.tokens
-    raw, last = tokens[index].text, index
-    while (
-        last + 2 < len(tokens)
-        and tokens[last + 1].text in ".,"
-        and tokens[last + 2].kind == "num"
-        and _touching(tokens[last], tokens[last + 1])
-        and _touching(tokens[last + 1], tokens[last + 2])
-    ):
-        raw += tokens[last + 1].text + tokens[last + 2].text
-        last += 2
-    return raw, last
-
-
-def _compound(line: Line, value: float, scale: float, last: int) -> tuple[float, int]:
-    """A scaled number and its smaller parts: "53 مليون و653 ألف", "32 ألفا و256",
-    "14 ألفا ومائة", "مليون ونصف"."""
-    tokens = line.tokens
-    nxt = last + 1
-    if _at(line, nxt) == AND_HALF:
-        return value + scale / 2, nxt
-    if _at(line, nxt) == "و" and _at(line, nxt + 1).isdigit():
-        if not _touching(tokens[nxt], tokens[nxt + 1]):
-            return value, last
-        part = float(tokens[nxt + 1].text)
-        smaller = _scale_at(line, nxt + 2)
-        if smaller is not None and smaller[0] < scale and part < 1000:
-            return _compound(line, value + part * smaller[0], smaller[0], nxt + 2)
-        if smaller is None and scale == 1e3 and part < 1000:
-            return value + part, nxt + 1
-        return value, last
-    word = _at(line, nxt)
-    if scale == 1e3 and word.startswith("و"):
-        small = _word_value(word[1:])
-        if small is not None and small[1] in ("unit", "ten", "hundred") and small[0] < 1000:
-            return value + small[0], nxt
-    return value, last
-
-
-def _word_value(word: str) -> tuple[float, str] | None:
-    """The value of one number word and its role in a compound."""
-    if word in UNITS:
-        return UNITS[word], "unit"
-    if word in TENS:
-        return TENS[word], "ten"
-    if word in HUNDREDS:
-        return HUNDREDS[word], "hundred"
-    if word in SCALES:
-        return SCALES[word], "scale"
-    if word in PLURAL_SCALES:
-        return PLURAL_SCALES[word], "plural_scale"
-    if word in DUAL_SCALES:
-        return DUAL_SCALES[word], "dual_scale"
-    if word in ONE:
-        return 1.0, "one"
-    if word == HALF:
-        return 0.5, "half"
-    return None
-
-
-def _first_word(word: str) -> tuple[float, str] | None:
-    for clitic in NUMBER_CLITICS:
-        if word.startswith(clitic) and len(word) > len(clitic):
-            found = _word_value(word[len(clitic) :])
-            if found is not None:
-                return found
-    return None
-
-
-def _read_words(line: Line, index: int) -> _Number | None:
-    tokens = line.tokens
-    start = _first_word(tokens[index].text)
-    if start is None or (index > 0 and tokens[index - 1].kind == "num"):
-        return None  # "ال20 ألف": the scale word belongs to the digits before it
-    if tokens[index].text in TEN and _definite_stem(_at(line, index - 1)) in UNITS:
-        return None  # "للخمسة عشر عاما": the end of a definite compound
-    value, role = start
-    if role in ("one", "plural_scale"):
-        return None  # "واحد" alone, bare "آلاف": no amount
-    if role == "half":
-        scaled = _scale_at(line, index + 1)
-        if scaled is None or scaled[1]:
-            return None  # "نصف" alone is a fraction of something else
-        return _Number(index, index + 1, 0.5 * scaled[0], WORDS, scaled[0])
-    total, current, scale, last = 0.0, 0.0, 1.0, index
-    form = SINGULAR_NOUN if role == "scale" and value > 1e3 else WORDS
-    if role in ("scale", "dual_scale"):
-        total, scale = value, value / (2 if role == "dual_scale" else 1)
-        form = DUAL if role == "dual_scale" else form
-    else:
-        current = value
-    previous = role
-    for nxt in range(index + 1, min(len(tokens), index + 8)):
-        token = tokens[nxt]
-        if token.kind != "word":
-            break
-        word = token.text
-        waw = word.startswith("و") and _word_value(word[1:]) is not None
-        found = _word_value(word[1:] if waw else word)
-        if found is None:
-            break
-        part, kind = found
-        if waw and kind in ("ten", "one", "unit") and previous in ("unit", "one"):
-            current += part  # "خمسة وعشرون", "واحد وثلاثون"
-        elif (
-            waw
-            and kind in ("unit", "ten", "hundred")
-            and previous
-            in (
-                "scale",
-                "plural_scale",
-                "hundred",
-            )
-        ):
-            current += part  # "ألف ومائتان", "ثلاثمئة وخمسون"
-        elif waw and kind == "half" and previous in ("scale", "plural_scale"):
-            total += scale / 2  # "مليون ونصف"
-        elif not waw and word in TEN and previous in ("unit", "one") and current < 10:
-            current += 10  # "ثلاثة عشر"
-        elif not waw and kind == "hundred" and part == 100 and previous == "unit":
-            current *= 100  # "ثلاث مئة"
-        elif not waw and kind in ("scale", "plural_scale") and previous != "scale":
-            total += max(current, 1.0) * part  # "ثلاثة آلاف", "اثنين وثلاثين ألف"
-            current, scale = 0.0, part
-        else:
-            break
-        previous = kind
-        last = nxt
-    value = total + current
-    if _at(line, last + 1) == DECIMAL_POINT:
-        fraction = _word_value(_at(line, last + 2))
-        if fraction is not None and fraction[1] == "unit" and scale == 1:
-            value += fraction[0] / 10  # "ثلاثة فاصلة خمسة": 3.5
-            last += 2
-    return _Number(index, last, value, form, scale)
 
 
 # What the number counts
@@ -725,17 +433,8 @@ def _noun_after(line: Line, index: int) -> tuple[Noun | None, str, str, int] | N
     return None
 
 
-def _definite_stem(word: str) -> str:
-    """A word without its conjunction and a definite article ("للخمسة" -> "خمسه")."""
-    word = strip_conjunction(word)
-    for article in ("بال", "وال", "لل", "ال"):
-        if word.startswith(article):
-            return word[len(article) :]
-    return word
-
-
 def _is_age_after(line: Line, last: int) -> bool:
-    return _at(line, last + 1) == OF_AGE[0] and _at(line, last + 2) in AGE_NOUNS
+    return word_at(line, last + 1) == OF_AGE[0] and word_at(line, last + 2) in AGE_NOUNS
 
 
 def _surface(line: Line, index: int) -> str:
@@ -751,7 +450,7 @@ def _looks_like_person(word: str) -> bool:
     return bare(word).endswith(("ين", "ون", "يا"))
 
 
-def _not_an_amount(line: Line, number: _Number, unit: str, noun: Noun | None, last: int) -> bool:
+def _not_an_amount(line: Line, number: Number, unit: str, noun: Noun | None, last: int) -> bool:
     """Dates, years, times of day, numbers of things and ages of single persons."""
     tokens = line.tokens
     lead = tokens[number.start] if number.lead >= 0 else tokens[max(0, number.start - 1)]
@@ -791,21 +490,21 @@ def _not_an_amount(line: Line, number: _Number, unit: str, noun: Noun | None, la
     return noun is not None and noun.kind == "duration" and _time_not_amount(line, number, last)
 
 
-def _is_date_or_time(line: Line, number: _Number) -> bool:
+def _is_date_or_time(line: Line, number: Number) -> bool:
     tokens = line.tokens
     for neighbour, edge in ((number.first - 1, number.first), (number.last + 1, number.last)):
         if 0 <= neighbour < len(tokens):
             other = tokens[neighbour]
             a, b = sorted((tokens[edge], other), key=lambda t: t.start)
-            if other.kind == "punct" and other.text in "/:-" and _touching(a, b):
+            if other.kind == "punct" and other.text in "/:-" and touching(a, b):
                 return True
             beyond = neighbour + (1 if neighbour > edge else -1)
-            if other.text == "/" and _at(line, beyond).isdigit():
+            if other.text == "/" and word_at(line, beyond).isdigit():
                 return True  # "21 / 4 / 1436"
     return False
 
 
-def _time_not_amount(line: Line, number: _Number, last: int) -> bool:
+def _time_not_amount(line: Line, number: Number, last: int) -> bool:
     """A duration that places something in time or frames a count, or an age."""
     tokens = line.tokens
     after = [t.text for t in tokens[last + 1 : last + 3]]
@@ -821,7 +520,7 @@ def _time_not_amount(line: Line, number: _Number, last: int) -> bool:
     qualified = _phrase_before(line, start)
     if qualified is not None:
         start = qualified[1]  # "في أكثر من 41 عاما": the anchor is before the qualifier
-    word = _at(line, start - 1)
+    word = word_at(line, start - 1)
     if start <= begin or word in FOR_A_TIME:
         return False
     return word in TIME_ANCHORS or bare(word) in TIME_ANCHORS
@@ -851,7 +550,7 @@ def _event_around(line: Line, first: int, last: int) -> str | None:
 
 
 def _draft_at(line: Line, index: int) -> _Draft | None:
-    number = _read_number(line, index)
+    number = read_number(line, index)
     if number is not None:
         return _draft_of_number(line, number)
     return _draft_of_fraction(line, index) or _draft_of_noun(line, index)
@@ -864,17 +563,17 @@ def _draft_of_fraction(line: Line, index: int) -> _Draft | None:
     fraction = FRACTIONS.get(word[1:] if word[:1] in "بل" and word[1:] in FRACTIONS else word)
     if fraction is None:
         return None
-    following = _at(line, index + 1)
+    following = word_at(line, index + 1)
     noun = _lookup(following)
     if following == NUMBER_OF:
-        noun = _lookup(_at(line, index + 2)) or Noun(following, False, "plural", COUNT)
+        noun = _lookup(word_at(line, index + 2)) or Noun(following, False, "plural", COUNT)
     if noun is None or noun.kind != COUNT or noun.number != "plural":
         return None
-    number = _Number(index, index, fraction, WORDS, 1.0)
+    number = Number(index, index, fraction, WORDS, 1.0)
     return _Draft(number, noun, index + 1, noun.lemma, FRACTION, None)
 
 
-def _draft_of_number(line: Line, number: _Number) -> _Draft | None:
+def _draft_of_number(line: Line, number: Number) -> _Draft | None:
     tokens = line.tokens
     if number.form == DUAL:
         return _after_dual_scale(line, number)
@@ -890,7 +589,7 @@ def _draft_of_number(line: Line, number: _Number) -> _Draft | None:
         return None  # "مليون" with nothing after it
     if _not_an_amount(line, number, unit, noun, last):
         return None
-    if noun is not None and number.scale == 1 and _at(line, last + 1) == AND_HALF:
+    if noun is not None and number.scale == 1 and word_at(line, last + 1) == AND_HALF:
         number = replace(number, value=number.value + 0.5)  # "ثلاث ساعات ونصف"
         last += 1
     if noun is None and kind != PERCENTAGE:
@@ -904,7 +603,7 @@ def _draft_of_number(line: Line, number: _Number) -> _Draft | None:
     return _Draft(number, noun, last, unit, kind, event)
 
 
-def _after_dual_scale(line: Line, number: _Number) -> _Draft | None:
+def _after_dual_scale(line: Line, number: Number) -> _Draft | None:
     """ "ملياري ريال", "ألفي جندي": a dual scale word and its noun."""
     found = _noun_after(line, number.last + 1)
     if found is None or found[0] is None or found[0].kind == "duration":
@@ -924,10 +623,10 @@ def _draft_of_noun(line: Line, index: int) -> _Draft | None:
     if noun is None:
         return None
     kind = MEASURE if noun.kind == "duration" else noun.kind
-    two = index + 1 < len(tokens) and _word_value(tokens[index + 1].text) == (2.0, "unit")
+    two = index + 1 < len(tokens) and word_value(tokens[index + 1].text) == (2.0, "unit")
     definite = strip_conjunction(tokens[index].text).startswith(("ال", "لل", "بال", "كال"))
     if two and noun.number != "singular" and not definite:
-        number = _Number(index, index + 1, 2.0, WORDS, 1.0)  # "انتحاريين اثنين"
+        number = Number(index, index + 1, 2.0, WORDS, 1.0)  # "انتحاريين اثنين"
         event = _event_around(line, index, index + 1) if noun.person else None
         return _Draft(number, noun, index + 1, noun.lemma, kind, event)
     if noun.dual and bare(tokens[index].text) not in NAMES_LIKE_DUALS:
@@ -936,7 +635,7 @@ def _draft_of_noun(line: Line, index: int) -> _Draft | None:
         last, value = index, 2.0
         if index + 1 < len(tokens) and tokens[index + 1].text == AND_HALF:
             last, value = index + 1, 2.5  # "شهرين ونصف"
-        number = _Number(index, last, value, DUAL, 1.0)
+        number = Number(index, last, value, DUAL, 1.0)
         if kind == MEASURE and _time_not_amount(line, number, last):
             return None
         event = _event_around(line, index, last) if noun.person else None
@@ -944,11 +643,11 @@ def _draft_of_noun(line: Line, index: int) -> _Draft | None:
     if noun.number != "singular":
         return None
     if index + 1 < len(tokens) and tokens[index + 1].text in ONE and noun.kind != "duration":
-        number = _Number(index, index + 1, 1.0, WORDS, 1.0)  # "صاروخا واحدا"
+        number = Number(index, index + 1, 1.0, WORDS, 1.0)  # "صاروخا واحدا"
         return _Draft(number, noun, index + 1, noun.lemma, kind, None)
     if not noun.person or not _reports_one(line, index):
         return None
-    number = _Number(index, index, 1.0, SINGULAR_NOUN, 1.0)
+    number = Number(index, index, 1.0, SINGULAR_NOUN, 1.0)
     return _Draft(number, noun, index, noun.lemma, COUNT, _event_around(line, index, index))
 
 
@@ -994,7 +693,7 @@ def _fill_elided(line: Line, drafts: list[_Draft]) -> list[_Draft]:
             if draft.number.form == SINGULAR_NOUN and draft.event is None and filled:
                 # "قتل طفلان وامرأة", "أصيب 10 بينهم طبيب": the one shares the event.
                 joined, first = filled[-1], draft.number.first
-                including = _at(line, first - 1) in INCLUDING and joined.last == first - 2
+                including = word_at(line, first - 1) in INCLUDING and joined.last == first - 2
                 if (joined.last == first - 1 or including) and joined.event is not None:
                     draft = replace(draft, event=joined.event)
             filled.append(draft)
@@ -1015,7 +714,7 @@ def _fill_elided(line: Line, drafts: list[_Draft]) -> list[_Draft]:
         if previous is not None and _refers_back(line, previous, draft):
             borrowed = _borrow(draft, previous, scale=False)
             near = _connected(line, previous.last, draft.number.first)
-            if not near and _at(line, draft.last) not in OF_THEM:
+            if not near and word_at(line, draft.last) not in OF_THEM:
                 borrowed = replace(borrowed, event=None)  # "60 ألفا يعيشون": the noun only
             filled.append(borrowed)
             continue
@@ -1064,7 +763,7 @@ def _noun_before(line: Line, draft: _Draft) -> Noun | None:
         closing = tokens[after].kind in ("punct", "quote") or tokens[after].text in ADVERBS
         if not closing and not tokens[after].text.startswith("و"):
             return None
-    if _at(line, draft.number.start - 1) == "(":
+    if word_at(line, draft.number.start - 1) == "(":
         return None  # "الدور (32)": a name, not a count
     begin = line.sentence_of(draft.number.start)[0]
     for back in range(draft.number.start - 1, max(begin, draft.number.start - 6) - 1, -1):
@@ -1078,7 +777,7 @@ def _is_range(line: Line, low: _Draft, high: _Draft) -> bool:
     """Whether two joined numbers are the bounds of a range: "بين 20 و25", "من 8 إلى 9
     أشهر", "35 إلى 40 شخصا"; but not a change ("خفض من 800 إلى 900 طن" is two figures)."""
     start = low.number.start
-    opener = _at(line, start - 1)
+    opener = word_at(line, start - 1)
     if opener in RANGE_OPENERS:
         return True
     between = [t.text for t in line.tokens[low.last + 1 : high.number.first]]
