@@ -27,14 +27,15 @@ from marsad.plugins.entities import EntityRef
 DEV_GOLD = ROOT / "tests" / "data" / "claims_dev.json"
 HOLDOUT_GOLD = ROOT / "tests" / "data" / "claims_holdout.json"
 
-# (precision, recall) on claims_dev.json less 0.02, rounded down; raise them as rules
-# improve. Each is the lower of two measures taken on 30 Nov 2026: the rules committed
-# at 0e6a1d7, and the rules then being edited (statement recall 0.88).
-STATEMENTS_FLOOR = (0.95, 0.70)
-SPEAKER_FLOOR = (0.79, 0.57)  # precision: right among the statements found
-CHANNEL_FLOOR = (0.71, 0.51)
-DIRECT_FLOOR = (0.93, 0.67)
-QUANTITIES_FLOOR = (0.89, 0.84)
+# (precision, recall) on claims_dev.json. Statements, speaker and quantities are the
+# issue's targets ("claims on unseen news": statements and quantities recall 0.85,
+# precision 0.85 and 0.90, speaker right for 0.75 of the gold statements that name
+# one); channel and direct guard what was reached on 30 Nov 2026, less 0.03.
+STATEMENTS_FLOOR = (0.85, 0.85)
+SPEAKER_FLOOR = (0.80, 0.75)  # precision: right among the statements found
+CHANNEL_FLOOR = (0.81, 0.71)
+DIRECT_FLOOR = (0.94, 0.83)
+QUANTITIES_FLOOR = (0.90, 0.85)
 QUANTITIES_NO_NOUN_FLOOR = (0.92, 0.87)
 
 SENTENCE = "وقال وزير التعليم محمد أحمد إن الحكومة ستبني مئة مدرسة جديدة هذا العام في المدن"
@@ -57,7 +58,7 @@ def draft(kind: ClaimKind, text: str, **fields: Any) -> ClaimDraft:
 
 
 def statement(text: str, speaker: str | None = "محمد أحمد") -> ClaimDraft:
-    entity = EntityRef("PERSON", speaker, speaker, (speaker,), True) if speaker else None
+    entity = EntityRef("PERSON", speaker, speaker, (speaker,)) if speaker else None
     return draft(
         ClaimKind.STATEMENT, text, speaker=entity, speaker_text=speaker, verb="قال", direct=False
     )

@@ -29,6 +29,7 @@ DATA_GLOBS = (
     "api/*.html",
     "api/static/**/*",
     "plugins/lexicons/*.txt",
+    "plugins/models/*.json",
 )
 
 
