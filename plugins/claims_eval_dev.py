@@ -72,9 +72,12 @@ QUALIFIER_TO_GOLD: dict[Qualifier | None, str] = {q: q.value for q in Qualifier}
 QUALIFIER_TO_GOLD[None] = "exact"
 
 # Casualty lemmas the number finder gives for people killed or hurt; the gold counts
-# the same people with their own noun (شخص، جندي، قتيل) and says so in counted_en.
-CASUALTY_LEMMAS = {match_key(KILLED), match_key(INJURED)}
-CASUALTY_WORDS = re.compile(r"\b(kill|dead|death|die|injur|wound|casualt|victim|hurt)", re.I)
+# the same people with their own noun (شخص، جندي، قتيل) and says which in counted_en.
+# The event must agree: "4 killed" is not "4 injured".
+CASUALTY_EVENTS = {
+    match_key(KILLED): re.compile(r"\b(kill|dead|death|die)", re.I),
+    match_key(INJURED): re.compile(r"\b(injur|wound|hurt)", re.I),
+}
 
 
 def pipeline_text(content: str, title: str | None) -> str:
@@ -302,14 +305,15 @@ def _heads(counted: str) -> set[str]:
 
 def same_noun(claim: ClaimDraft, item: dict[str, Any]) -> bool:
     """The claim's unit names the gold's counted noun (:func:`_heads`, on match keys
-    without the article; "%" and "في المائة" alike), or is a casualty lemma (قتيل،
-    مصاب) for people the gold counts as killed or hurt."""
+    without the article; "%" and "في المائة" alike), or is the casualty lemma of the
+    event the gold counts (قتيل for people killed, مصاب for people hurt)."""
     unit = _noun_key(claim.unit or "")
     if unit and ABBREVIATIONS.get(unit, unit) in _heads(item["counted"]):
         return True
-    counted = _noun_key(item["counted"])
-    casualty_gold = counted in CASUALTY_LEMMAS or bool(CASUALTY_WORDS.search(item["counted_en"]))
-    return unit in CASUALTY_LEMMAS and casualty_gold
+    event = CASUALTY_EVENTS.get(unit)
+    return event is not None and (
+        _noun_key(item["counted"]) == unit or bool(event.search(item["counted_en"]))
+    )
 
 
 def _holds_number(part: str, claim: ClaimDraft) -> bool:
