@@ -34,8 +34,12 @@ from marsad.plugins.numberwords import (
     FRACTIONS,
     ONE,
     SINGULAR_NOUN,
+    TEN,
+    TENS,
+    UNITS,
     WORDS,
     Number,
+    definite_stem,
     read_number,
     touching,
     word_at,
@@ -64,6 +68,7 @@ COUNT, MONEY, PERCENTAGE, MEASURE, FRACTION = (
 FRACTION_PLURALS = keys("أثلاث أرباع أخماس أسداس أعشار")
 NAMES_LIKE_DUALS = keys("طالبان ميلان")  # a movement and a club, not students or miles
 NUMBER_OF = match_key("عدد")
+
 PERCENT_WORDS = keys("بالمئة بالمائة بالمية")
 HUNDRED_AFTER_FI = keys("المئة المائة المية")
 OTHERS = keys("آخر آخرين آخرون أخرى أخريات")  # "و4 آخرون": the noun is elided
@@ -75,7 +80,8 @@ CONNECTORS = keys("و إلى الى حتى وحتى أو مقابل")
 # Words a number after them is the name or number of one thing, not an amount.
 NAME_NUMBER = keys(
     "رقم الرقم برقم المادة مادة المواد البند الفقرة الفصل القرار قرار الرحلة رحلة الصفحة صفحة "
-    "الطريق الجولة المركز المرتبة الموديل الطراز الإصدار النسخة الساعة إصدار العدد عيار"
+    "الطريق الجولة المركز المرتبة الموديل الطراز الإصدار النسخة الساعة إصدار العدد عيار "
+    "الرمز رمز الكود كود"
 )
 PAGE_FURNITURE = {tuple(match_key(w) for w in p.split()) for p in ("رابط الخبر", "اقرأ أيضا")}
 EVERY = keys("كل لكل بكل")
@@ -101,11 +107,12 @@ STOPWORDS = keys(
     "كما مما ما لا لم لن قد هذا هذه ذلك تلك التي الذي الذين هو هي هم أي كل بعض حيث "
     "وفق وفقا بحسب حسب نحو عبر ضد دون بدون تحت فوق أمام وراء لدى منه منها منهم فيها "
     "فيه عليه عليها وهو وهي وهم وكان كان كانت يوم أمس اليوم غدا داخل خارج شمال جنوب "
-    "شرق غرب شمالي جنوبي شرقي غربي وسط أصل عيار"
+    "شرق غرب شمالي جنوبي شرقي غربي وسط أصل عيار مقارنة"
 )
 NEGATORS = keys("دون بدون عدم لا لم لن ليس نفى نفت ينفي تنفي نفي")
 DENIAL = keys("ليس وليس لا ولا")
 ANY = keys("أي أية أيه")
+WITHOUT = match_key("دون")
 EVENT_VERBS = keys("وقوع سقوط")
 CHANGE_VERBS = keys(
     "ارتفع ارتفعت ارتفاع انخفض انخفضت انخفاض تراجع تراجعت تراجعا زاد زادت زيادة "
@@ -114,6 +121,7 @@ CHANGE_VERBS = keys(
 RANGE_VERBS = keys("تتراوح يتراوح تراوح تراوحت راوح راوحت")
 ESTIMATE_VERBS = keys("يقدر تقدر قدر قدرت يقدرون تقدير المقدر المقدرة")
 REACHES = keys("يصل تصل يصلان تصلان")  # present tense "up to"; past "وصل إلى" is exact
+REACHED = keys("بلغ بلغت يبلغ تبلغ ليبلغ لتبلغ وصل وصلت")  # bare: without و ف
 STARTS = keys("يبدأ تبدأ تبدا يبدا")  # "تبدأ تكلفته من مليون دولار": at least
 INJURY = keys("إصابة")
 # Words that make a count of people a casualty count, before or right after it.
@@ -177,6 +185,7 @@ BEFORE_QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = [
         ("تقل عن", Qualifier.LESS_THAN),
         ("يقل عن", Qualifier.LESS_THAN),
         ("تحت", Qualifier.LESS_THAN),
+        ("دون", Qualifier.LESS_THAN),  # "دون 50 دولارا"; "من دون" is "without"
         ("ما يقارب", Qualifier.ABOUT),
         ("يقارب", Qualifier.ABOUT),
         ("ما يقرب من", Qualifier.ABOUT),
@@ -189,6 +198,7 @@ BEFORE_QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = [
         ("قريب من", Qualifier.ABOUT),
         ("القريب من", Qualifier.ABOUT),
         ("نحو", Qualifier.ABOUT),
+        ("قرب", Qualifier.ABOUT),
         ("حوالي", Qualifier.ABOUT),
         ("حوالى", Qualifier.ABOUT),
         ("قرابة", Qualifier.ABOUT),
@@ -298,7 +308,7 @@ def _derived_forms(lemma: str, plurals: list[str]) -> list[tuple[str, str]]:
 def _lookup(word: str) -> Noun | None:
     """The lexicon noun of a word, with or without its clitics (و ف ب ل ك ال)."""
     table = nouns()
-    candidates = [word, bare(word)]
+    candidates = [word, bare(word), definite_stem(word)]  # bare keeps ال of "للقتلى"
     if word[:1] in "وفبلك" and len(word) > 3:
         candidates.append(word[1:])
     for candidate in candidates:
@@ -417,6 +427,9 @@ def _noun_after(line: Line, index: int) -> tuple[Noun | None, str, str, int] | N
             lemma = _fallback_lemma(_without_pronoun(_surface(line, index + 1)))
             person = _looks_like_person(following)
             return Noun(lemma, person, "plural", COUNT, listed=False), lemma, COUNT, index + 1
+        if _construct_plural(line, index + 1):
+            lemma = _surface(line, index + 1)[:-1]  # "ثلاثة من مندوبي الدول": مندوب
+            return Noun(lemma, True, "plural", COUNT, listed=False), lemma, COUNT, index + 1
         return None
     if word in FRACTION_PLURALS:
         return None  # "ثلاثة أرباع": a fraction of something else
@@ -431,6 +444,20 @@ def _noun_after(line: Line, index: int) -> tuple[Noun | None, str, str, int] | N
         noun = Noun(lemma, _looks_like_person(word), "plural", COUNT, listed=False)
         return noun, lemma, COUNT, index
     return None
+
+
+def _construct_plural(line: Line, index: int) -> bool:
+    """A sound masculine plural in construct ("مندوبي الدول", "منتسبي الجهاز"): its
+    ending ي and a definite word after it."""
+    word = word_at(line, index)
+    following = word_at(line, index + 1)
+    return (
+        word.endswith("ي")
+        and len(word) >= 5
+        and word == bare(word)
+        and _looks_like_noun(word)
+        and following.startswith(("ال", "لل"))
+    )
 
 
 def _is_age_after(line: Line, last: int) -> bool:
@@ -471,8 +498,8 @@ def _not_an_amount(line: Line, number: Number, unit: str, noun: Noun | None, las
     named = before in NAME_NUMBER or bare(before) in NAME_NUMBER
     if (named and (noun is None or not noun.listed)) or before in YEAR_WORDS:
         return True  # "القرار 2216", "العام 2015"; but "الطريق 120 كيلومترا"
-    if match_key(unit) in MONTHS:
-        return True
+    if match_key(unit) in MONTHS or word_at(line, number.last + 1) in MONTHS:
+        return True  # "في 22 يوليو": a date, whatever the clause reports
     if _is_age_after(line, last):
         return True  # "25 عاما من العمر", "48 من العمر", "12 عاما من عمرها"
     if any(w in AGE_NOUNS for w in _window(line, number.start, 3)):
@@ -483,7 +510,8 @@ def _not_an_amount(line: Line, number: Number, unit: str, noun: Noun | None, las
     value = number.value
     is_year = number.form == DIGITS and number.scale == 1 and value.is_integer()
     unlisted = noun is None or not noun.listed
-    if is_year and 1300 <= value <= 2100 and unit != PERCENT and unlisted:
+    qualified = _phrase_before(line, number.start) is not None  # "أكثر من 2000 حبة"
+    if is_year and 1300 <= value <= 2100 and unit != PERCENT and unlisted and not qualified:
         return True  # a year (Gregorian or Hijri): "عام 2014 بلغ", "١٤٣٦ موضحا"
     if is_year and value >= 10000 and unlisted and tokens[number.first].text.isdigit():
         return True  # "636250 موبايلي": a code or a phone number, not a count of something
@@ -550,10 +578,45 @@ def _event_around(line: Line, first: int, last: int) -> str | None:
 
 
 def _draft_at(line: Line, index: int) -> _Draft | None:
-    number = read_number(line, index)
+    number = read_number(line, index) or _one_percent(line, index)
     if number is not None:
         return _draft_of_number(line, number)
-    return _draft_of_fraction(line, index) or _draft_of_noun(line, index)
+    return (
+        _draft_of_fraction(line, index)
+        or _draft_of_definite_count(line, index)
+        or _draft_of_noun(line, index)
+    )
+
+
+def _one_percent(line: Line, index: int) -> Number | None:
+    """ "واحد بالمئة": "واحد" is no number alone, but is one before a percent."""
+    if line.tokens[index].text in ONE and _percent_at(line, index + 1) is not None:
+        return Number(index, index, 1.0, WORDS, 1.0)
+    return None
+
+
+def _draft_of_definite_count(line: Line, index: int) -> _Draft | None:
+    """ "المواطنين الأربعة", "الدول العشرين": a definite number word after a definite
+    plural noun counts it (an adjective agreeing with its noun, not an ordinal)."""
+    word = line.tokens[index].text
+    stem = definite_stem(word)
+    if stem == word or index == 0:
+        return None
+    value = UNITS.get(stem) or TENS.get(stem)
+    if value is None or value < 3:
+        return None  # "الاثنين" is Monday; "الواحد" and "الاثنين" agree, they do not count
+    following = word_at(line, index + 1)
+    if following in TEN or definite_stem(following) in TENS:
+        return None  # "الخمسة عشر", "الخمسة والعشرين": a compound, often an ordinal
+    before = line.tokens[index - 1].text
+    if definite_stem(before) == before:
+        return None
+    noun = _lookup(before)
+    if noun is None or noun.kind != COUNT or noun.number != "plural":
+        return None
+    number = Number(index, index, value, WORDS, 1.0)
+    event = _event_around(line, index - 1, index) if noun.person else None
+    return _Draft(number, noun, index, noun.lemma, COUNT, event)
 
 
 def _draft_of_fraction(line: Line, index: int) -> _Draft | None:
@@ -718,7 +781,7 @@ def _fill_elided(line: Line, drafts: list[_Draft]) -> list[_Draft]:
                 borrowed = replace(borrowed, event=None)  # "60 ألفا يعيشون": the noun only
             filled.append(borrowed)
             continue
-        named = _noun_before(line, draft)
+        named = _noun_before(line, draft) or _number_of_before(line, draft)
         if named is not None:
             filled.append(replace(draft, noun=named, unit=named.lemma, kind=COUNT))
     return filled
@@ -770,6 +833,35 @@ def _noun_before(line: Line, draft: _Draft) -> Noun | None:
         noun = _lookup(tokens[back].text)
         if noun is not None and noun.kind == COUNT and noun.number == "plural":
             return noun
+    return None
+
+
+def _number_of_before(line: Line, draft: _Draft) -> Noun | None:
+    """A figure reached by a count named earlier in its clause: "ارتفع عدد المسافرين
+    ... ليصل إلى 1.85 مليون", "العدد الإجمالي للقتلى إلى 3216"."""
+    tokens = line.tokens
+    start = draft.number.start
+    qualified = _phrase_before(line, start)
+    if qualified is not None:
+        start = qualified[1]
+    reached = word_at(line, start - 1) in UP_TO or bare(word_at(line, start - 1)) in REACHED
+    if not reached and draft.number.lead < 0:
+        return None  # not "إلى 3216", "بلغ 40", "بـ 40"
+    begin = line.sentence_of(draft.number.start)[0]
+    for back in range(start - 1, max(begin, start - 12) - 1, -1):
+        if tokens[back].kind == "num" and _percent_at(line, back + 1) is None:
+            return None  # another figure is nearer: the count is its (a rate is not)
+        if bare(tokens[back].text) != NUMBER_OF:
+            continue
+        for ahead in range(back + 1, min(back + 3, start)):
+            word = tokens[ahead].text
+            noun = _lookup(word)
+            if noun is not None and noun.kind == COUNT and noun.number == "plural":
+                return noun
+            if bare(word) != word and _looks_like_noun(bare(word)) and _looks_like_person(word):
+                lemma = _fallback_lemma(_surface(line, ahead))
+                return Noun(lemma, True, "plural", COUNT, listed=False)
+        return None
     return None
 
 
@@ -860,8 +952,10 @@ def _qualify(line: Line, drafts: list[_Draft]) -> list[QuantityMatch]:
 
 def _phrase_before(line: Line, index: int) -> tuple[Qualifier, int] | None:
     begin = line.sentence_of(index)[0] if index < len(line.tokens) else 0
-    if index > begin and line.tokens[index - 1].kind == "quote":
-        index -= 1  # 'بأكثر من "4.6" ملايين'
+    if index > begin and (
+        line.tokens[index - 1].kind == "quote" or line.tokens[index - 1].text == "("
+    ):
+        index -= 1  # 'بأكثر من "4.6" ملايين', "أكثر من (60) رسالة"
     words = [t.text for t in line.tokens[max(begin, index - LONGEST_BEFORE) : index]]
     for length in range(len(words), 0, -1):  # the longest phrase first: "ما لا يقل عن"
         head, *rest = words[-length:]
@@ -871,6 +965,12 @@ def _phrase_before(line: Line, index: int) -> tuple[Qualifier, int] | None:
                 qualifier = QUALIFIER_BEFORE.get((stem, *rest))
                 if qualifier is None and len(rest) == 2:
                     qualifier = QUALIFIER_BEFORE.get((stem, "*", rest[1]))
+                if (
+                    qualifier is not None
+                    and (stem, *rest) == (WITHOUT,)
+                    and (word_at(line, index - length - 1) == match_key("من"))
+                ):
+                    return None  # "من دون 3 ...": without, not below
                 if qualifier is not None:
                     return qualifier, index - length
     return None
@@ -895,7 +995,8 @@ def _reaches_before(line: Line, index: int) -> bool:
     if index == 0 or line.tokens[index - 1].text not in ("إلى", "الى", "الي"):
         return False
     window = _window(line, index - 1, 6)
-    return any(w in REACHES or w[1:] in REACHES for w in window)
+    # "ليصل إلى": what the figure came to (exact), not the present "up to".
+    return any(w in REACHES or (w[:1] in "وف" and w[1:] in REACHES) for w in window)
 
 
 def _starts_before(line: Line, index: int) -> bool:
