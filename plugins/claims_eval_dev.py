@@ -60,7 +60,7 @@ from marsad.core import ClaimKind, InputError, Qualifier
 from marsad.plugins.arabic import WORD, display_text, match_key
 from marsad.plugins.claimfinder import ClaimDraft, find_claims
 from marsad.plugins.claims_eval import ClaimsReport, Score, same_name
-from marsad.plugins.numbers import INJURED, KILLED
+from marsad.plugins.numbers import ARRESTED, DISPLACED, INJURED, KILLED, MISSING, RECOVERED
 from marsad.plugins.textparse import clean_controls, parse_text
 from marsad.plugins.tokens import keys
 
@@ -72,11 +72,16 @@ QUALIFIER_TO_GOLD: dict[Qualifier | None, str] = {q: q.value for q in Qualifier}
 QUALIFIER_TO_GOLD[None] = "exact"
 
 # Casualty lemmas the number finder gives for people killed or hurt; the gold counts
-# the same people with their own noun (شخص، جندي، قتيل) and says which in counted_en.
+# the same people with their own noun (شخص، جندي، قتيل) and says which in counted_en
+# (killed, injured, arrested, missing, displaced, recovered).
 # The event must agree: "4 killed" is not "4 injured".
 CASUALTY_EVENTS = {
     match_key(KILLED): re.compile(r"\b(kill|dead|death|die)", re.I),
     match_key(INJURED): re.compile(r"\b(injur|wound|hurt)", re.I),
+    match_key(ARRESTED): re.compile(r"\b(arrest|detain)", re.I),
+    match_key(MISSING): re.compile(r"\bmissing", re.I),
+    match_key(DISPLACED): re.compile(r"\b(displac|uproot|homeless)", re.I),
+    match_key(RECOVERED): re.compile(r"\b(recover|cured)", re.I),
 }
 
 
