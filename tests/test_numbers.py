@@ -367,3 +367,66 @@ def test_unknown_noun_is_read_from_the_word_itself() -> None:
     assert read("وأتلفت الفرق 37 خلية نحل") == [(37, "خلية", EXACT)]
     assert read("وحررت البلدية 120 مخالفة بلدية") == [(120, "مخالفة", EXACT)]
     assert read("وأطلقت الوزارة 9 حملات توعوية") == [(9, "حملة", EXACT)]
+
+
+# Mechanisms added after reading unannotated SaudiNewsNet articles (own sentences).
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "واعتقلت الشرطة الصحافي في 14 مارس الماضي",  # a day of a month, even after a verb
+        "أرسل كلمة اشتراك تبدأ بالرمز 120 مسافة ثم الرسالة",  # a code, not a distance
+    ],
+)
+def test_dates_and_codes_are_no_quantities(text: str) -> None:
+    assert read(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "ليصل إلى" says what the figure came to; "تصل إلى" stays "up to".
+        (
+            "ارتفعت الصادرات بنسبة 5 في المئة لتصل إلى 300 ألف طن",
+            [(5, "%", EXACT), (300000, "طن", EXACT)],
+        ),
+        ("وأصدرت الهيئة أكثر من (45) ترخيصا", [(45, "ترخيص", MORE_THAN)]),
+        ("وتوقع أن تبقى الأسعار قرب 70 دولارا", [(70, "دولار", ABOUT)]),
+        ("وإذا هبط السعر دون 40 دولارا للبرميل", [(40, "دولار", LESS_THAN)]),
+        ("وتراجعت الأسهم أكثر من واحد بالمئة", [(1, "%", MORE_THAN)]),
+        ("وضبطت الجمارك أكثر من 1800 قرص مخدر", [(1800, "قرص", MORE_THAN)]),  # no year
+    ],
+)
+def test_qualifiers_across_brackets_and_clauses(
+    text: str, expected: list[tuple[float, str, Qualifier]]
+) -> None:
+    assert read(text) == expected
+
+
+def test_figure_reached_by_a_count_named_before() -> None:
+    text = "وارتفع عدد الزوار خلال العيد بنسبة 12 بالمئة ليصل إلى 2.4 مليون."
+    assert read(text) == [(12, "%", EXACT), (2.4e6, "زائر", EXACT)]
+    text = "وارتفع العدد الإجمالي للقتلى إلى 870 على الأقل منذ بدء الغارات"
+    assert read(text) == [(870, "قتيل", AT_LEAST)]
+
+
+def test_count_of_a_construct_plural() -> None:
+    assert read("واستقبل الأمير ثلاثة من منسوبي الجمعية") == [(3, "منسوب", EXACT)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وأفرجت السلطات عن المواطنين الأربعة أمس", [(4, "مواطن", EXACT)]),
+        ("واجتمع الوزير يوم الاثنين مع المسؤولين", []),  # a day, not two
+        ("وتقرر نقل الطلاب الخمسة عشر إلى مدرسة أخرى", []),  # a compound: often an ordinal
+    ],
+)
+def test_definite_counts(text: str, expected: list[tuple[float, str, Qualifier]]) -> None:
+    assert read(text) == expected
+
+
+def test_season_is_a_duration() -> None:
+    matches = found("وينضم اللاعب إلى الفريق لمدة موسمين")
+    assert [(m.value, m.unit, m.kind) for m in matches] == [(2, "موسم", "measure")]
