@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from unicodedata import normalize
 
 from marsad.core import ClaimKind, Qualifier, QuantityKind
 from marsad.plugins.arabic import match_key, sentences
@@ -26,14 +27,21 @@ from marsad.plugins.compare import words_before
 from marsad.plugins.entities import ArticleNames, EntityRef, display, resolve_speaker, scan_names
 from marsad.plugins.mentions import extra_aliases, find_mentions
 from marsad.plugins.numbers import QuantityMatch, find_quantities
-from marsad.plugins.speakers import RELATIVES, Speaker, SpeakerFinder
-from marsad.plugins.speech import CONTINUING, stops_phrase
+from marsad.plugins.speakers import RELATIVES, Speaker, SpeakerFinder, is_org_head
+from marsad.plugins.speech import COMPLEMENTIZERS, CONTINUING, PREPOSITIONS, stops_phrase
 from marsad.plugins.statements import StatementFinder, StatementMatch
-from marsad.plugins.tokens import Line, lines
+from marsad.plugins.tokens import Line, keys, lines
 
 SPEAKER_SLOT = "speaker:"
 PRONOUN_ENDINGS = ("ه", "ها", "هم", "هما")
+MAX_NAME_WORDS = 2  # a name the article does not title: first and family name
 UNIT_SLOT = "unit:"
+# Words after which a subject-first clause may start ("وكان الوزير قد أعلن", "كما
+# أن" is a complementizer, handled apart); "وهو"/"وهي" open a predicate instead.
+CLAUSE_OPENERS = keys(
+    "و ف ثم كما وكما فيما بينما حيث لكن ولكن وكان وكانت كان كانت أما وأما بدوره "
+    "بدورها بدورهم جهته جهتها جانبه جانبها بعدما عندما حينما"
+)
 
 
 def speaker_slot(key: str) -> str:
@@ -122,6 +130,7 @@ def find_claims(text: str) -> FoundClaims:
         for match in finder.find(line):
             if said.slot is not None:  # with no one to carry, an odd subject is kept
                 match.speaker = _checked(finder.speakers, line, match.speaker)
+                match.speaker = _opens_clause(finder.speakers, line, match)
             speaking = match.speaker
             previous = issuer if speaking is not None and speaking.kind == "statement" else said
             before = len(found.claims)
@@ -233,6 +242,75 @@ def _checked(speakers: SpeakerFinder, line: Line, speaker: Speaker | None) -> Sp
     if any(word[:1] in "وف" and stops_phrase(word[1:]) for word in speaker.words):
         return None  # "وفيما": a particle
     return speaker
+
+
+def _opens_clause(speakers: SpeakerFinder, line: Line, match: StatementMatch) -> Speaker | None:
+    """The subject of a subject-first clause ("الرئيس الأميركي أكد"): any phrase that
+    opens its clause (at the sentence start, after a mark or a particle: "وكان",
+    "كما", "أما"); after a preposition none ("وحول قدرة الفريق على الحفاظ على لقب
+    الدوري أشار"); after another word (a noun, a pronoun, "أن") only a phrase the
+    speaker rules know for sure ("... المدعي العام X Y دعا"), not words they do not
+    know ("وهي جوانب يكشف عنها"). Otherwise the speaker is the one carried over."""
+    speaker = match.speaker
+    if speaker is None or speaker.last >= match.verb_index:
+        return speaker
+    begin, _ = line.sentence_of(match.verb_index)
+    if speaker.first <= begin:
+        return speaker
+    before = line.tokens[speaker.first - 1]
+    if before.kind in ("punct", "quote") or before.text in CLAUSE_OPENERS:
+        return speaker
+    if before.text in COMPLEMENTIZERS and _name_like(line, speaker):
+        return speaker  # "علما أن دينو أكد": a name the article does not title
+    # After a preposition the words end a prepositional phrase ("في أحد البرامج ...
+    # أوضح"), unless a longer phrase holds them.
+    if before.text not in PREPOSITIONS and _sure_kind(speakers, line, speaker, speaker.first):
+        return speaker
+    # "المدعي العام لدى محكمة ... مباكي فال دعا": the words end a longer phrase that
+    # opens the clause and that the speaker rules know.
+    opener = speaker.first
+    while opener > begin and line.tokens[opener - 1].kind == "word":
+        if line.tokens[opener - 1].text in CLAUSE_OPENERS or speaker.first - opener > 12:
+            break
+        opener -= 1
+    if _sure_kind(speakers, line, speaker, opener):
+        return speakers.phrase(line, opener, speaker.last + 1)
+    # "قام دركيون بإجلاء أنصار لحبري رددوا": the last words are a phrase of their own.
+    for start in range(speaker.first + 1, speaker.last + 1):
+        if line.tokens[start - 1].text not in PREPOSITIONS and _sure_kind(
+            speakers, line, speaker, start
+        ):
+            return speakers.phrase(line, start, speaker.last + 1)
+    return None
+
+
+def _sure_kind(speakers: SpeakerFinder, line: Line, speaker: Speaker, start: int) -> bool:
+    """Whether the words from ``start`` to the speaker's end are a phrase with a title,
+    a name, an organisation or source word at its head, not only a definite noun and
+    its adjectives ("المتابعة الجماهيرية الكبيرة")."""
+    known = speakers.phrase(line, start, speaker.last + 1)
+    if known is None:
+        return False
+    if known.kind == "anonymous":
+        return True  # "أنصار لحبري رددوا": a source word heads it
+    if known.last != speaker.last:
+        return False
+    return known.kind != "org" or is_org_head(known.words[0])
+
+
+def _name_like(line: Line, speaker: Speaker) -> bool:
+    """One or two words that may be a name: no "ال", no attached pronoun or clitic
+    preposition ("دينو", "كريستيان بيك"), not "المتابعة الجماهيرية"."""
+    # NFKC: a presentation-form ligature ("اﻹسلام") is its letters ("الإسلام").
+    written = normalize("NFKC", display(line, speaker.first, speaker.last)).split()
+    if not 1 <= len(written) <= MAX_NAME_WORDS:
+        return False
+    return not any(
+        match_key(w).startswith(("ال", "بال", "لل", "وال"))
+        or _has_pronoun(w)
+        or stops_phrase(match_key(w))
+        for w in written
+    )
 
 
 def _has_pronoun(word: str) -> bool:

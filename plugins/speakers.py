@@ -96,6 +96,11 @@ def is_a(word: str, name: str) -> bool:
     return in_class(word, word_class(name))
 
 
+def is_org_head(word: str) -> bool:
+    """An organisation or outlet word ("وزارة", "الحكومة", "وكالة")."""
+    return in_class(word, ORG_HEADS) or in_class(word, MEDIA_HEADS)
+
+
 def is_nisba(word: str) -> bool:
     """An adjective of origin or kind: "الأميركي", "الأمنية", "المحليون"."""
     return word.startswith("ال") and word.endswith(NISBA_ENDINGS)
@@ -180,13 +185,16 @@ class SpeakerFinder:
                 indexes.extend(i for i in range(index, owner + 1) if tokens[i].kind == "word")
                 index = owner + 1
                 break
-            if stops_phrase(word) and not (index == start and word in STATEMENT_NOUNS):
+            in_title = bool(indexes) and in_class(tokens[indexes[0]].text, TITLE_HEADS)
+            if word in TITLE_LINKS and in_title:
+                pass  # "المندوب الدائم لدى الأمم المتحدة": "لدى" links the office
+            elif stops_phrase(word) and not (index == start and word in STATEMENT_NOUNS):
                 break
             if word[:1] in "وف" and stops_phrase(word[1:]):
                 break  # "وفي", "وبينما"
             if word in RELATIVES:
                 break  # "غوينغوينغ الذي جاء": a clause about the speaker
-            if indexes and word.startswith(("وال", "فال", "لل", "بال")):
+            if indexes and len(word) > 4 and word.startswith(("وال", "فال", "لل", "بال")):
                 break  # "والكاظمي", "للصحافيين": a new phrase starts
             if indexes and word[:1] in "وف" and word not in TITLE_HEADS:
                 rest = word[1:] if len(word) > 3 else ""

@@ -131,3 +131,39 @@ def test_a_word_with_a_pronoun_is_no_speaker() -> None:
         "واختتم حديثه قائلا: إن الرقابة على الأسعار ضرورية."
     )
     assert entity_name(speaker_of(text, "الرقابة على الأسعار")) == "فهد السبيعي"
+
+
+def test_words_after_a_preposition_before_a_verb_are_no_subject() -> None:
+    text = (
+        "وقال المدرب سامي الجابر إن الفريق جاهز للمباراة.\n"
+        "وحول قدرة الفريق على الحفاظ على لقب الدوري المحلي أشار إلى أن اللاعبين يعملون بجد."
+    )
+    assert entity_name(speaker_of(text, "اللاعبين يعملون")) == "سامي الجابر"
+
+
+def test_a_definite_noun_after_anna_is_no_subject_but_a_name_is() -> None:
+    text = (
+        "وقال المدرب سامي الجابر إن الفريق جاهز للمباراة.\n"
+        "وأضاف أن المتابعة الجماهيرية الكبيرة للمباريات تكشف عن حجم الاهتمام.\n"
+        "علما أن بيرتون أكد أن العقد لم يوقع بعد."
+    )
+    assert entity_name(speaker_of(text, "حجم الاهتمام")) == "سامي الجابر"
+    assert speaker_of(text, "العقد لم يوقع").speaker_text == "بيرتون"
+
+
+def test_an_office_linked_by_lada_and_a_subject_that_opens_the_line() -> None:
+    text = (
+        "وقال المتحدث سعد الحربي إن الجلسة تأجلت.\n"
+        "المندوب الدائم لدى الأمم المتحدة كريم فال دعا إلى وقف فوري لإطلاق النار."
+    )
+    assert entity_name(speaker_of(text, "وقف فوري")) == "كريم فال"
+
+
+def test_a_source_word_ends_a_longer_subject() -> None:
+    text = (
+        "وقال المتحدث سعد الحربي إن الجلسة تأجلت.\n"
+        "وبدأت الجلسة إثر قيام الحرس بإخراج أنصار لسالم رددوا أن المحكمة غير شرعية."
+    )
+    claim = speaker_of(text, "المحكمة غير شرعية")
+    assert claim.speaker is None and claim.speaker_text is not None
+    assert claim.speaker_text.startswith("أنصار")
