@@ -113,6 +113,7 @@ NEGATORS = keys("دون بدون عدم لا لم لن ليس نفى نفت ين
 DENIAL = keys("ليس وليس لا ولا")
 ANY = keys("أي أية أيه")
 WITHOUT = match_key("دون")
+DEMONSTRATIVES = keys("هذه تلك هؤلاء أولئك")
 EVENT_VERBS = keys("وقوع سقوط")
 CHANGE_VERBS = keys(
     "ارتفع ارتفعت ارتفاع انخفض انخفضت انخفاض تراجع تراجعت تراجعا زاد زادت زيادة "
@@ -186,6 +187,7 @@ BEFORE_QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = [
         ("يقل عن", Qualifier.LESS_THAN),
         ("تحت", Qualifier.LESS_THAN),
         ("دون", Qualifier.LESS_THAN),  # "دون 50 دولارا"; "من دون" is "without"
+        ("فوق", Qualifier.MORE_THAN),
         ("ما يقارب", Qualifier.ABOUT),
         ("يقارب", Qualifier.ABOUT),
         ("ما يقرب من", Qualifier.ABOUT),
@@ -204,6 +206,22 @@ BEFORE_QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = [
         ("قرابة", Qualifier.ABOUT),
         ("زهاء", Qualifier.ABOUT),
     )
+]
+# A level named between: "دون مستوى 15 دولارا", "فوق حاجز 9 آلاف نقطة".
+BEFORE_QUALIFIERS += [
+    ((match_key(side), match_key(level)), qualifier)
+    for side, qualifier in (
+        ("دون", Qualifier.LESS_THAN),
+        ("تحت", Qualifier.LESS_THAN),
+        ("فوق", Qualifier.MORE_THAN),
+    )
+    for level in ("مستوى", "حاجز", "عتبة")
+]
+# "لا" is often written joined to its verb: "لايقل عن 17", "لايزيد عن 26".
+BEFORE_QUALIFIERS += [
+    ((phrase[0] + phrase[1], *phrase[2:]), qualifier)
+    for phrase, qualifier in list(BEFORE_QUALIFIERS)
+    if len(phrase) > 1 and phrase[0] == match_key("لا")
 ]
 QUALIFIER_BEFORE = dict(BEFORE_QUALIFIERS)
 LONGEST_BEFORE = max(len(phrase) for phrase in QUALIFIER_BEFORE)
@@ -415,6 +433,8 @@ def _noun_after(line: Line, index: int) -> tuple[Noun | None, str, str, int] | N
     word = tokens[index].text
     if _is_age_after(line, index - 1):
         return None  # an age: "48 من العمر"
+    if word == "من" and word_at(line, index + 1) in DEMONSTRATIVES:
+        index += 1  # "ضبط 24 من تلك العناصر": the plural after the demonstrative
     if word == "من" and index + 1 < len(tokens) and tokens[index + 1].kind == "word":
         # "سبعة من مسؤوليها", "1300 من المهاجرين": the noun after "من".
         following = _without_pronoun(tokens[index + 1].text)
@@ -596,8 +616,9 @@ def _one_percent(line: Line, index: int) -> Number | None:
 
 
 def _draft_of_definite_count(line: Line, index: int) -> _Draft | None:
-    """ "المواطنين الأربعة", "الدول العشرين": a definite number word after a definite
-    plural noun counts it (an adjective agreeing with its noun, not an ordinal)."""
+    """ "المواطنين السعوديين الأربعة": a definite number word after a definite plural of
+    people counts them (an adjective agreeing with its noun, not an ordinal); not "الدول
+    الست", the name of a known group."""
     word = line.tokens[index].text
     stem = definite_stem(word)
     if stem == word or index == 0:
@@ -608,11 +629,16 @@ def _draft_of_definite_count(line: Line, index: int) -> _Draft | None:
     following = word_at(line, index + 1)
     if following in TEN or definite_stem(following) in TENS:
         return None  # "الخمسة عشر", "الخمسة والعشرين": a compound, often an ordinal
-    before = line.tokens[index - 1].text
-    if definite_stem(before) == before:
-        return None
-    noun = _lookup(before)
-    if noun is None or noun.kind != COUNT or noun.number != "plural":
+    noun = None
+    back = index - 1
+    begin = line.sentence_of(index)[0]
+    while back >= begin and back >= index - 3:  # the head before its adjectives
+        before = line.tokens[back].text
+        found = _lookup(before) if definite_stem(before) != before else None
+        if found is None or not found.person or found.number != "plural":
+            break
+        noun, back = found, back - 1
+    if noun is None:
         return None
     number = Number(index, index, value, WORDS, 1.0)
     event = _event_around(line, index - 1, index) if noun.person else None
@@ -967,7 +993,7 @@ def _phrase_before(line: Line, index: int) -> tuple[Qualifier, int] | None:
                     qualifier = QUALIFIER_BEFORE.get((stem, "*", rest[1]))
                 if (
                     qualifier is not None
-                    and (stem, *rest) == (WITHOUT,)
+                    and stem == WITHOUT
                     and (word_at(line, index - length - 1) == match_key("من"))
                 ):
                     return None  # "من دون 3 ...": without, not below

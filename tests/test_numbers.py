@@ -419,6 +419,8 @@ def test_count_of_a_construct_plural() -> None:
     ("text", "expected"),
     [
         ("وأفرجت السلطات عن المواطنين الأربعة أمس", [(4, "مواطن", EXACT)]),
+        ("وتواصل البحث عن الطلاب السعوديين الثلاثة", [(3, "طالب", EXACT)]),  # the head noun
+        ("واتفقت إيران والدول الست على الخطة", []),  # a known group's name, not a count
         ("واجتمع الوزير يوم الاثنين مع المسؤولين", []),  # a day, not two
         ("وتقرر نقل الطلاب الخمسة عشر إلى مدرسة أخرى", []),  # a compound: often an ordinal
     ],
@@ -430,3 +432,24 @@ def test_definite_counts(text: str, expected: list[tuple[float, str, Qualifier]]
 def test_season_is_a_duration() -> None:
     matches = found("وينضم اللاعب إلى الفريق لمدة موسمين")
     assert [(m.value, m.unit, m.kind) for m in matches] == [(2, "موسم", "measure")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وأغلقت الفضة دون مستوى 15 دولارا للأونصة", [(15, "دولار", LESS_THAN)]),
+        ("وأنهى المؤشر تداولاته فوق حاجز 9 آلاف نقطة", [(9000, "نقطة", MORE_THAN)]),
+        (
+            "ويشترط في المتقدم طول لايقل عن 165 سم وخبرة لاتزيد عن 5 سنوات",
+            [(165, "سنتيمتر", AT_LEAST), (5, "سنة", AT_MOST)],
+        ),
+    ],
+)
+def test_levels_and_joined_negation(
+    text: str, expected: list[tuple[float, str, Qualifier]]
+) -> None:
+    assert read(text) == expected
+
+
+def test_demonstrative_between_of_and_plural() -> None:
+    assert read("وأسفرت الجهود عن ضبط 17 من هؤلاء المطلوبين") == [(17, "مطلوب", EXACT)]
