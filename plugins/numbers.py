@@ -107,12 +107,13 @@ STOPWORDS = keys(
     "كما مما ما لا لم لن قد هذا هذه ذلك تلك التي الذي الذين هو هي هم أي كل بعض حيث "
     "وفق وفقا بحسب حسب نحو عبر ضد دون بدون تحت فوق أمام وراء لدى منه منها منهم فيها "
     "فيه عليه عليها وهو وهي وهم وكان كان كانت يوم أمس اليوم غدا داخل خارج شمال جنوب "
-    "شرق غرب شمالي جنوبي شرقي غربي وسط أصل عيار مقارنة"
+    "شرق غرب شمالي جنوبي شرقي غربي وسط أصل عيار مقارنة فضلا"
 )
 NEGATORS = keys("دون بدون عدم لا لم لن ليس نفى نفت ينفي تنفي نفي")
 DENIAL = keys("ليس وليس لا ولا")
 ANY = keys("أي أية أيه")
 WITHOUT = match_key("دون")
+CALIBRE = match_key("عيار")
 DEMONSTRATIVES = keys("هذه تلك هؤلاء أولئك")
 EVENT_VERBS = keys("وقوع سقوط")
 CHANGE_VERBS = keys(
@@ -353,13 +354,28 @@ def _fallback_lemma(word: str) -> str:
     return word
 
 
+def _accusative_root_initial(word: str) -> bool:
+    """An unknown noun whose first letter و or ف is its own, told by the accusative
+    ending of a counted noun after 11-99: "(655) فحصاً", "12 وفداً" (not "وأصيب")."""
+    return (
+        word[:1] in ("و", "ف")
+        and len(word) >= 4
+        and word.endswith("ا")
+        and not word.endswith("وا")
+        and word[1:] not in ADVERBS
+        and word[1:] not in STOPWORDS
+        and _lookup(word) is None
+    )
+
+
 def _looks_like_noun(word: str) -> bool:
     """Whether an unknown word after a number can be what it counts."""
     if word in STOPWORDS or word in ADVERBS or word in OTHERS or len(word) < 3:
         return False
-    if word[0] in "وف" and len(word) > 3 and _lookup(word) is None:
+    root_letter = _accusative_root_initial(word)
+    if word[0] in "وف" and len(word) > 3 and _lookup(word) is None and not root_letter:
         return False  # "و" starts the next clause: "قتل 7 وأصيب 5"
-    stem = word[1:] if word[0] in "وف" else word
+    stem = word[1:] if word[0] in "وف" and not root_letter else word
     if stem.endswith("وا") or (stem[0] == "ي" and len(stem) >= 4):
         return False  # a verb: "قتلوا", "يعيشون"
     if stem[0] == "ت" and len(stem) == 4:
@@ -460,7 +476,8 @@ def _noun_after(line: Line, index: int) -> tuple[Noun | None, str, str, int] | N
         kind = MEASURE if noun.kind == "duration" else noun.kind
         return noun, noun.lemma, kind, index
     if _looks_like_noun(word) and word not in MONTHS:
-        lemma = _fallback_lemma(_surface(line, index))
+        surface = _surface(line, index)
+        lemma = surface[:-1] if _accusative_root_initial(word) else _fallback_lemma(surface)
         noun = Noun(lemma, _looks_like_person(word), "plural", COUNT, listed=False)
         return noun, lemma, COUNT, index
     return None
@@ -515,6 +532,8 @@ def _not_an_amount(line: Line, number: Number, unit: str, noun: Noun | None, las
     before = tokens[opening].text if opening >= 0 else ""
     if before in EVERY:
         return True  # "واحد من كل خمسة أشخاص", "كل 3 أشهر": a rate, not an amount
+    if before == CALIBRE or bare(before) == CALIBRE:
+        return True  # "من عيار 40 ملليمتر": the kind of a weapon, whatever its unit
     named = before in NAME_NUMBER or bare(before) in NAME_NUMBER
     if (named and (noun is None or not noun.listed)) or before in YEAR_WORDS:
         return True  # "القرار 2216", "العام 2015"; but "الطريق 120 كيلومترا"

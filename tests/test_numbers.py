@@ -453,3 +453,27 @@ def test_levels_and_joined_negation(
 
 def test_demonstrative_between_of_and_plural() -> None:
     assert read("وأسفرت الجهود عن ضبط 17 من هؤلاء المطلوبين") == [(17, "مطلوب", EXACT)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # و or ف of the noun itself, told by the accusative: not "قتل 7 وأصيب 5".
+        ("وأجرى المختبر (740) فحصاً خلال الشهر", [(740, "فحص", EXACT)]),
+        ("وصل إلى الرياض 14 وفداً من الدول الأعضاء", [(14, "وفد", EXACT)]),
+        ("وأغلقت الهيئة 12 فرعاً للشركة", [(12, "فرع", EXACT)]),
+    ],
+)
+def test_nouns_starting_with_waw_or_fa(
+    text: str, expected: list[tuple[float, str, Qualifier]]
+) -> None:
+    assert read(text) == expected
+
+
+def test_calibre_is_no_measure() -> None:
+    assert read("وأطلق النار من بندقية عيار 12 ملليمتر") == []
+
+
+def test_millimetres_are_a_measure() -> None:
+    matches = found("وبلغ منسوب الأمطار 35 ملم في جدة")
+    assert [(m.value, m.unit, m.kind) for m in matches] == [(35, "مليمتر", "measure")]
