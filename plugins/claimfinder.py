@@ -264,8 +264,10 @@ def _opens_clause(speakers: SpeakerFinder, line: Line, match: StatementMatch) ->
         return speaker  # "علما أن دينو أكد": a name the article does not title
     # After a preposition the words end a prepositional phrase ("في أحد البرامج ...
     # أوضح"), unless a longer phrase holds them.
-    if before.text not in PREPOSITIONS and _sure_kind(speakers, line, speaker, speaker.first):
-        return speaker
+    if before.text not in PREPOSITIONS:
+        known = _known_phrase(speakers, line, speaker, speaker.first)
+        if known is not None:
+            return known
     # "المدعي العام لدى محكمة ... مباكي فال دعا": the words end a longer phrase that
     # opens the clause and that the speaker rules know.
     opener = speaker.first
@@ -273,29 +275,28 @@ def _opens_clause(speakers: SpeakerFinder, line: Line, match: StatementMatch) ->
         if line.tokens[opener - 1].text in CLAUSE_OPENERS or speaker.first - opener > 12:
             break
         opener -= 1
-    if _sure_kind(speakers, line, speaker, opener):
-        return speakers.phrase(line, opener, speaker.last + 1)
+    known = _known_phrase(speakers, line, speaker, opener)
     # "قام دركيون بإجلاء أنصار لحبري رددوا": the last words are a phrase of their own.
     for start in range(speaker.first + 1, speaker.last + 1):
-        if line.tokens[start - 1].text not in PREPOSITIONS and _sure_kind(
-            speakers, line, speaker, start
-        ):
-            return speakers.phrase(line, start, speaker.last + 1)
-    return None
+        if known is None and line.tokens[start - 1].text not in PREPOSITIONS:
+            known = _known_phrase(speakers, line, speaker, start)
+    return known
 
 
-def _sure_kind(speakers: SpeakerFinder, line: Line, speaker: Speaker, start: int) -> bool:
-    """Whether the words from ``start`` to the speaker's end are a phrase with a title,
-    a name, an organisation or source word at its head, not only a definite noun and
-    its adjectives ("المتابعة الجماهيرية الكبيرة")."""
+def _known_phrase(
+    speakers: SpeakerFinder, line: Line, speaker: Speaker, start: int
+) -> Speaker | None:
+    """The words from ``start`` to the speaker's end as a phrase with a title, a name,
+    an organisation or source word at its head; None for only a definite noun and its
+    adjectives ("المتابعة الجماهيرية الكبيرة") or words the rules do not know."""
     known = speakers.phrase(line, start, speaker.last + 1)
     if known is None:
-        return False
+        return None
     if known.kind == "anonymous":
-        return True  # "أنصار لحبري رددوا": a source word heads it
+        return known  # "أنصار لحبري رددوا": a source word heads it
     if known.last != speaker.last:
-        return False
-    return known.kind != "org" or is_org_head(known.words[0])
+        return None
+    return known if known.kind != "org" or is_org_head(known.words[0]) else None
 
 
 def _name_like(line: Line, speaker: Speaker) -> bool:

@@ -37,11 +37,13 @@ from marsad.plugins.speakers import (
     given_names,
     in_class,
     is_a,
+    is_nisba,
 )
 from marsad.plugins.speech import stops_phrase
 from marsad.plugins.tokens import Line, read_lexicon, strip_conjunction
 
 MIN_NAME_USES = 2
+POSSESSIVE_ENDINGS = ("ه", "ها", "هم", "هما")
 T = TypeVar("T")
 
 
@@ -123,7 +125,11 @@ def _may_name(line: Line, index: int) -> bool:
     if index == 0:
         return True
     before = line.tokens[index - 1]
-    return before.kind in ("punct", "quote") or stops_phrase(before.text)
+    if before.kind in ("punct", "quote") or stops_phrase(before.text):
+        return True
+    # "التونسي يوسف المساكني مهاجم الفريق": a nationality before a name and its title;
+    # "الوطنية للسلامة" is an adjective before a genitive.
+    return is_nisba(before.text) and not token.text.startswith(("لل", "بال", "كال"))
 
 
 def scan_names(article_lines: list[Line]) -> ArticleNames:
@@ -158,7 +164,7 @@ def scan_names(article_lines: list[Line]) -> ArticleNames:
             ranked = is_a(speaker.title[-1], "rank") or name[0] in given_names()
             if len(name) > 1 and counts[name[-1]] < MIN_NAME_USES and not ranked:
                 continue  # used once, after no rank and no given name: maybe a verb
-        if len(name) < 2:
+        if len(name) < 2 or _possessed(line, speaker, name):
             continue
         word_count = len(speaker.words)
         name_at = word_count - len(speaker.name) if title_first else 0
@@ -172,6 +178,19 @@ def scan_names(article_lines: list[Line]) -> ArticleNames:
         offset = line.span(speaker.first, speaker.first)[0]
         found.heads.setdefault(title_head(speaker.title[0]), []).append((offset, name))
     return found
+
+
+def _possessed(line: Line, speaker: Speaker, name: tuple[str, ...]) -> bool:
+    """A word of the name has a possessive pronoun as written ("مباراتي فريقه" after
+    "مهاجم فريق لخويا"): the words after a title are no name."""
+    written = display(line, speaker.first, speaker.last).split()
+    for word in written:
+        key = match_key(word)
+        if key not in name or key in given_names() or "الله" in word or "لله" in word:
+            continue
+        if len(word) > 4 and word.endswith(POSSESSIVE_ENDINGS):
+            return True
+    return False
 
 
 def _add_org(found: ArticleNames, line: Line, speaker: Speaker | None) -> None:

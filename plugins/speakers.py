@@ -194,7 +194,9 @@ class SpeakerFinder:
                 break  # "وفي", "وبينما"
             if word in RELATIVES:
                 break  # "غوينغوينغ الذي جاء": a clause about the speaker
-            if indexes and len(word) > 4 and word.startswith(("وال", "فال", "لل", "بال")):
+            if in_title and word.startswith("لل") and _name_follows(line, index + 1, stop):
+                pass  # "رئيس الجمعية السعودية للسلامة المرورية الدكتور X": the office
+            elif indexes and len(word) > 4 and word.startswith(("وال", "فال", "لل", "بال")):
                 break  # "والكاظمي", "للصحافيين": a new phrase starts
             if indexes and word[:1] in "وف" and word not in TITLE_HEADS:
                 rest = word[1:] if len(word) > 3 else ""
@@ -227,7 +229,7 @@ class SpeakerFinder:
         if in_class(word, ANONYMOUS_HEADS):
             return self._cut(indexes, words, _anonymous_end(words), "anonymous")
         if is_a(word, "document"):
-            return self._cut(indexes, words, _adjectives_end(words, 1), "document")
+            return self._cut(indexes, words, _document_end(words), "document")
         if in_class(word, MEDIA_HEADS):
             return Speaker(first, indexes[-1], words, (), words, "org")  # "موقع RT"
         if in_class(word, ORG_HEADS):
@@ -334,6 +336,9 @@ def _name_end(words: tuple[str, ...], start: int, known_last: set[str]) -> int:
             break  # "X Y المدير العام": the title after the name
         if end > start and word[:1] == "ل" and in_class(word[1:], MEDIA_HEADS):
             break  # "X لوكالة الأنباء": to whom it was said
+        office = in_class(word, TITLE_HEADS) and word not in given_names()
+        if end - start >= MAX_NAME_WORDS and office:
+            break  # "منصور بن إبراهيم الحسين عضو لجنة": the office after the name
         end += 1
         if word in known_last:
             break
@@ -366,6 +371,21 @@ def _adjectives_end(words: tuple[str, ...], start: int) -> int:
     return end
 
 
+def _document_end(words: tuple[str, ...]) -> int:
+    """A document and what describes it: a definite one takes definite adjectives
+    ("التقارير الدولية"); an indefinite one also an indefinite adjective or a genitive
+    ("تقارير سابقة", "تقديرات وسائل الإعلام"), not a verb with a pronoun ("تقرير نشرته")."""
+    if strip_conjunction(words[0]).startswith("ال"):
+        return _adjectives_end(words, 1)
+    end = 1
+    while end < min(len(words), 3):
+        word = words[end]
+        if (word[:1] in "بلك" and not word.startswith("ال")) or word.endswith(("ته", "ها", "هم")):
+            break
+        end += 1
+    return end
+
+
 def _org_end(words: tuple[str, ...]) -> int:
     """The end of an organisation's name: words with "ال", and a noun without it
     only before one ("مجلس إدارة الشركة"); "فصائل غير معروفة" is "فصائل"."""
@@ -391,6 +411,18 @@ def _anonymous_end(words: tuple[str, ...]) -> int:
             break
         end += 1
     return end
+
+
+def _name_follows(line: Line, index: int, stop: int) -> bool:
+    """A rank or a given name comes within the next few words, before any function
+    word: the words up to it still describe an office ("للسلامة المرورية الدكتور")."""
+    for position in range(index, min(stop, index + MAX_APPOSITIVE_AT)):
+        token = line.tokens[position]
+        if token.kind != "word" or stops_phrase(token.text):
+            return False
+        if is_a(token.text, "rank") or token.text in given_names():
+            return True
+    return False
 
 
 def _owner(line: Line, index: int, stop: int) -> int | None:

@@ -167,3 +167,37 @@ def test_a_source_word_ends_a_longer_subject() -> None:
     claim = speaker_of(text, "المحكمة غير شرعية")
     assert claim.speaker is None and claim.speaker_text is not None
     assert claim.speaker_text.startswith("أنصار")
+
+
+def test_a_name_stops_at_an_office_after_it() -> None:
+    claim = speaker_of(
+        "وقال فهد بن سالم العتيبي عضو مجلس الإدارة إن الشركة حققت أرباحا قياسية.", "أرباحا"
+    )
+    assert entity_name(claim) == "فهد بن سالم العتيبي"
+
+
+def test_an_office_with_lil_before_the_rank_and_name() -> None:
+    claim = speaker_of(
+        "وأوضح رئيس الجمعية الوطنية للسلامة المرورية الدكتور سالم المطيري أن الحوادث تراجعت.",
+        "الحوادث تراجعت",
+    )
+    assert entity_name(claim) == "سالم المطيري"
+
+
+def test_an_indefinite_document_with_its_adjective() -> None:
+    text = (
+        "وقال المتحدث سعد الحربي إن الحوادث تراجعت.\n"
+        "وقد وجدت تقارير سابقة تشير إلى أن السرعة هي السبب الأول للحوادث."
+    )
+    claim = speaker_of(text, "السرعة هي السبب")
+    assert claim.speaker is None and claim.speaker_text == "تقارير سابقة"
+
+
+def test_words_with_a_pronoun_after_a_title_are_no_name() -> None:
+    text = (
+        "وصف المغربي حسن العلوي مهاجم نادي الوحدة مباراتي فريقه بالصعبتين.\n"
+        "وكشف مهاجم الوحدة أن الفريق يستعد جيدا.\n"
+        "وقال العلوي إن الجماهير تدعم فريقه."
+    )
+    assert entity_name(speaker_of(text, "يستعد جيدا")) == "حسن العلوي"
+    assert entity_name(speaker_of(text, "الجماهير تدعم")) == "حسن العلوي"
