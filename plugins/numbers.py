@@ -7,7 +7,9 @@ is: a percentage ("%", "في المئة"), money (a currency), a measure (a unit
 or a count of a noun, read from lexicons of inflected forms (lexicons/counted_nouns.txt,
 currencies.txt, measures.txt, durations.txt) or, when the noun is unknown, from the
 word itself. A number with no noun takes it from its neighbour ("بين 20 و25 شخصا",
-"قتل 3 وأصيب 4 آخرون", "منهم"). Qualifiers come from the words around it ("أكثر من",
+"قتل 3 وأصيب 4 آخرون", "منهم") or from a count named before it ("ارتفع عدد المسافرين
+... ليصل إلى 1.85 مليون"); a definite number word after a definite plural of people
+counts them ("المواطنين الأربعة"). Qualifiers come from the words around it ("أكثر من",
 "على الأقل", "تصل إلى"), ranges give two bounds, "وليس 100" is a denied figure and "لم
 تسجل أي مخالفات" a count of none. Dates, years, times of day, rates ("كل 3 أشهر"),
 numbers of things (a resolution, a phone), ordinals and ages of single persons are no
