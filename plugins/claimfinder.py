@@ -28,7 +28,13 @@ from marsad.plugins.entities import ArticleNames, EntityRef, display, resolve_sp
 from marsad.plugins.mentions import extra_aliases, find_mentions
 from marsad.plugins.numbers import QuantityMatch, find_quantities
 from marsad.plugins.speakers import RELATIVES, Speaker, SpeakerFinder, is_org_head
-from marsad.plugins.speech import COMPLEMENTIZERS, CONTINUING, PREPOSITIONS, stops_phrase
+from marsad.plugins.speech import (
+    COMPLEMENTIZERS,
+    CONTINUING,
+    PREPOSITIONS,
+    stops_phrase,
+    trigger_of,
+)
 from marsad.plugins.statements import StatementFinder, StatementMatch
 from marsad.plugins.tokens import Line, keys, lines
 
@@ -125,18 +131,34 @@ def find_claims(text: str) -> FoundClaims:
     found = FoundClaims()
     said = _Said()
     issuer = _Said()  # who spoke through the last "بيان", for "وأضاف البيان"
+    # The last statement not inside another's content, and where its content is, by
+    # someone who speaks: "وأضاف" after "كما بينت الدراسة أن" (a document the minister
+    # cites) is the minister; a document adds only when named ("وأضاف التقرير").
+    outer, outer_content = _Said(), (0, 0)
     for line in article_lines:
         attributions: list[_Attribution] = []
-        for match in finder.find(line):
+        matches = finder.find(line)
+        verbs = {match.verb_index for match in matches}
+        for match in matches:
+            if match.speaker is None and not match.impersonal:
+                match.speaker = _subject_of_sentence(finder.speakers, line, match, verbs)
             if said.slot is not None:  # with no one to carry, an odd subject is kept
                 match.speaker = _checked(finder.speakers, line, match.speaker)
                 match.speaker = _opens_clause(finder.speakers, line, match)
             speaking = match.speaker
+            verb_at = line.span(match.verb_index, match.verb_index)[0]
+            nested = outer_content[0] <= verb_at < outer_content[1]
             previous = issuer if speaking is not None and speaking.kind == "statement" else said
+            if speaking is None and not nested and match_key(match.verb) in CONTINUING:
+                previous = outer
             before = len(found.claims)
             said = _statement(text, names, line, match, previous, found)
             if said.channel == "statement":
                 issuer = said
+            if _passing(finder.speakers, line, match):
+                said = previous  # "بحسب جدول يومي": named, but no one who speaks on
+            elif not nested and (speaking is None or speaking.kind != "document"):
+                outer, outer_content = said, line.span(match.first, match.last)
             citation = _citation(said, line, match) if len(found.claims) > before else None
             if citation is not None:
                 found.claims[before:] = [
@@ -242,6 +264,38 @@ def _checked(speakers: SpeakerFinder, line: Line, speaker: Speaker | None) -> Sp
     if any(word[:1] in "وف" and stops_phrase(word[1:]) for word in speaker.words):
         return None  # "وفيما": a particle
     return speaker
+
+
+def _subject_of_sentence(
+    speakers: SpeakerFinder, line: Line, match: StatementMatch, verbs: set[int]
+) -> Speaker | None:
+    """The speaker named after a speech verb that opens the clause and has no content
+    of its own, for a participle or verb after it: "وأوضح الدكتور X Y قائلا: ...",
+    where the implicit subject is X Y, not the last speaker."""
+    begin, _ = line.sentence_of(match.verb_index)
+    opening = match.verb_index
+    while opening > begin and line.tokens[opening - 1].kind != "punct":
+        opening -= 1  # back to the start of the clause: the sentence or a comma
+    while opening < match.verb_index and line.tokens[opening].text in CLAUSE_OPENERS:
+        opening += 1  # "فيما", "كما"
+    if opening in verbs or opening >= match.verb_index - 1:
+        return None
+    if trigger_of(line.tokens[opening].text) is None:
+        return None
+    speaker = speakers.phrase(line, opening + 1, match.verb_index)
+    if speaker is None or speaker.kind not in ("person", "title", "org", "anonymous"):
+        return None
+    return speaker
+
+
+def _passing(speakers: SpeakerFinder, line: Line, match: StatementMatch) -> bool:
+    """A prepositional attribution ("بحسب", "وفقا لـ") to words the speaker rules do
+    not know: the claim keeps them, but the next "وأضاف" is not theirs."""
+    speaker = match.speaker
+    found = trigger_of(line.tokens[match.verb_index].text)
+    if speaker is None or found is None or found[0].kind != "nominal":
+        return False
+    return speakers.phrase(line, speaker.first, speaker.last + 1) is None
 
 
 def _opens_clause(speakers: SpeakerFinder, line: Line, match: StatementMatch) -> Speaker | None:

@@ -201,3 +201,30 @@ def test_words_with_a_pronoun_after_a_title_are_no_name() -> None:
     )
     assert entity_name(speaker_of(text, "يستعد جيدا")) == "حسن العلوي"
     assert entity_name(speaker_of(text, "الجماهير تدعم")) == "حسن العلوي"
+
+
+def test_added_after_a_cited_document_is_the_person_who_cited_it() -> None:
+    text = (
+        "وأوضح مدير المرور العقيد سالم المطيري، أن الحوادث تراجعت هذا العام، "
+        "كما بينت الدراسة أن السرعة هي السبب الأول.\n"
+        "وأضاف: إن الدوريات ستزيد في الطرق السريعة."
+    )
+    assert speaker_of(text, "السرعة هي السبب").speaker_text == "الدراسة"
+    assert entity_name(speaker_of(text, "الدوريات ستزيد")) == "سالم المطيري"
+
+
+def test_an_attribution_to_unknown_words_does_not_take_the_turn() -> None:
+    text = (
+        "وأوضح مدير التعليم الدكتور سالم المطيري أن اللجان ستستقبل المرشحين "
+        "حسب جدول يومي على فترتين.\n"
+        "مبينا أن المقابلات تبدأ الأحد."
+    )
+    assert entity_name(speaker_of(text, "المقابلات تبدأ")) == "سالم المطيري"
+
+
+def test_a_participle_after_a_verb_without_content_is_the_verb_s_speaker() -> None:
+    text = (
+        "وقال المدرب سامي الجابر إن الفريق جاهز.\n"
+        "وهي عوامل كثيرة، وأوضح الدكتور خالد الزهراني قائلا: إن الإصابات العضلية تكثر في الصيف."
+    )
+    assert entity_name(speaker_of(text, "الإصابات العضلية")) == "خالد الزهراني"
