@@ -455,7 +455,10 @@ class Claim(relay.Node):
             raise LookupError(f"article {self.article_id} of claim {self.id} is gone")
         return Article.from_row(row)
 
-    @field("Links to claims in other articles, in both directions.")
+    @field(
+        "Links to other claims, in both directions: in other articles, or in this one "
+        "when two named sources disagree or agree."
+    )
     async def links(self, info: Info, kind: db.ClaimLinkKind | None = None) -> list[ClaimLink]:
         rows = await info.context.loaders.claim_links.load(self.id)
         return [

@@ -29,7 +29,7 @@ def relate_pairs(path: Path) -> tuple[list[str], list[str]]:
             raise InputError(path, "needs the columns s1 and s2")
         for row in reader:
             s1, s2 = row.get("s1"), row.get("s2")
-            if not s1 or not s2 or None in row:
+            if not s1 or not s2 or not s1.strip() or not s2.strip() or None in row:
                 errors.append(f"{path}:{reader.line_num}: malformed row (needs s1 and s2)")
                 continue
             lines.append(
@@ -54,6 +54,9 @@ def _relate_command(
         return
     if not texts or len(texts) != 2:
         raise typer.BadParameter("give two texts, or --pairs FILE.csv")
+    for name, text in zip(("TEXT_A", "TEXT_B"), texts, strict=True):
+        if not text.strip():
+            raise typer.BadParameter(f"{name} is empty: nothing to relate")
     typer.echo(json.dumps(relate(texts[0], texts[1]), ensure_ascii=False, indent=2))
 
 

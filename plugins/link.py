@@ -22,7 +22,8 @@ own figures next to a source's are most often two facts (a market report's index
 the share of one company "بحسب تقرير"), and an article that repeats itself would
 otherwise link every claim to every other, n² links. With the extract stage storing a
 repeated claim once, a 36 KB page repeating one sentence gets no links inside itself.
-The source of a claim is its cited source, else its speaker as written.
+The source of a claim is its cited source, else its speaker (the entity, or the
+name as written when there is none).
 
 How a pair relates is decided in :mod:`marsad.plugins.compare` from what the
 extractor stored on each claim (``Claim.extra``: its sentence), so no article text
@@ -183,7 +184,13 @@ def two_sources(a: Claim, b: Claim) -> bool:
 
 
 def source_of(claim: Claim) -> str:
-    return match_key(claim.cited_source or claim.speaker_text or "")
+    """The cited source, else the speaker entity, else the speaker as written: "وزارة
+    الداخلية" and "الوزارة" of one article are one source when they are one entity."""
+    if claim.cited_source:
+        return match_key(claim.cited_source)
+    if claim.speaker_id is not None:
+        return f"entity:{claim.speaker_id}"
+    return match_key(claim.speaker_text or "")
 
 
 def save_claim_links(

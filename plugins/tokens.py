@@ -134,10 +134,10 @@ def bare(word: str) -> str:
     """A key word without its clitics (و ف, then ب ل ك, then ال), for lexicon lookups."""
     if len(word) > 3 and word[0] in _CONJUNCTIONS:
         word = word[1:]
+    if word.startswith("لل") and len(word) > 4:  # ل + ال: للصحافيين
+        return word[2:]
     if len(word) > 3 and word[0] in _PREPOSITIONS:
         word = word[1:]
-    if word.startswith("لل") and len(word) > 4:  # ل + ال: للصحافيين
-        word = word[2:]
     if word.startswith("ال") and len(word) > 3:
         word = word[2:]
     return word
