@@ -11,8 +11,9 @@ corroborate, disjoint ones contradict. The same noun is not the same fact, so a 
 is compared only when
 
 * its sentences place it at the same site ("المنطقة الخضراء", "قاعدة بلد", see
-  :func:`anchors`), or, when either names no site, share at least ``MIN_CONTEXT`` of
-  their content words;
+  :func:`anchors`), or, when either names no site, do not name two different cities
+  (``lexicons/cities.txt``: "في الرياض" / "في جدة") and share at least
+  ``MIN_CONTEXT`` of their content words;
 * and, unless they are counts of things at one site (rockets on "المنطقة الخضراء"),
   the words right before the two numbers say the same thing: the ``FRAME_WORDS``
   content words before each (after each, when one has none before) share a light
@@ -129,13 +130,47 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 @cache
-def _places() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Lexicon places by their first word, so a sentence is read once, not once a place."""
-    by_first: dict[str, list[tuple[str, ...]]] = {}
-    for line in read_lexicon("places.txt"):
+def _places(lexicon: str) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """Lexicon places (key words, as written) by their first key word, so a sentence is
+    read once, not once a place."""
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for line in read_lexicon(lexicon):
         place = tuple(_bare_key(word) for word in line.split())
-        by_first.setdefault(place[0], []).append(place)
+        by_first.setdefault(place[0], []).append((place, line))
     return {first: tuple(places) for first, places in by_first.items()}
+
+
+def _named(sentence: str, lexicon: str, *, written: bool = False) -> set[str]:
+    """The places of ``lexicon`` that a sentence names: their keys, or as written."""
+    words = [_bare_key(t.text) for t in tokenize(match_key(sentence)) if t.kind == "word"]
+    found = set()
+    places = _places(lexicon)
+    for index, word in enumerate(words):
+        for place, line in places.get(word, ()):
+            if tuple(words[index : index + len(place)]) == place:
+                found.add(line if written else " ".join(place))
+    return found
+
+
+@lru_cache(maxsize=8192)
+def _cached_cities(sentence: str) -> frozenset[str]:
+    return frozenset(_named(sentence, "cities.txt", written=True))
+
+
+def cities(sentence: str) -> frozenset[str]:
+    """Cities and regions a sentence names, as ``lexicons/cities.txt`` writes them."""
+    if len(sentence) > CACHED_CHARS:
+        return frozenset(_named(sentence, "cities.txt", written=True))
+    return _cached_cities(sentence)
+
+
+def different_cities(a: str, b: str) -> list[list[str]] | None:
+    """The cities of two texts when each names some and they share none: two events
+    ("حادث في الرياض" / "حادث في جدة"); else None."""
+    cities_a, cities_b = cities(a), cities(b)
+    if cities_a and cities_b and not cities_a & cities_b:
+        return [sorted(cities_a), sorted(cities_b)]
+    return None
 
 
 def _bare_key(word: str) -> str:
@@ -155,12 +190,7 @@ def anchors(sentence: str) -> frozenset[str]:
 
 def _anchors(sentence: str) -> frozenset[str]:
     words = [_bare_key(t.text) for t in tokenize(match_key(sentence)) if t.kind == "word"]
-    found = set()
-    places = _places()
-    for index, word in enumerate(words):
-        for place in places.get(word, ()):
-            if tuple(words[index : index + len(place)]) == place:
-                found.add(" ".join(place))
+    found = _named(sentence, "places.txt")
     heads = {_bare_key(word) for word in SITE_HEADS}
     for index, word in enumerate(words[:-1]):
         if word in heads:
@@ -203,6 +233,9 @@ def same_context(a: ClaimView, b: ClaimView) -> tuple[bool, dict[str, object]]:
     if sites_a and sites_b:
         shared = sorted(sites_a & sites_b)
         return bool(shared), {"rule": "same site", "sites": shared}
+    apart = different_cities(a.sentence, b.sentence)
+    if apart is not None:
+        return False, {"rule": "different cities", "cities": apart}
     words_a = content_words(a.sentence) - content_words(a.text)
     words_b = content_words(b.sentence) - content_words(b.text)
     union = words_a | words_b

@@ -19,9 +19,16 @@ from typing import Any
 
 from marsad.core import ClaimKind, ClaimLinkKind
 from marsad.plugins.claimfinder import find_claims
-from marsad.plugins.compare import ClaimView, Relation, compare, compare_sentences
+from marsad.plugins.compare import (
+    ClaimView,
+    Relation,
+    compare,
+    compare_sentences,
+    different_cities,
+)
 from marsad.plugins.stance import classify
 
+DIFFERENT_CITIES: dict[str, Any] = {"rule": "different cities"}
 RELATIONS = {
     ClaimLinkKind.CONTRADICTS: "contradicts",
     ClaimLinkKind.CORROBORATES: "corroborates",
@@ -91,6 +98,10 @@ def relate(a: str, b: str) -> dict[str, Any]:
     decided; ``rule_relation`` is what the rules alone would say.
     """
     rules = rule_relation(a, b)
+    if rules["evidence"].get("rule") == DIFFERENT_CITIES["rule"]:
+        # Two places are two events, whatever the words share: the model learned from
+        # headline pairs about one event and has no say here.
+        return {**rules, "because": ["rule=different cities"], "rule_relation": "unrelated"}
     decided = classify(a, b, rules)
     return {
         "relation": decided["relation"],
@@ -103,6 +114,13 @@ def relate(a: str, b: str) -> dict[str, Any]:
 
 def rule_relation(a: str, b: str) -> dict[str, Any]:
     """The rules alone: ``{"relation", "score", "evidence"}``."""
+    apart = different_cities(a, b)
+    if apart is not None:
+        return {
+            "relation": "unrelated",
+            "score": 0.0,
+            "evidence": DIFFERENT_CITIES | {"cities": apart},
+        }
     best: tuple[Relation, dict[str, Any]] | None = None
     on_slot: dict[str, list[ClaimView]] = {}
     for slot_b, claim_b in distinct(claims_of(b, 2)):

@@ -188,3 +188,27 @@ def test_a_negation_counts_only_over_what_both_statements_say() -> None:
         text="الدراسة لن تنطلق بشكلها النظامي في موعدها المقرر في جميع مدارس المنطقة ومحافظاتها",
     )
     assert compare(denied, shorter).kind is ClaimLinkKind.CONTRADICTS  # type: ignore[union-attr]
+
+
+def test_counts_in_two_cities_are_two_events() -> None:
+    riyadh = view(
+        value=3.0, unit="قتيل", text="3 أشخاص", sentence="قتل 3 أشخاص في حادث سير بالرياض"
+    )
+    jeddah = view(
+        id=2,
+        article_id=2,
+        value=7.0,
+        unit="قتيل",
+        text="7 أشخاص",
+        sentence="قتل 7 أشخاص في حادث سير بجدة",
+    )
+    assert compare(riyadh, jeddah) is None
+    again = view(
+        id=3,
+        article_id=3,
+        value=7.0,
+        unit="قتيل",
+        text="7 أشخاص",
+        sentence="قتل 7 أشخاص في حادث سير في الرياض",
+    )
+    assert compare(riyadh, again).kind is ClaimLinkKind.CONTRADICTS  # type: ignore[union-attr]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,19 @@ def test_ans_dev_contradicts_precision() -> None:
     assert len(flagged) >= 50
     precision = flagged.count("disagree") / len(flagged)
     assert precision >= 0.8, precision
+
+
+def test_two_cities_are_unrelated_whatever_the_model_says() -> None:
+    found = relate("قتل 3 أشخاص في حادث سير بالرياض", "قتل 7 أشخاص في حادث سير بجدة")
+    assert found["relation"] == "unrelated"
+    assert found["evidence"] == {"rule": "different cities", "cities": [["الرياض"], ["جدة"]]}
+
+
+def test_an_empty_text_is_a_usage_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "marsad"), "relate", " ", "نص"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and "TEXT_A is empty" in result.stderr
