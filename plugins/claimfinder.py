@@ -27,7 +27,13 @@ from marsad.plugins.compare import words_before
 from marsad.plugins.entities import ArticleNames, EntityRef, display, resolve_speaker, scan_names
 from marsad.plugins.mentions import extra_aliases, find_mentions
 from marsad.plugins.numbers import QuantityMatch, find_quantities
-from marsad.plugins.speakers import RELATIVES, Speaker, SpeakerFinder, is_org_head
+from marsad.plugins.speakers import (
+    RELATIVES,
+    Speaker,
+    SpeakerFinder,
+    is_org_head,
+    is_verbal_noun,
+)
 from marsad.plugins.speech import (
     COMPLEMENTIZERS,
     CONTINUING,
@@ -254,8 +260,8 @@ def _speaker(
 def _checked(speakers: SpeakerFinder, line: Line, speaker: Speaker | None) -> Speaker | None:
     """The speaker, or None (the previous one) when it is a phrase the speaker rules
     do not know and that cannot be a name: a word with a pronoun ("حديثه", "فيها",
-    "الشريعة الإسلامية فالمرأة لها"), a relative clause ("تصريح دخول البحر الذي") or a
-    particle ("وفيما")."""
+    "الشريعة الإسلامية فالمرأة لها"), a relative clause ("تصريح دخول البحر الذي"), a
+    particle ("وفيما") or a verbal noun ("الانتماء")."""
     if speaker is None or speakers.phrase(line, speaker.first, speaker.last + 1) is not None:
         return speaker
     written = display(line, speaker.first, speaker.last).split()
@@ -263,6 +269,8 @@ def _checked(speakers: SpeakerFinder, line: Line, speaker: Speaker | None) -> Sp
         return None
     if any(word[:1] in "وف" and stops_phrase(word[1:]) for word in speaker.words):
         return None  # "وفيما": a particle
+    if is_verbal_noun(speaker.words[0]):
+        return None  # "بين الانتماء": an action, not who acts
     return speaker
 
 

@@ -19,6 +19,7 @@ The word classes are in ``lexicons/titles.txt``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -54,6 +55,10 @@ OFFICE_HEADS = frozenset(bare(word) for word in keys("مكتب المكتب"))
 ISSUED = keys("الصادر الصادرة صادر صادرة")
 BEFORE_VERB = keys("قد لقد")  # "وكان الوزير قد أعلن": the subject sits before قد
 STATEMENT_NOUNS = keys("البيان بيان بيانه")
+TOPIC_WORDS = keys("أما وأما")  # "أما الإعلامي X الذي حضر فقد أبدى"
+RESUMING = keys("فقد فإنه فإنها")  # the "ف" that resumes the topic before its verb
+MAX_TOPIC_WORDS = 16
+SPEAKING_KINDS = ("person", "title", "org", "anonymous")
 
 
 @cache
@@ -96,6 +101,18 @@ def is_a(word: str, name: str) -> bool:
     return in_class(word, word_class(name))
 
 
+# Verbal nouns of the derived forms, as keys after "ال" (ة is ه, hamza is ا):
+# افتعال (الانتماء، الاعتراف، الازدياد)، استفعال (الاستعداد)، انفعال (الانسحاب)،
+# تفعيل (التأكيد)، تفاعل (التعاون)، مفاعلة (المتابعة). "The joining said" is no one.
+VERBAL_NOUN = re.compile(r"^(?:ا.[تطد].ا.|است..ا.|ان..ا.|ت..ي.|ت.ا..|م.ا..ه)$")
+
+
+def is_verbal_noun(word: str) -> bool:
+    """A definite verbal noun of a derived verb form: "الانتماء", "المتابعة"."""
+    plain = strip_conjunction(word)
+    return plain.startswith("ال") and VERBAL_NOUN.match(plain[2:]) is not None
+
+
 def is_org_head(word: str) -> bool:
     """An organisation or outlet word ("وزارة", "الحكومة", "وكالة")."""
     return in_class(word, ORG_HEADS) or in_class(word, MEDIA_HEADS)
@@ -133,6 +150,9 @@ class SpeakerFinder:
 
     def subject_before(self, line: Line, index: int, begin: int, prefixed: bool) -> Speaker | None:
         """The speaker of a subject-first clause: "وكان المتحدث ... نيد برايس صرح"."""
+        topic = self._topic(line, index, begin)
+        if topic is not None:
+            return topic
         if prefixed or index == begin:
             return None
         end = index
@@ -158,6 +178,21 @@ class SpeakerFinder:
         if speaker is None or speaker.last != end - 1:
             return None
         return speaker
+
+    def _topic(self, line: Line, index: int, begin: int) -> Speaker | None:
+        """The topic of "أما X (الذي ...) فقد أبدى": the speaker the clause is about,
+        named after "أما" and resumed by "ف" before the verb."""
+        verb = line.tokens[index].text
+        before = line.tokens[index - 1].text if index > begin else ""
+        if not (before in RESUMING or (verb[:1] == "ف" and before not in PARTICLES)):
+            return None
+        for position in range(index - 1, max(begin, index - MAX_TOPIC_WORDS) - 1, -1):
+            if line.tokens[position].text in TOPIC_WORDS:
+                speaker = self.phrase(line, position + 1, index)
+                if speaker is not None and speaker.kind in SPEAKING_KINDS:
+                    return speaker
+                return None
+        return None
 
     def phrase(self, line: Line, start: int, stop: int) -> Speaker | None:
         """The noun phrase at ``start`` that names a speaker, or None."""

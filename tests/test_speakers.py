@@ -228,3 +228,20 @@ def test_a_participle_after_a_verb_without_content_is_the_verb_s_speaker() -> No
         "وهي عوامل كثيرة، وأوضح الدكتور خالد الزهراني قائلا: إن الإصابات العضلية تكثر في الصيف."
     )
     assert entity_name(speaker_of(text, "الإصابات العضلية")) == "خالد الزهراني"
+
+
+def test_the_topic_after_amma_is_the_speaker() -> None:
+    text = (
+        "وقال المخرج سامي العتيبي إن العرض نجح.\n"
+        "أما الإعلامي فهد القحطاني الذي حضر العرض فقد أبدى إعجابه بالممثلين."
+    )
+    assert entity_name(speaker_of(text, "إعجابه بالممثلين")) == "فهد القحطاني"
+
+
+def test_a_verbal_noun_after_a_verb_is_no_speaker() -> None:
+    text = (
+        "وقال المخرج سامي العتيبي إن العرض حاول أن يوائم بين الانتماء للأندية والمواطنة "
+        '"وحتى نخرج من النفق المظلم الذي نحن فيه".\n'
+        "مشيرا إلى أن الإقبال كان كبيرا."
+    )
+    assert entity_name(speaker_of(text, "الإقبال كان كبيرا")) == "سامي العتيبي"
