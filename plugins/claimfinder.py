@@ -28,6 +28,7 @@ from marsad.plugins.entities import ArticleNames, EntityRef, display, resolve_sp
 from marsad.plugins.mentions import extra_aliases, find_mentions
 from marsad.plugins.numbers import QuantityMatch, find_quantities
 from marsad.plugins.speakers import (
+    MAX_SUBJECT_WORDS,
     RELATIVES,
     Speaker,
     SpeakerFinder,
@@ -42,7 +43,7 @@ from marsad.plugins.speech import (
     trigger_of,
 )
 from marsad.plugins.statements import StatementFinder, StatementMatch
-from marsad.plugins.tokens import Line, keys, lines
+from marsad.plugins.tokens import Line, keys, lines, strip_conjunction
 
 SPEAKER_SLOT = "speaker:"
 PRONOUN_ENDINGS = ("ه", "ها", "هم", "هما")
@@ -334,7 +335,10 @@ def _opens_clause(speakers: SpeakerFinder, line: Line, match: StatementMatch) ->
     # opens the clause and that the speaker rules know.
     opener = speaker.first
     while opener > begin and line.tokens[opener - 1].kind == "word":
-        if line.tokens[opener - 1].text in CLAUSE_OPENERS or speaker.first - opener > 12:
+        word = line.tokens[opener - 1].text
+        if word in CLAUSE_OPENERS or strip_conjunction(word) in COMPLEMENTIZERS:
+            break  # "فإن مندوبين لدول ... في أوبك يقولون"
+        if speaker.first - opener > MAX_SUBJECT_WORDS:
             break
         opener -= 1
     known = _known_phrase(speakers, line, speaker, opener)

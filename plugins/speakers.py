@@ -199,7 +199,8 @@ class SpeakerFinder:
         tokens = line.tokens
         indexes: list[int] = []
         index = start
-        while index < stop and len(indexes) < MAX_SPEAKER_WORDS:
+        limit = MAX_SPEAKER_WORDS
+        while index < stop and len(indexes) < limit:
             token = tokens[index]
             if token.kind == "quote":
                 pair = line.quote_of.get(index + 1)
@@ -222,7 +223,7 @@ class SpeakerFinder:
                 break
             in_title = bool(indexes) and in_class(tokens[indexes[0]].text, TITLE_HEADS)
             if word in TITLE_LINKS and in_title:
-                pass  # "المندوب الدائم لدى الأمم المتحدة": "لدى" links the office
+                limit += 1  # "المندوب الدائم لدى الأمم المتحدة": "لدى" links the office
             elif stops_phrase(word) and not (index == start and word in STATEMENT_NOUNS):
                 break
             if word[:1] in "وف" and stops_phrase(word[1:]):
@@ -230,7 +231,9 @@ class SpeakerFinder:
             if word in RELATIVES:
                 break  # "غوينغوينغ الذي جاء": a clause about the speaker
             if in_title and word.startswith("لل") and _name_follows(line, index + 1, stop):
-                pass  # "رئيس الجمعية السعودية للسلامة المرورية الدكتور X": the office
+                # "رئيس الجمعية السعودية للسلامة المرورية الدكتور X": the office goes
+                # on, and a link word costs the name no room.
+                limit += 1
             elif indexes and len(word) > 4 and word.startswith(("وال", "فال", "لل", "بال")):
                 break  # "والكاظمي", "للصحافيين": a new phrase starts
             if indexes and word[:1] in "وف" and word not in TITLE_HEADS:

@@ -245,3 +245,21 @@ def test_a_verbal_noun_after_a_verb_is_no_speaker() -> None:
         "مشيرا إلى أن الإقبال كان كبيرا."
     )
     assert entity_name(speaker_of(text, "الإقبال كان كبيرا")) == "سامي العتيبي"
+
+
+def test_link_words_in_a_long_office_leave_room_for_the_name() -> None:
+    claim = speaker_of(
+        "وقال عضو اللجنة وكيل الأمين للخدمات المهندس فهد بن سالم العتيبي إن الخطة اكتملت.",
+        "الخطة اكتملت",
+    )
+    assert claim.speaker_text is not None and claim.speaker_text.endswith("فهد بن سالم العتيبي")
+    assert entity_name(claim) == "فهد بن سالم العتيبي"
+
+
+def test_a_source_word_after_fa_inna_heads_a_long_subject() -> None:
+    text = (
+        "وقالت الإدارة إن المخزونات ارتفعت.\n"
+        "ومع هذا فإن مندوبين لدول خليجية في المنظمة يقولون إن الهبوط لن يدوم."
+    )
+    claim = speaker_of(text, "الهبوط لن يدوم")
+    assert claim.speaker is None and claim.speaker_text == "مندوبين"
