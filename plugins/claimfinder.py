@@ -48,6 +48,8 @@ from marsad.plugins.tokens import Line, keys, lines, strip_conjunction
 SPEAKER_SLOT = "speaker:"
 PRONOUN_ENDINGS = ("ه", "ها", "هم", "هما")
 MAX_NAME_WORDS = 2  # a name the article does not title: first and family name
+FATHATAN = "\u064b"  # the accusative ending "ـًا"
+SUBORDINATORS = keys("عندما حينما حين بعدما لما كلما ريثما")
 UNIT_SLOT = "unit:"
 # Words after which a subject-first clause may start ("وكان الوزير قد أعلن", "كما
 # أن" is a complementizer, handled apart); "وهو"/"وهي" open a predicate instead.
@@ -262,10 +264,17 @@ def _checked(speakers: SpeakerFinder, line: Line, speaker: Speaker | None) -> Sp
     """The speaker, or None (the previous one) when it is a phrase the speaker rules
     do not know and that cannot be a name: a word with a pronoun ("حديثه", "فيها",
     "الشريعة الإسلامية فالمرأة لها"), a relative clause ("تصريح دخول البحر الذي"), a
-    particle ("وفيما") or a verbal noun ("الانتماء")."""
-    if speaker is None or speakers.phrase(line, speaker.first, speaker.last + 1) is not None:
-        return speaker
+    particle ("وفيما"), an accusative, a subordinate clause or a verbal noun
+    ("الانتماء")."""
+    if speaker is None:
+        return None
     written = display(line, speaker.first, speaker.last).split()
+    if FATHATAN in written[0] or speaker.words[0] in SUBORDINATORS:
+        # "وأضاف مخاطبًا حبري", "قال عندما بدأ المحامي": an accusative (a subject
+        # never is) or a subordinate clause, not who speaks.
+        return None
+    if speakers.phrase(line, speaker.first, speaker.last + 1) is not None:
+        return speaker
     if any(_has_pronoun(word) for word in written) or set(speaker.words) & RELATIVES:
         return None
     if any(word[:1] in "وف" and stops_phrase(word[1:]) for word in speaker.words):

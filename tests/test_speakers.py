@@ -263,3 +263,13 @@ def test_a_source_word_after_fa_inna_heads_a_long_subject() -> None:
     )
     claim = speaker_of(text, "الهبوط لن يدوم")
     assert claim.speaker is None and claim.speaker_text == "مندوبين"
+
+
+def test_an_accusative_or_a_subordinate_clause_after_the_verb_is_no_speaker() -> None:
+    text = (
+        "وقال المدعي العام سالم المطيري إن الأدلة كافية.\n"
+        "وأضاف مخاطبًا المطيري: «الصمت لن ينفعك أمام المحكمة».\n"
+        "وقال عندما بدأ الدفاع في الحديث: «هذه المحكمة لا تعنيني»."
+    )
+    assert entity_name(speaker_of(text, "الصمت لن ينفعك")) == "سالم المطيري"
+    assert entity_name(speaker_of(text, "لا تعنيني")) == "سالم المطيري"
