@@ -250,10 +250,11 @@ def _speaker(
         found.mentions.append(MentionDraft(entity, start, end))
     cited = display(line, *match.cited_source) if match.cited_source else None
     channel = match.channel
-    continuing = match_key(match.verb) in CONTINUING
     same_speaker = entity is not None and said.entity is not None and said.entity.key == entity.key
-    if channel is None and continuing and same_speaker:
-        channel = said.channel  # "وأضاف الكاظمي:" goes on in the same tweet
+    if channel is None and same_speaker:
+        # The same speaker named again goes on through the same channel: "وأضاف
+        # الكاظمي:" in the same tweet, "وقال زاموديو" later in his press conference.
+        channel = said.channel
     key = entity.key if entity is not None else match_key(surface)
     if match.cited_source:
         start, end = line.span(*match.cited_source)
