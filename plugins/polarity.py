@@ -90,13 +90,17 @@ def _is_negator(word: str) -> bool:
     return word in NEGATORS or bare(word) in NEGATORS or bare(word) in _NEGATIVE_BARE
 
 
+# "لا زال" / "ما زال" / "لم يبرح": "still", not a negation.
+STILL = keys("زال يزال تزال زالت نزال برح يبرح تبرح")
+
+
 def _negated_roots(words: list[str]) -> set[str]:
     found: set[str] = set()
     for index, word in enumerate(words):
         if not _is_negator(word):
             continue
         scope = next((w for w in words[index + 1 :] if not _is_negator(w)), None)
-        if scope is not None:
+        if scope is not None and scope not in STILL:
             found.update(_roots(scope))
     return found
 

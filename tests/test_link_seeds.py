@@ -212,3 +212,43 @@ def test_counts_in_two_cities_are_two_events() -> None:
         sentence="قتل 7 أشخاص في حادث سير في الرياض",
     )
     assert compare(riyadh, again).kind is ClaimLinkKind.CONTRADICTS  # type: ignore[union-attr]
+
+
+def test_two_statements_of_one_speaker_do_not_contradict_by_their_figures() -> None:
+    budget = view(
+        kind=ClaimKind.STATEMENT,
+        speaker_id=7,
+        text="الشركة ستوزع أرباحا نقدية بنسبة 6 في المائة على المساهمين عن النصف الأول",
+    )
+    other = view(
+        id=2,
+        article_id=2,
+        kind=ClaimKind.STATEMENT,
+        speaker_id=7,
+        text="الشركة ستوزع أرباحا نقدية بنسبة 15 في المائة وبواقع 1.5 ريال لكل سهم على المساهمين "
+        "عن النصف الأول من العام الحالي بعد موافقة الجمعية العامة",
+    )
+    assert compare(budget, other).kind is not ClaimLinkKind.CONTRADICTS  # type: ignore[union-attr]
+    misquoted = view(
+        id=3,
+        article_id=3,
+        kind=ClaimKind.STATEMENT,
+        speaker_id=7,
+        text=budget.text.replace("6", "9"),
+    )
+    assert compare(budget, misquoted).kind is ClaimLinkKind.CONTRADICTS  # type: ignore[union-attr]
+
+
+def test_still_is_no_negation() -> None:
+    said = (
+        "إنتاج النفط الإيراني سيشهد ارتفاعا حيث لا زال مطلوبا مصادقة الاتحاد الأوروبي على الاتفاق"
+    )
+    a = view(kind=ClaimKind.STATEMENT, speaker_id=7, text=said)
+    b = view(
+        id=2,
+        article_id=2,
+        kind=ClaimKind.STATEMENT,
+        speaker_id=7,
+        text=said.replace("لا زال", "ما زال"),
+    )
+    assert compare(a, b).kind is ClaimLinkKind.SAME_QUOTE  # type: ignore[union-attr]
