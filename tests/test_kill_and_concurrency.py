@@ -30,7 +30,7 @@ from marsad.core.models import Article, ArticleLink, Claim, ClaimLink, RawInput,
 from marsad.core.schema import upgrade
 
 MARSAD = Path(sys.executable).with_name("marsad")
-ARTICLES = 240
+ARTICLES = 120  # enough to kill mid-stage and to share slots; bench/durability.py runs 2,000
 FILES = 6
 # When each of three runs in a row is killed, as shares of a clean run's time: while
 # storing, then in processing (each run goes on from where the last one stopped).
