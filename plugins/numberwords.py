@@ -232,20 +232,22 @@ def _compound(line: Line, value: float, scale: float, last: int) -> tuple[float,
     return value, last
 
 
+# Number words by role, in the order they are looked up.
+_WORD_TABLES: tuple[tuple[dict[str, float], str], ...] = (
+    (UNITS, "unit"),
+    (TENS, "ten"),
+    (HUNDREDS, "hundred"),
+    (SCALES, "scale"),
+    (PLURAL_SCALES, "plural_scale"),
+    (DUAL_SCALES, "dual_scale"),
+)
+
+
 def word_value(word: str) -> tuple[float, str] | None:
     """The value of one number word and its role in a compound."""
-    if word in UNITS:
-        return UNITS[word], "unit"
-    if word in TENS:
-        return TENS[word], "ten"
-    if word in HUNDREDS:
-        return HUNDREDS[word], "hundred"
-    if word in SCALES:
-        return SCALES[word], "scale"
-    if word in PLURAL_SCALES:
-        return PLURAL_SCALES[word], "plural_scale"
-    if word in DUAL_SCALES:
-        return DUAL_SCALES[word], "dual_scale"
+    for table, role in _WORD_TABLES:
+        if word in table:
+            return table[word], role
     if word in ONE:
         return 1.0, "one"
     if word == HALF:
