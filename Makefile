@@ -13,7 +13,7 @@ $(BIN)/python:
 
 # Reinstall only when the project's declared dependencies change.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask,bench]"
 	touch $@
 
 install: $(VENV)/.installed
