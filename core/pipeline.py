@@ -9,10 +9,12 @@ new stage version redoes what the old one made. Several processes share the work
 through :mod:`marsad.core.coordination`.
 
 A batch is processed stage by stage; each stage's work on the batch is one
-transaction. Each article runs inside a savepoint and a time budget, so an exception
-or a timeout rolls back that article's work for that stage alone, is recorded, and
-the batch goes on. Stages that depend on a stage that did not succeed for an article
-are skipped for it.
+transaction. A stage that implements ``process_batch`` does the whole batch in one
+savepoint and a time budget for the batch; if it raises or runs out of time, the batch
+is rolled back and done again one article at a time, so an article that fails is
+recorded alone and the others still land. A stage that implements ``process`` runs
+each article inside a savepoint and a time budget of its own. Stages that depend on a
+stage that did not succeed for an article are skipped for it.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from marsad.core.coordination import Coordinator
 from marsad.core.models import Article, RunStatus, StageRun, utcnow
 from marsad.core.plugins import Plugins
 from marsad.core.settings import Settings
-from marsad.core.stages import ArticleRefused, RegisteredStage, StageContext
+from marsad.core.stages import ArticleRefused, Outcome, RegisteredStage, Stage, StageContext
 
 log = logging.getLogger(__name__)
 
@@ -227,8 +229,9 @@ class Pipeline:
                 wanted = [i for i in ids if due.is_due(registered, i, runs)]
                 if not wanted:
                     continue
-                # First in the transaction: a stage reads what its other runs wrote.
-                self.coordinator.lock_stage(session, registered.name)
+                if registered.stage.reads_other_articles:
+                    # First in the transaction: the stage reads what its other runs wrote.
+                    self.coordinator.lock_stage(session, registered.name)
                 articles = session.scalars(
                     select(Article).where(Article.id.in_(wanted)).order_by(Article.id)
                 ).all()
@@ -261,7 +264,46 @@ class Pipeline:
     ) -> list[StageRun]:
         stage = registered.stage
         self._notify("marsad_before_stage", stage=stage, ctx=ctx, articles=articles)
+        blocked = self._blocked(stage, articles, runs)
+        runnable = [a for a in articles if a.id not in blocked]
+        started = time.perf_counter()
+        if stage.batched:
+            outcomes = self._outcomes_of_batch(stage, ctx, runnable)
+            # A batch stage's time is shared out evenly: it did the articles together.
+            share_ms = (time.perf_counter() - started) * 1000 / max(1, len(runnable))
+            durations = dict.fromkeys(outcomes, share_ms)
+        else:
+            outcomes, durations = self._outcomes_one_by_one(stage, ctx, runnable)
 
+        batch_runs = []
+        for article in articles:
+            outcome = outcomes.get(article.id)
+            status, error_text, note = RunStatus.OK, None, None
+            if article.id in blocked:
+                status, error_text = RunStatus.SKIPPED, blocked[article.id]
+            elif isinstance(outcome, BaseException):
+                status, error_text = RunStatus.FAILED, _describe(outcome)
+                self._notify(
+                    "marsad_on_stage_error", stage=stage, ctx=ctx, article=article, error=outcome
+                )
+            elif isinstance(outcome, str):
+                note = outcome
+            run = self._record(runs, ctx.session, article.id, registered, status, error_text)
+            run.duration_ms = durations.get(article.id, 0.0)
+            if isinstance(outcome, ArticleRefused):  # trying again cannot help
+                run.attempts = max(run.attempts, self.settings.max_attempts)
+            run.note = note
+            batch_runs.append(run)
+            report.runs[status.value] = report.runs.get(status.value, 0) + 1
+            if status is RunStatus.FAILED and error_text is not None:
+                report.failures.append(Failure(article.id, stage.name, error_text))
+        return batch_runs
+
+    @staticmethod
+    def _blocked(
+        stage: Stage, articles: Sequence[Article], runs: dict[tuple[int, str], StageRun]
+    ) -> dict[int, str]:
+        """Articles a stage must skip, with why: a stage it runs after did not succeed."""
         blocked: dict[int, str] = {}
         for article in articles:
             for dependency in stage.after:
@@ -272,50 +314,61 @@ class Pipeline:
                     blocked[article.id] = f"skipped: stage {dependency!r} {previous.status.value}"
                 if article.id in blocked:
                     break
+        return blocked
 
-        runnable = [a for a in articles if a.id not in blocked]
-        batch_error: str | None = None
+    def _outcomes_of_batch(
+        self, stage: Stage, ctx: StageContext, articles: Sequence[Article]
+    ) -> dict[int, Outcome]:
+        """A batch stage on the whole batch; if it raises, on each article alone."""
+        if not articles:
+            return {}
+        timeout = self.settings.stage_timeout
+        try:
+            with ctx.session.begin_nested(), time_budget(timeout * len(articles)):
+                return self._complete(stage.process_batch(ctx, articles), articles)
+        except Exception:
+            log.debug(
+                "stage %s failed on a batch; trying its articles alone", stage.name, exc_info=True
+            )
+        outcomes: dict[int, Outcome] = {}
+        for article in articles:
+            try:
+                with ctx.session.begin_nested(), time_budget(timeout):
+                    outcomes.update(self._complete(stage.process_batch(ctx, [article]), [article]))
+            except Exception as error:
+                log.debug("stage %s failed on article %s", stage.name, article.id, exc_info=True)
+                outcomes[article.id] = error
+        return outcomes
+
+    @staticmethod
+    def _complete(outcomes: dict[int, Outcome], articles: Sequence[Article]) -> dict[int, Outcome]:
+        missing = [a.id for a in articles if a.id not in outcomes]
+        if missing:  # a plugin's bug: say so rather than record success for nothing
+            raise RuntimeError(f"process_batch gave no outcome for articles {missing[:5]}")
+        return outcomes
+
+    def _outcomes_one_by_one(
+        self, stage: Stage, ctx: StageContext, articles: Sequence[Article]
+    ) -> tuple[dict[int, Outcome], dict[int, float]]:
+        """A one-article stage on each article, in a savepoint and a time budget each."""
+        outcomes: dict[int, Outcome] = {}
+        durations: dict[int, float] = {}
         try:
             with ctx.session.begin_nested():
-                stage.begin_batch(ctx, runnable)
+                stage.begin_batch(ctx, articles)
         except Exception as error:
             log.exception("stage %s failed to prepare its batch", stage.name)
-            batch_error = _describe(error)
-
-        batch_runs = []
+            return dict.fromkeys((a.id for a in articles), error), durations
         for article in articles:
             started = time.perf_counter()
-            note: str | None = None
-            refused = False
-            status, error_text = RunStatus.OK, blocked.get(article.id) or batch_error
-            if article.id in blocked:
-                status = RunStatus.SKIPPED
-            elif batch_error is not None:
-                status = RunStatus.FAILED
-            else:
-                try:
-                    with ctx.session.begin_nested(), time_budget(self.settings.stage_timeout):
-                        note = stage.process(ctx, article)
-                except Exception as error:
-                    log.debug(
-                        "stage %s failed on article %s", stage.name, article.id, exc_info=True
-                    )
-                    status, error_text = RunStatus.FAILED, _describe(error)
-                    refused = isinstance(error, ArticleRefused)
-                    self._notify(
-                        "marsad_on_stage_error", stage=stage, ctx=ctx, article=article, error=error
-                    )
-            duration_ms = (time.perf_counter() - started) * 1000
-            run = self._record(runs, ctx.session, article.id, registered, status, error_text)
-            run.duration_ms = duration_ms
-            if refused:  # trying again cannot help: only `reprocess --failed` does
-                run.attempts = max(run.attempts, self.settings.max_attempts)
-            run.note = note if status is RunStatus.OK and isinstance(note, str) else None
-            batch_runs.append(run)
-            report.runs[status.value] = report.runs.get(status.value, 0) + 1
-            if status is RunStatus.FAILED and error_text is not None:
-                report.failures.append(Failure(article.id, stage.name, error_text))
-        return batch_runs
+            try:
+                with ctx.session.begin_nested(), time_budget(self.settings.stage_timeout):
+                    outcomes[article.id] = stage.process(ctx, article)
+            except Exception as error:
+                log.debug("stage %s failed on article %s", stage.name, article.id, exc_info=True)
+                outcomes[article.id] = error
+            durations[article.id] = (time.perf_counter() - started) * 1000
+        return outcomes, durations
 
     @staticmethod
     def _record(

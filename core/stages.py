@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import heapq
 import logging
-from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -31,7 +30,7 @@ class ArticleRefused(ValueError):
 
 
 class StageOrderError(Exception):
-    """The declared stage dependencies cannot be satisfied (unknown name or a cycle)."""
+    """The declared stages cannot run: an unknown dependency, a cycle, no process method."""
 
 
 @dataclass
@@ -51,32 +50,64 @@ class StageContext:
     state: dict[str, Any] = field(default_factory=dict)
 
 
-class Stage(ABC):
-    """One step of the pipeline, run on each article of a batch in turn.
+# What a batch stage says of each article: its note for the run record (or None), or
+# the exception that made it fail (the stage wrote nothing for that article).
+Outcome = str | None | BaseException
+
+
+class Stage:
+    """One step of the pipeline, run on the articles of a batch.
 
     Subclasses set ``name`` (unique across all plugins), ``after`` (names of stages
     whose results this one reads) and ``version`` (recorded in every run record, so
-    bump it when the output changes), and implement :meth:`process`.
+    bump it when the output changes), and implement one of two methods:
 
-    :meth:`process` must be repeatable: running it again on the same article replaces
-    what the previous run wrote for that article. Raise any exception to mark the
-    article failed for this stage; the rest of the batch goes on.
+    - :meth:`process`, one article at a time: simple. The pipeline runs each article
+      in a savepoint of its own, so an exception fails that article alone.
+    - :meth:`process_batch`, the whole batch at once: fast. Compute with pure
+      functions over all articles, then write with a few bulk statements. If it
+      raises, the pipeline rolls the batch back and calls it again with each article
+      alone, so one bad article is still recorded alone and the rest still lands.
+
+    Either must be repeatable: running it again on an article replaces what the
+    previous run wrote for that article.
     """
 
     name: ClassVar[str]
     after: ClassVar[tuple[str, ...]] = ()
     version: ClassVar[str] = "0.1.0"
+    # Whether the stage's work on one article reads what its runs on other articles
+    # wrote (an index of texts, claims on the same slot, stories). Batches of such a
+    # stage never run at the same time in two processes (see core.coordination);
+    # a stage that only reads its own article's data sets this to False and runs in
+    # every worker at once.
+    reads_other_articles: ClassVar[bool] = True
 
-    def begin_batch(self, ctx: StageContext, articles: Sequence[Article]) -> None:  # noqa: B027
-        """Called once before the batch's articles are processed; a place to preload."""
+    @property
+    def batched(self) -> bool:
+        """Whether the stage processes whole batches (it overrides :meth:`process_batch`)."""
+        return type(self).process_batch is not Stage.process_batch
 
-    @abstractmethod
+    def begin_batch(self, ctx: StageContext, articles: Sequence[Article]) -> None:
+        """Called once before a batch's articles are processed one by one; a place to
+        preload. Not called for stages that implement :meth:`process_batch`."""
+
     def process(self, ctx: StageContext, article: Article) -> str | None:
         """Process one article, writing results through ``ctx.session``.
 
         May return a short note for the run record, shown with the run (for example
         which encoding parse read the bytes in).
         """
+        raise NotImplementedError
+
+    def process_batch(self, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
+        """Process a batch of articles; return each article id's :data:`Outcome`.
+
+        An article this stage can never process as it is (:class:`ArticleRefused`) is
+        best reported as its outcome, with nothing written for it, rather than raised:
+        raising makes the pipeline redo the whole batch one article at a time.
+        """
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -98,6 +129,12 @@ def order_stages(stages: Iterable[RegisteredStage]) -> list[RegisteredStage]:
             raise StageOrderError(
                 f"stage {registered.name!r} is registered twice "
                 f"(by plugins {other!r} and {registered.plugin!r})"
+            )
+        stage_class = type(registered.stage)
+        if stage_class.process is Stage.process and not registered.stage.batched:
+            raise StageOrderError(
+                f"stage {registered.name!r} (plugin {registered.plugin!r}) implements "
+                "neither process nor process_batch"
             )
         by_name[registered.name] = registered
 
