@@ -74,10 +74,10 @@ def snapshot(url: str) -> dict[str, Any]:
     engine = make_engine(url)
     try:
         with make_session_factory(engine)() as session:
-            sha = dict(session.execute(select(RawInput.id, RawInput.sha256)).tuples())
-            article_input = dict(session.execute(select(Article.id, Article.raw_input_id)).tuples())
+            sha = dict(session.execute(select(RawInput.id, RawInput.sha256)).all())
+            article_input = dict(session.execute(select(Article.id, Article.raw_input_id)).all())
             article = {aid: sha[rid] for aid, rid in article_input.items()}
-            outlet = dict(session.execute(select(Outlet.id, Outlet.name)).tuples())
+            outlet = dict(session.execute(select(Outlet.id, Outlet.name)).all())
             entity = {
                 e.id: f"{e.type.value if hasattr(e.type, 'value') else e.type}:{e.key}"
                 for e in session.scalars(select(Entity))
