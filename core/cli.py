@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from marsad.core.application import Marsad
+from marsad.core.executors import EXECUTORS, Executor, InProcess, Work, make_executor
 from marsad.core.ingest import find_files
 from marsad.core.models import Article
 from marsad.core.pipeline import PipelineReport, articles_to_reprocess
@@ -149,22 +150,14 @@ def _process(
     *,
     force: bool = False,
     retry_failed: bool = False,
+    executor: Executor | None = None,
 ) -> PipelineReport:
     """Run the given articles' due stages, or, without ``ids``, all due work stored."""
-    pipeline = marsad.pipeline()
-    with _progress() as progress:
-        if ids is None:
-            task = progress.add_task("processing", total=pipeline.count_pending(only=only))
-            report = pipeline.run_pending(only=only, on_batch=lambda n: progress.advance(task, n))
-        else:
-            task = progress.add_task("processing", total=len(ids))
-            report = pipeline.run(
-                ids,
-                only=only,
-                force=force,
-                retry_failed=retry_failed,
-                on_batch=lambda n: progress.advance(task, n),
-            )
+    work = Work(ids, None if only is None else frozenset(only), force, retry_failed)
+    with executor or InProcess() as running, _progress() as progress:
+        total = marsad.pipeline().count_pending(only=only) if ids is None else len(ids)
+        task = progress.add_task("processing", total=total)
+        report = running.run(marsad, work, on_batch=lambda n: progress.advance(task, n))
     _print_failures(report)
     console.print(_summary(report))
     return report
@@ -177,6 +170,34 @@ def _print_failures(report: PipelineReport) -> None:
         console.print(f"[red]error[/red] {where}: {failure.error}", soft_wrap=True)
     if len(report.failures) > 50:
         console.print(f"... and {len(report.failures) - 50} more failed runs")
+
+
+ExecutorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--executor",
+        metavar="|".join(EXECUTORS),
+        help="Where batches run: in this process (the default), in local worker processes "
+        "(the default with --workers), or on Dask (PostgreSQL only).",
+    ),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        metavar="N",
+        help="Worker processes (with --executor dask: of the local cluster). On SQLite "
+        "they take turns batch by batch: correct, but no faster than one.",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="With --executor dask: the scheduler to use (default: a local cluster).",
+    ),
+]
 
 
 @app.command()
@@ -203,10 +224,15 @@ def ingest(
             "NAME is one of title, subtitle, text, url, outlet, published.",
         ),
     ] = None,
+    executor: ExecutorOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Store articles from files, directories, JSON, JSONL, HTML and SaudiNewsNet zips,
     then do all pending work (what is new, and what an earlier run left)."""
     marsad = _app()
+    # Usage errors before anything is stored.
+    running = make_executor(marsad.settings, executor, workers=workers, scheduler=scheduler)
     formats = marsad.plugins.readers()
     if fmt != "auto" and fmt not in formats:
         raise typer.BadParameter(
@@ -242,7 +268,7 @@ def ingest(
     if process:
         # Everything due, not only what this run stored: the work a killed or
         # concurrent run left, and stages of newly installed plugins, are done too.
-        failed_runs = len(_process(marsad).failures)
+        failed_runs = len(_process(marsad, executor=running).failures)
     if report.errors or failed_runs:
         raise typer.Exit(EXIT_FAILURES)
 
@@ -282,11 +308,17 @@ StageOption = Annotated[
 
 
 @app.command()
-def process(stage: StageOption = None) -> None:
+def process(
+    stage: StageOption = None,
+    executor: ExecutorOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+) -> None:
     """Do all pending work: every article x stage without a successful run at the
     stage's current version (what a killed run left, a new plugin's stages)."""
     marsad = _app()
-    report = _process(marsad, only=_selected_stages(marsad, stage))
+    running = make_executor(marsad.settings, executor, workers=workers, scheduler=scheduler)
+    report = _process(marsad, only=_selected_stages(marsad, stage), executor=running)
     if report.failures:
         raise typer.Exit(EXIT_FAILURES)
 
@@ -297,13 +329,17 @@ def reprocess(
         bool, typer.Option("--failed", help="Only failed and skipped runs, however often.")
     ] = False,
     stage: StageOption = None,
+    executor: ExecutorOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Run stages again on stored articles (all of them, or only what failed)."""
     marsad = _app()
+    running = make_executor(marsad.settings, executor, workers=workers, scheduler=scheduler)
     only = _selected_stages(marsad, stage)
     with marsad.session_factory() as session:
         ids = articles_to_reprocess(session, failed_only=failed, stages=only)
-    report = _process(marsad, ids, only, force=not failed, retry_failed=failed)
+    report = _process(marsad, ids, only, force=not failed, retry_failed=failed, executor=running)
     if report.failures:
         raise typer.Exit(EXIT_FAILURES)
 
