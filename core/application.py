@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError
 
+from marsad.core.compute import Compute
 from marsad.core.coordination import make_coordinator
 from marsad.core.db import make_engine, make_session_factory, make_write_session_factory
 from marsad.core.ingest import AUTO, IngestReport, ingest
@@ -37,8 +38,12 @@ class Marsad:
     def check_schema(self) -> None:
         check_schema(self.engine)
 
-    def pipeline(self) -> Pipeline:
-        return Pipeline(self.plugins, self.write_session_factory, self.settings, self.coordinator)
+    def pipeline(self, compute: Compute | None = None) -> Pipeline:
+        """The pipeline on this database; ``compute`` runs stages' pure work (default:
+        in this process; a :class:`~marsad.core.compute.PoolCompute` for more cores)."""
+        return Pipeline(
+            self.plugins, self.write_session_factory, self.settings, self.coordinator, compute
+        )
 
     def ingest(
         self,

@@ -29,6 +29,7 @@ from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select, 
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from marsad.core.budget import time_budget
+from marsad.core.compute import Compute
 from marsad.core.coordination import Coordinator
 from marsad.core.models import Article, RunStatus, StageRun, utcnow
 from marsad.core.plugins import Plugins
@@ -126,11 +127,13 @@ class Pipeline:
         session_factory: sessionmaker[Session],
         settings: Settings,
         coordinator: Coordinator | None = None,
+        compute: Compute | None = None,
     ) -> None:
         self.plugins = plugins
         self.session_factory = session_factory
         self.settings = settings
         self.coordinator = coordinator or Coordinator()
+        self.compute = compute or Compute()
         self.stages = plugins.stages()
 
     def _selected(self, only: Iterable[str] | None) -> list[RegisteredStage]:
@@ -241,6 +244,7 @@ class Pipeline:
                     settings=self.settings,
                     hook=self.plugins.hook,
                     log=logging.getLogger(f"marsad.stage.{registered.name}"),
+                    pool=self.compute,
                 )
                 batch_runs = self._run_stage(registered, ctx, articles, runs, report)
                 session.flush()

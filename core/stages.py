@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import heapq
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy.orm import Session
+
+from marsad.core.compute import Compute, Item, Result
 
 if TYPE_CHECKING:
     from marsad.core.models import Article
@@ -40,7 +42,8 @@ class StageContext:
     ``session`` is inside the batch's transaction: write results through it and do not
     commit; the pipeline commits once per stage and batch, and rolls back one
     article's work alone when that article fails. ``hook`` calls other plugins (for
-    example ``ctx.hook.marsad_translators()``).
+    example ``ctx.hook.marsad_translators()``). :meth:`compute` runs a pure function
+    over the batch, on several cores when the run has workers.
     """
 
     session: Session
@@ -48,6 +51,15 @@ class StageContext:
     hook: Any
     log: logging.Logger
     state: dict[str, Any] = field(default_factory=dict)
+    pool: Compute = field(default_factory=Compute)
+
+    def compute(self, function: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
+        """``[function(item) for item in items]``, maybe in worker processes.
+
+        ``function`` must be pure and defined at module level (see
+        :mod:`marsad.core.compute`).
+        """
+        return self.pool.map(function, items)
 
 
 # What a batch stage says of each article: its note for the run record (or None), or
