@@ -46,7 +46,7 @@ from marsad.core.models import (
     Translation,
 )
 from marsad.core.readers import RECORD_FIELDS, InputError, RawRecord, Reader, ReadOptions
-from marsad.core.stages import ArticleRefused, Stage, StageContext
+from marsad.core.stages import ArticleRefused, Outcome, Stage, StageContext
 from marsad.core.translation import Translator
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "EntityMention",
     "InputError",
     "MinHashSignature",
+    "Outcome",
     "Outlet",
     "Paragraph",
     "Qualifier",
