@@ -1,4 +1,4 @@
-"""A time budget for one stage on one article.
+"""A time budget for one stage on one article (or, for a batch stage, on a batch).
 
 A stage that runs away on one input (a pathological text, a catastrophic pattern)
 must not hold the whole batch: when the budget runs out, :class:`StageTimeout` is

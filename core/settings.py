@@ -61,7 +61,8 @@ class Settings:
     ``MARSAD_API_INTROSPECTION``, ``MARSAD_API_SUGGESTIONS``: answer schema introspection
     and add "Did you mean ...?" to errors (on for the explorer; turn off in production).
     ``MARSAD_BATCH_SIZE``: articles per pipeline batch and transaction.
-    ``MARSAD_STAGE_TIMEOUT``: seconds one stage may spend on one article (0: no limit).
+    ``MARSAD_STAGE_TIMEOUT``: seconds one stage may spend on one article (0: no limit);
+    a stage that processes whole batches gets that times the batch's articles.
     ``MARSAD_MAX_ATTEMPTS``: runs of a failing stage on one article before it is left
     alone until ``marsad reprocess --failed``.
     ``MARSAD_MAX_INPUT_BYTES``: the largest input file or archive member read.
