@@ -8,32 +8,71 @@ with :func:`marsad.plugins.arabic.fold`, which is deterministic.
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from collections.abc import Sequence
+from typing import Any
 
-from marsad.core import Article, Sentence, Stage, StageContext, hookimpl
+from sqlalchemy import delete, insert, select
+
+from marsad.core import Article, Outcome, Paragraph, Sentence, Stage, StageContext, hookimpl
+from marsad.core.budget import StageTimeout
 from marsad.plugins.arabic import display_text, match_key, sentences
-from marsad.plugins.parse import set_paragraphs
+from marsad.plugins.paragraphs import replace_paragraphs
 
 
 class Normalize(Stage):
     name = "normalize"
     after = ("parse",)
     version = "0.2.0"
+    reads_other_articles = False
 
-    def process(self, ctx: StageContext, article: Article) -> None:
-        paragraphs = [display_text(p.text) for p in article.paragraphs]
-        set_paragraphs(ctx, article, [p for p in paragraphs if p])
-        if article.title:
-            article.title = display_text(article.title) or None
-        if article.subtitle:
-            article.subtitle = display_text(article.subtitle) or None
-        text = article.text or ""
-        article.match_key = match_key(text)  # fold() with offsets: ten times slower
-        ctx.session.execute(delete(Sentence).where(Sentence.article_id == article.id))
-        ctx.session.add_all(
-            Sentence(article_id=article.id, position=position, start=s.start, end=s.end)
-            for position, s in enumerate(sentences(text))
-        )
+    def process_batch(self, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
+        session = ctx.session
+        stored: dict[int, list[str]] = {article.id: [] for article in articles}
+        for article_id, text in session.execute(
+            select(Paragraph.article_id, Paragraph.text)
+            .where(Paragraph.article_id.in_(stored))
+            .order_by(Paragraph.article_id, Paragraph.position)
+        ):
+            stored[article_id].append(text)
+
+        outcomes: dict[int, Outcome] = {}
+        bodies: list[tuple[Article, list[str]]] = []
+        sentence_rows: list[dict[str, Any]] = []
+        for article in articles:
+            try:
+                paragraphs = [shown for p in stored[article.id] if (shown := display_text(p))]
+                text = "\n".join(paragraphs)
+                found = sentences(text)
+                title, subtitle = _shown(article.title), _shown(article.subtitle)
+                key = match_key(text)  # fold() with offsets: ten times slower
+            except StageTimeout:
+                raise  # the batch's budget: the pipeline finds the slow article alone
+            except Exception as error:  # this article's alone: nothing is written for it
+                outcomes[article.id] = error
+                continue
+            outcomes[article.id] = None
+            bodies.append((article, paragraphs))
+            article.title, article.subtitle, article.match_key = title, subtitle, key
+            sentence_rows += (
+                {"article_id": article.id, "position": position, "start": s.start, "end": s.end}
+                for position, s in enumerate(found)
+            )
+
+        replace_paragraphs(session, bodies)
+        if bodies:
+            session.execute(
+                delete(Sentence).where(Sentence.article_id.in_([a.id for a, _ in bodies]))
+            )
+        if sentence_rows:
+            session.execute(insert(Sentence), sentence_rows)
+        return outcomes
+
+
+def _shown(value: str | None) -> str | None:
+    """The display text of a title or subtitle; None when nothing of it is left."""
+    if not value:
+        return value
+    return display_text(value) or None
 
 
 @hookimpl

@@ -8,6 +8,8 @@ input looked like, and what was removed is stored with the reason.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,22 +17,26 @@ from typing import Annotated, Any
 import py3langid
 import trafilatura
 import typer
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from marsad.core import (
     RECORD_FIELDS,
     Article,
     ArticleRefused,
+    Outcome,
     Outlet,
-    Paragraph,
+    RawInput,
     Stage,
     StageContext,
     hookimpl,
 )
+from marsad.core.budget import StageTimeout
+from marsad.core.ingest import _insert_ignoring_duplicates
 from marsad.core.readers import field_type_problem
 from marsad.plugins.dates import parse_time
-from marsad.plugins.textparse import ParsedText, clean_controls, parse_text
+from marsad.plugins.paragraphs import replace_paragraphs
+from marsad.plugins.textparse import clean_controls, parse_text
 
 MIN_LANGUAGE_CHARS = 20
 LANGUAGE_SAMPLE = 600
@@ -107,116 +113,154 @@ def read_html(html: str) -> tuple[dict[str, Any], str]:
     return fields, body
 
 
+@dataclass(frozen=True)
+class ParsedArticle:
+    """What parse found in one stored input, ready to be written."""
+
+    columns: dict[str, Any]  # Article columns other than text and outlet
+    outlet: str | None
+    paragraphs: list[str]
+    note: str
+
+
+def parse_input(media_type: str, content: bytes, hints: dict[str, Any]) -> ParsedArticle:
+    """Parse one stored input (pure); raises :class:`ArticleRefused` when it cannot be."""
+    text = _decode(content, hints.get("charset"))
+    fields: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    if media_type == "application/json":
+        record = _record(text)
+        fields = {field: record.get(field) for field in RECORD_FIELDS}
+        extra = {key: value for key, value in record.items() if key not in RECORD_FIELDS}
+        body = fields.get("text") or ""
+    elif media_type == "text/html":
+        fields, body = read_html(text)
+    else:
+        body = text
+    for key in ("outlet", "url", "published"):
+        if hints.get(key):
+            fields[key] = hints[key]
+    # Records also come from the API and from rows stored by older versions.
+    problem = field_type_problem(fields)
+    if problem:
+        raise ArticleRefused(problem)
+    if len(body) > MAX_BODY_CHARS:
+        raise ArticleRefused(
+            f"body of {len(body):,} characters is over the limit of "
+            f"{MAX_BODY_CHARS:,} characters per article"
+        )
+    # Control characters (NUL above all, which PostgreSQL refuses) go before parsing,
+    # so every text stored from the body is free of them on every database.
+    fields = {key: clean_controls(value) if value else value for key, value in fields.items()}
+    title = fields.get("title")
+    parsed = parse_text(clean_controls(body), title=title or None, title_first=media_type == TEXT)
+    if not parsed.paragraphs:
+        reasons = sorted({removed.reason for removed in parsed.removed})
+        detail = f" (only {', '.join(reasons)})" if reasons else ""
+        raise ArticleRefused(f"no body text{detail}")
+    encoding = hints.get("source_charset") or hints.get("charset") or "utf-8"
+    extra = _clean_values({**hints.get("metadata", {}), **extra, "encoding": encoding})
+    try:
+        published = parse_time(fields.get("published"))
+    except ValueError as error:  # the source's own time: unreadable now and later
+        raise ArticleRefused(str(error)) from None
+    if parsed.outlet:
+        extra = {**extra, "attributed_to": parsed.outlet}
+    subtitle = fields["subtitle"].strip() if fields.get("subtitle") else None
+    columns = {
+        "title": parsed.title,
+        "subtitle": subtitle or parsed.subtitle,
+        "dateline": parsed.dateline,
+        "url": fields["url"] if fields.get("url") else None,
+        # What the source says about the time wins over a date found in the text.
+        "published_at": published
+        or (parsed.published.replace(tzinfo=UTC) if parsed.published else None),
+        "extra": extra,
+        "removed": [{"text": r.text, "reason": r.reason} for r in parsed.removed],
+        "language": detect_language("\n".join(parsed.paragraphs) or parsed.title or ""),
+    }
+    return ParsedArticle(
+        columns=columns,
+        outlet=_outlet_name(fields.get("outlet") or parsed.outlet),
+        paragraphs=parsed.paragraphs,
+        note=f"read as {encoding}",
+    )
+
+
+def _outlet_name(name: object) -> str | None:
+    if not name or not str(name).strip():
+        return None
+    return str(name).strip()
+
+
 class Parse(Stage):
     name = "parse"
     version = "0.3.0"  # 0.3: field types and body length checked, controls dropped, encoding kept
+    reads_other_articles = False  # outlets are shared, but stored race-safely
 
-    def process(self, ctx: StageContext, article: Article) -> str:
-        raw = article.raw_input
-        text = _decode(raw.content, raw.hints.get("charset"))
-        fields: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        if raw.media_type == "application/json":
-            record = _record(text)
-            fields = {field: record.get(field) for field in RECORD_FIELDS}
-            extra = {key: value for key, value in record.items() if key not in RECORD_FIELDS}
-            body = fields.get("text") or ""
-        elif raw.media_type == "text/html":
-            fields, body = read_html(text)
-        else:
-            body = text
-        for key in ("outlet", "url", "published"):
-            if raw.hints.get(key):
-                fields[key] = raw.hints[key]
-        # Records also come from the API and from rows stored by older versions.
-        problem = field_type_problem(fields)
-        if problem:
-            raise ArticleRefused(problem)
-        if len(body) > MAX_BODY_CHARS:
-            raise ArticleRefused(
-                f"body of {len(body):,} characters is over the limit of "
-                f"{MAX_BODY_CHARS:,} characters per article"
+    def process_batch(self, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
+        session = ctx.session
+        raw_inputs = {
+            row.id: row
+            for row in session.execute(
+                select(RawInput.id, RawInput.media_type, RawInput.content, RawInput.hints).where(
+                    RawInput.id.in_([article.raw_input_id for article in articles])
+                )
             )
-        # Control characters (NUL above all, which PostgreSQL refuses) go before parsing,
-        # so every text stored from the body is free of them on every database.
-        fields = {key: clean_controls(value) if value else value for key, value in fields.items()}
-        title = fields.get("title")
-        parsed = parse_text(
-            clean_controls(body), title=title or None, title_first=raw.media_type == TEXT
+        }
+        outcomes: dict[int, Outcome] = {}
+        parsed: list[tuple[Article, ParsedArticle]] = []
+        for article in articles:
+            raw = raw_inputs[article.raw_input_id]
+            try:
+                result = parse_input(raw.media_type, raw.content, raw.hints)
+            except StageTimeout:
+                raise  # the batch's budget: the pipeline finds the slow article alone
+            except Exception as error:  # this article's alone: nothing is written for it
+                outcomes[article.id] = error
+                continue
+            parsed.append((article, result))
+            outcomes[article.id] = result.note
+
+        outlet_ids = store_outlets(session, {p.outlet for _, p in parsed if p.outlet})
+        for article, result in parsed:
+            for column, value in result.columns.items():
+                setattr(article, column, value)
+            article.outlet_id = outlet_ids[result.outlet] if result.outlet else None
+            session.expire(article, ["outlet"])
+        replace_paragraphs(session, [(article, result.paragraphs) for article, result in parsed])
+        return outcomes
+
+
+def store_outlets(session: Session, names: set[str]) -> dict[str, int]:
+    """The id of each outlet name, storing the names not stored yet.
+
+    Safe when other workers store the same names at the same time: the insert skips a
+    name already there, and the names go in sorted so two inserts never wait on each
+    other crosswise.
+    """
+    if not names:
+        return {}
+    # The column cuts long names (BoundedString); look them up as they are stored.
+    stored_as = Outlet.__table__.c.name.type.bind_processor(session.get_bind().dialect)
+    stored = {name: stored_as(name) if stored_as else name for name in names}
+    wanted = sorted(set(stored.values()))
+
+    def found() -> dict[str, int]:
+        rows = session.execute(select(Outlet.name, Outlet.id).where(Outlet.name.in_(wanted)))
+        return {name: outlet_id for name, outlet_id in rows}
+
+    ids = found()
+    missing = [name for name in wanted if name not in ids]
+    if missing:
+        insert = _insert_ignoring_duplicates(session)
+        session.execute(
+            insert(Outlet)
+            .values([{"name": name} for name in missing])
+            .on_conflict_do_nothing(index_elements=["name"])
         )
-        if not parsed.paragraphs:
-            reasons = sorted({removed.reason for removed in parsed.removed})
-            detail = f" (only {', '.join(reasons)})" if reasons else ""
-            raise ArticleRefused(f"no body text{detail}")
-        encoding = raw.hints.get("source_charset") or raw.hints.get("charset") or "utf-8"
-        extra = _clean_values({**raw.hints.get("metadata", {}), **extra, "encoding": encoding})
-        self._store(ctx, article, fields, parsed, extra)
-        return f"read as {encoding}"
-
-    def _store(
-        self,
-        ctx: StageContext,
-        article: Article,
-        fields: dict[str, Any],
-        parsed: ParsedText,
-        extra: dict[str, Any],
-    ) -> None:
-        article.title = parsed.title
-        article.subtitle = fields["subtitle"].strip() if fields.get("subtitle") else None
-        article.subtitle = article.subtitle or parsed.subtitle
-        article.dateline = parsed.dateline
-        article.url = fields["url"] if fields.get("url") else None
-        try:
-            published = parse_time(fields.get("published"))
-        except ValueError as error:  # the source's own time: unreadable now and later
-            raise ArticleRefused(str(error)) from None
-        # What the source says about the time wins over a date found in the text.
-        article.published_at = published or (
-            parsed.published.replace(tzinfo=UTC) if parsed.published else None
-        )
-        article.outlet = _outlet(ctx, fields.get("outlet") or parsed.outlet)
-        if parsed.outlet:
-            extra = {**extra, "attributed_to": parsed.outlet}
-        article.extra = extra
-        article.removed = [{"text": r.text, "reason": r.reason} for r in parsed.removed]
-        set_paragraphs(ctx, article, parsed.paragraphs)
-        article.language = detect_language(article.text or article.title or "")
-
-
-def set_paragraphs(ctx: StageContext, article: Article, paragraphs: list[str]) -> None:
-    """Replace the article's body with ``paragraphs``, one per line of ``article.text``."""
-    ctx.session.execute(delete(Paragraph).where(Paragraph.article_id == article.id))
-    ctx.session.expire(article, ["paragraphs"])
-    offset = 0
-    for position, paragraph in enumerate(paragraphs):
-        ctx.session.add(
-            Paragraph(
-                article_id=article.id,
-                position=position,
-                start=offset,
-                end=offset + len(paragraph),
-                text=paragraph,
-            )
-        )
-        offset += len(paragraph) + 1
-    article.text = "\n".join(paragraphs)
-
-
-def _outlet(ctx: StageContext, name: object) -> Outlet | None:
-    if not name or not str(name).strip():
-        return None
-    clean = str(name).strip()
-    outlet = ctx.session.scalar(select(Outlet).where(Outlet.name == clean))
-    if outlet is not None:
-        return outlet
-    try:
-        with ctx.session.begin_nested():
-            outlet = Outlet(name=clean)
-            ctx.session.add(outlet)
-    except IntegrityError:
-        # Another worker stored the same outlet between our look-up and insert.
-        outlet = ctx.session.scalars(select(Outlet).where(Outlet.name == clean)).one()
-    return outlet
+        ids = found()
+    return {name: ids[stored[name]] for name in names}
 
 
 @hookimpl
