@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: install
 	mkdir -p build/typecheck/marsad
 	for package in core plugins api migrations; do ln -sfn ../../../$$package build/typecheck/marsad/$$package; done
 	$(BIN)/mypy
+
+# Every benchmark in bench/ within 30 minutes, then plots and bench/results/SUMMARY.md.
+bench: install
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache marsad.db*

@@ -1,0 +1,359 @@
+"""Every benchmark in bench/, one after the other, then the plots and a summary.
+
+`make bench` runs this. Each script runs as a subprocess in a mode that fits the time
+budget (``--budget``, 30 minutes by default): the end-to-end speed benchmarks first
+(throughput.py, then scaling.py, each given a share of the budget it adapts to), then
+every other script in bench/ with ``--quick`` where it has one (or the arguments
+below). A new script in bench/ is picked up by itself. A benchmark that fails, or
+outlives its time, is reported and the others still run; then bench/plots.py draws
+the PNGs and bench/results/SUMMARY.md gets one table: benchmark, headline figure,
+floor or target, pass/fail, files. Each script's output goes to
+build/bench/NAME.log.
+
+Exit status: 1 when any benchmark failed (error or timeout), else 0; ``--strict``
+also counts a missed target (e.g. throughput below 200 articles/s) as a failure.
+
+    .venv/bin/python bench/run_all.py [--budget 1800] [--only throughput,scaling] [--strict]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "results"
+LOGS = ROOT / "build" / "bench"
+NOT_BENCHMARKS = {"run_all.py", "plots.py", "corpora.py"}
+RESERVE_S = 60.0  # kept for the plots and the summary
+MIN_RUN_S = 30.0  # less time left than this: the benchmark is skipped
+
+
+@dataclass
+class Headline:
+    figure: str
+    target: str = "-"
+    met: bool | None = None  # None: nothing to pass or fail
+
+
+@dataclass
+class Plan:
+    args: tuple[str, ...]
+    timeout_s: float
+    headline: Callable[[str], Headline] | None = None  # from the script's stdout
+    # Results of the full run that this quicker mode would overwrite: kept, and the
+    # quick figures saved beside them as NAME_quick.json.
+    keep: tuple[str, ...] = ()
+
+
+@dataclass
+class Outcome:
+    name: str
+    command: str
+    status: str  # ok, error, timeout, skipped
+    seconds: float = 0.0
+    headline: Headline = field(default_factory=lambda: Headline("-"))
+    files: list[str] = field(default_factory=list)
+
+
+def read(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((RESULTS / name).read_text(encoding="utf-8"))
+    return loaded
+
+
+def throughput_headline(_: str) -> Headline:
+    data = read("throughput.json")
+    figures = [
+        f"{label} {data[kind]['articles_per_s']:.1f}/s "
+        f"({data[kind]['articles_per_cpu_s']:.1f} per CPU s; "
+        f"floor {data[kind]['floor_articles_per_s']:.0f}/s)"
+        for kind, label in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL"))
+        if kind in data
+    ]
+    target = data["target_articles_per_s"]
+    met = data["sqlite"]["articles_per_s"] >= target if "sqlite" in data else None
+    return Headline(
+        f"{data['articles']:,} articles: " + ", ".join(figures) + " (wall clock)",
+        f">= {target:.0f} articles/s into SQLite",
+        met,
+    )
+
+
+def scaling_headline(_: str) -> Headline:
+    data = read("scaling.json")
+    parts, met = [], True
+    for kind in ("sqlite", "postgresql"):
+        if kind in data:
+            rows, result = data[kind]["rows"], data[kind]
+            parts.append(
+                f"{kind} {result['ratio_largest_to_first']:.2f}x wall, "
+                f"{result['cpu_ratio_largest_to_first']:.2f}x CPU "
+                f"({rows[0]['ms_per_article']:.0f} -> {rows[-1]['ms_per_article']:.0f} ms/article, "
+                f"{rows[0]['size']:,} -> {result['largest_size']:,}; judged on {result['judged']})"
+            )
+            met = met and result["within_ceiling"]
+    return Headline("; ".join(parts), f"<= {data['ceiling']}x", met)
+
+
+def durability_headline(_: str) -> Headline:
+    data = read("durability_quick.json")
+    same = {
+        kind: all(
+            data[kind][part]["same"][key]
+            for part in ("resumed", "concurrent")
+            for key in data[kind][part]["same"]
+        )
+        for kind in ("sqlite", "postgresql")
+        if kind in data
+    }
+    figure = ", ".join(f"{kind} {'same' if ok else 'DIFFERENT'}" for kind, ok in same.items())
+    return Headline(
+        f"{data['articles']} articles, killed/resumed and concurrent vs clean: {figure}",
+        "same as one clean run",
+        all(same.values()),
+    )
+
+
+def dedupe_headline(_: str) -> Headline:
+    data = read("dedupe_quick.json")
+    rows = data["sizes"]
+    return Headline(
+        f"dedupe {rows[0]['ours_ms_per_article_median']:.1f} -> "
+        f"{rows[-1]['ours_ms_per_article_median']:.1f} ms/article "
+        f"({rows[0]['size']:,} -> {rows[-1]['size']:,}), ratio {data['ratio_largest_to_smallest']}"
+    )
+
+
+def claims_headline(_: str) -> Headline:
+    data = read("claims_quick.json")["throughput"]
+    return Headline(
+        f"extract {data['extract_articles_per_s']:.0f}/s, link {data['link_articles_per_s']:.0f}/s"
+        f" on {data['articles']} articles"
+    )
+
+
+def claim_links_headline(_: str) -> Headline:
+    data = read("claim_links_quick.json")
+    links = ", ".join(f"{kind} {count}" for kind, count in data["claim_links"].items())
+    return Headline(f"{sum(data['claims'].values())} claims; links: {links}")
+
+
+def normalize_headline(_: str) -> Headline:
+    data = read("normalize_quick.json")
+    display = data["normalization"]["marsad display_text"]
+    return Headline(
+        f"display_text {display['mb_per_s']} MB/s ({display['ratio_to_pyarabic']}x pyarabic); "
+        f"parse_text {data['parse_text_articles_per_s']:.0f} articles/s"
+    )
+
+
+def pg_jit_headline(_: str) -> Headline:
+    data = read("pg_jit_quick.json")["median"]
+    return Headline(f"ingest with JIT on {data['on']:.0f} s, off {data['off']:.0f} s")
+
+
+def reuse_quotes_headline(_: str) -> Headline:
+    run = read("reuse_quotes.json")["runs"]["make-bench-quick"]
+    seeds = run["seeds"]
+    return Headline(
+        f"seeds precision {seeds['precision']}, recall {seeds.get('recall')}; "
+        f"wire copy links {run['wire'].get('copied_links')}"
+    )
+
+
+def stance_headline(_: str) -> Headline:
+    dev = read("stance.json")["dev"]["model"]
+    return Headline(
+        f"ANS dev macro-F1 {dev['macro_f1']:.3f}, contradicts precision "
+        f"{dev['contradicts_precision']:.3f}"
+    )
+
+
+def eval_dedupe_headline(_: str) -> Headline:
+    summary = read("dedupe_sample.json")["summary"]
+    precision = summary.get("precision")
+    return Headline(
+        f"{summary['wire_to_copy_links']} wire->copy links on {summary['articles']} articles"
+        + (f", judged precision {precision}" if precision is not None else "")
+    )
+
+
+def first_line(stdout: str) -> Headline:
+    lines = [line.strip() for line in stdout.splitlines() if line.strip()]
+    return Headline(lines[0][:110] if lines else "-")
+
+
+def last_line(stdout: str) -> Headline:
+    lines = [line.strip() for line in stdout.splitlines() if line.strip()]
+    return Headline(lines[-1][:110] if lines else "-")
+
+
+# How `make bench` runs each script it knows; the speed benchmarks first.
+PLANS: dict[str, Plan] = {
+    "throughput.py": Plan(("--budget", "600"), 1020, throughput_headline),
+    "scaling.py": Plan(("--budget", "600"), 900, scaling_headline),
+    "claim_links.py": Plan(("--quick",), 300, claim_links_headline),
+    "claims.py": Plan(("--quick", "--repeat", "1"), 300, claims_headline, keep=("claims.json",)),
+    "dedupe.py": Plan(("--quick",), 300, dedupe_headline),
+    "durability.py": Plan(("--quick",), 600, durability_headline),
+    "eval_ans.py": Plan(("--quick",), 180, first_line),  # --quick saves nothing
+    "eval_dedupe.py": Plan((), 400, eval_dedupe_headline),
+    "normalize.py": Plan(("--quick",), 300, normalize_headline),
+    "pg_jit.py": Plan(
+        ("--articles", "100", "--repeat", "1"), 300, pg_jit_headline, ("pg_jit.json",)
+    ),
+    "reuse_quotes.py": Plan(("--quick", "--label", "make-bench-quick"), 300, reuse_quotes_headline),
+    "stance.py": Plan((), 300, stance_headline),
+}
+UNKNOWN_TIMEOUT_S = 300.0
+
+
+def discover() -> list[str]:
+    """The known speed benchmarks first, then every other script in bench/ by name."""
+    found = sorted(p.name for p in BENCH.glob("*.py") if p.name not in NOT_BENCHMARKS)
+    found = [name for name in found if not name.startswith("_")]
+    first = [name for name in ("throughput.py", "scaling.py") if name in found]
+    return first + [name for name in found if name not in first]
+
+
+def plan_for(name: str) -> Plan:
+    if name in PLANS:
+        return PLANS[name]
+    # A script added since: --quick when it has one (read from its source, not by
+    # running --help: a script without argparse would run in full).
+    quick = '"--quick"' in (BENCH / name).read_text(encoding="utf-8")
+    return Plan(("--quick",) if quick else (), UNKNOWN_TIMEOUT_S, last_line)
+
+
+def snapshot() -> dict[str, float]:
+    return {path.name: path.stat().st_mtime for path in RESULTS.glob("*") if path.is_file()}
+
+
+def run(name: str, plan: Plan, time_left: float) -> Outcome:
+    command = [sys.executable, str(BENCH / name), *plan.args]
+    shown = " ".join([f"bench/{name}", *plan.args])
+    timeout = min(plan.timeout_s, time_left)
+    if timeout < MIN_RUN_S:
+        return Outcome(name, shown, "skipped", headline=Headline("skipped: time budget spent"))
+    kept = {keep: (RESULTS / keep).read_bytes() for keep in plan.keep if (RESULTS / keep).exists()}
+    before = snapshot()
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{Path(name).stem}.log"
+    started = time.monotonic()
+    with log.open("w", encoding="utf-8") as handle:
+        try:
+            done = subprocess.run(
+                command, cwd=ROOT, stdout=subprocess.PIPE, stderr=handle, text=True, timeout=timeout
+            )
+            stdout, status = done.stdout, "ok" if done.returncode == 0 else "error"
+        except subprocess.TimeoutExpired as expired:
+            out = expired.stdout or ""
+            stdout = out if isinstance(out, str) else out.decode(errors="replace")
+            status = "timeout"
+        handle.write("\n--- stdout ---\n" + stdout)
+    seconds = time.monotonic() - started
+    for keep, content in kept.items():
+        fresh = RESULTS / keep
+        if fresh.read_bytes() != content:  # keep the full run's figures
+            quick = fresh.with_name(fresh.stem + "_quick" + fresh.suffix)
+            quick.write_bytes(fresh.read_bytes())
+            fresh.write_bytes(content)
+    after = snapshot()
+    files = sorted(f for f, mtime in after.items() if before.get(f) != mtime and f not in kept)
+    outcome = Outcome(name, shown, status, seconds, files=files)
+    if status != "ok":
+        tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-12:]
+        outcome.headline = Headline(f"{status} after {seconds:.0f} s: see {log.relative_to(ROOT)}")
+        print("    " + "\n    ".join(tail), flush=True)
+    elif plan.headline is not None:
+        try:
+            outcome.headline = plan.headline(stdout)
+        except (OSError, KeyError, ValueError, TypeError, IndexError) as error:
+            outcome.headline = Headline(f"ran; no headline ({type(error).__name__}: {error})")
+    return outcome
+
+
+def verdict(outcome: Outcome) -> str:
+    if outcome.status == "skipped":
+        return "skipped"
+    if outcome.status != "ok":
+        return f"FAIL ({outcome.status})"
+    return {True: "pass", False: "below target", None: "ran"}[outcome.headline.met]
+
+
+def write_summary(outcomes: list[Outcome], plots: list[str], started: str, total_s: float) -> Path:
+    lines = [
+        "# Benchmarks (`make bench`)",
+        "",
+        f"Run {started}, {total_s / 60:.1f} minutes. Each script's full options: "
+        "`.venv/bin/python bench/NAME.py --help`; logs in build/bench/.",
+        "",
+        "| benchmark | headline figure | floor / target | pass/fail | file |",
+        "|---|---|---|---|---|",
+    ]
+    for outcome in outcomes:
+        cells = (
+            f"`{outcome.command}` ({outcome.seconds:.0f} s)",
+            outcome.headline.figure,
+            outcome.headline.target,
+            verdict(outcome),
+            ", ".join(outcome.files) or "-",
+        )
+        lines.append("| " + " | ".join(cell.replace("|", "/") for cell in cells) + " |")
+    if plots:
+        lines += ["", "## Plots", ""] + [f"![{p}]({p})" for p in plots]
+    path = RESULTS / "SUMMARY.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--budget", type=float, default=1800, help="seconds for everything")
+    parser.add_argument("--only", help="comma-separated script names (without .py)")
+    parser.add_argument("--strict", action="store_true", help="a missed target fails too")
+    args = parser.parse_args()
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    start = time.monotonic()
+    deadline = start + args.budget - RESERVE_S
+    names = discover()
+    if args.only:
+        wanted = {f"{name.removesuffix('.py')}.py" for name in args.only.split(",")}
+        names = [name for name in names if name in wanted]
+    outcomes: list[Outcome] = []
+    for number, name in enumerate(names, 1):
+        plan = plan_for(name)
+        clock = time.strftime("%H:%M:%S")
+        print(f"[{clock}] ({number}/{len(names)}) bench/{name} {' '.join(plan.args)}", flush=True)
+        outcome = run(name, plan, deadline - time.monotonic())
+        outcomes.append(outcome)
+        print(
+            f"    {verdict(outcome)} in {outcome.seconds:.0f} s: {outcome.headline.figure}",
+            flush=True,
+        )
+    print(f"[{time.strftime('%H:%M:%S')}] plots", flush=True)
+    before = snapshot()
+    plotted = subprocess.run([sys.executable, str(BENCH / "plots.py")], cwd=ROOT, check=False)
+    plots = sorted(f for f, m in snapshot().items() if f.endswith(".png") and before.get(f) != m)
+    summary = write_summary(outcomes, plots, started_at, time.monotonic() - start)
+    print(summary.read_text(encoding="utf-8"))
+    failed = [o.name for o in outcomes if o.status not in ("ok", "skipped")]
+    if plotted.returncode != 0:
+        failed.append("plots.py")
+    if args.strict:
+        failed += [o.name for o in outcomes if o.headline.met is False]
+    print(f"failed: {', '.join(failed)}" if failed else "no benchmark failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
