@@ -58,7 +58,8 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(w for w in match_key(text).replace('"', " ").split() if w)
 
 
-def _forms(word: str) -> list[tuple[str, int]]:
+@cache  # asked at every word of every line, again by _site_at: a few thousand words
+def _forms(word: str) -> tuple[tuple[str, int], ...]:
     """A key word without each clitic it may carry, with the clitic's length."""
     forms = []
     for prefix in PREFIXES:
@@ -66,7 +67,7 @@ def _forms(word: str) -> list[tuple[str, int]]:
             forms.append((word[len(prefix) :], len(prefix)))
     if word.startswith("لل") and len(word) > 4:
         forms.append(("ال" + word[2:], FOLDED))  # ل + ال: للعراق has no clean alias
-    return forms
+    return tuple(forms)
 
 
 def find_mentions(lines: list[Line], names: ArticleNames) -> list[Mention]:
@@ -75,15 +76,26 @@ def find_mentions(lines: list[Line], names: ArticleNames) -> list[Mention]:
         people[name] = ("PERSON", shown)
         people.setdefault(name[-1:], ("PERSON", shown))  # "بايدن" alone
     table = {**people, **gazetteer()}  # the gazetteer knows better than a title
-    longest = max((len(words) for words in table), default=1)
+    longest = dict(_gazetteer_longest())
+    for name in people:
+        longest[name[0]] = max(longest.get(name[0], 0), len(name))
     found: list[Mention] = []
     for line in lines:
         found.extend(_line_mentions(line, table, longest))
     return found
 
 
+@cache
+def _gazetteer_longest() -> dict[str, int]:
+    """First key word of a gazetteer name -> the most words a name starting so has."""
+    longest: dict[str, int] = {}
+    for words in gazetteer():
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return longest
+
+
 def _line_mentions(
-    line: Line, table: dict[tuple[str, ...], tuple[str, str]], longest: int
+    line: Line, table: dict[tuple[str, ...], tuple[str, str]], longest: dict[str, int]
 ) -> list[Mention]:
     words = [(i, t) for i, t in enumerate(line.tokens) if t.kind == "word"]
     found: list[Mention] = []
@@ -104,11 +116,16 @@ def _match_at(
     words: list[tuple[int, Token]],
     position: int,
     table: dict[tuple[str, ...], tuple[str, str]],
-    longest: int,
+    longest: dict[str, int],
 ) -> tuple[Mention, int] | None:
     tokens = line.tokens
-    forms = _forms(tokens[words[position][0]].text)  # the same first word for every size
-    for size in range(min(longest, len(words) - position), 0, -1):
+    # Only the forms some name starts with, and no more words than the longest such
+    # name: most words start none, and are done without building a chunk.
+    forms = [form for form in _forms(tokens[words[position][0]].text) if form[0] in longest]
+    if not forms:
+        return None
+    most = max(longest[first] for first, _ in forms)
+    for size in range(min(most, len(words) - position), 0, -1):
         chunk = [tokens[i].text for i, _ in words[position + 1 : position + size]]
         for first, skip in forms:
             hit = table.get((first, *chunk))
