@@ -19,9 +19,13 @@ also counts a missed target (e.g. throughput below 200 articles/s) as a failure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +52,7 @@ class Headline:
 @dataclass
 class Plan:
     args: tuple[str, ...]
+    expected_s: float  # about what it takes today: the order, and whether it still fits
     timeout_s: float
     headline: Callable[[str], Headline] | None = None  # from the script's stdout
     # Results of the full run that this quicker mode would overwrite: kept, and the
@@ -199,30 +204,37 @@ def last_line(stdout: str) -> Headline:
 
 # How `make bench` runs each script it knows; the speed benchmarks first.
 PLANS: dict[str, Plan] = {
-    "throughput.py": Plan(("--budget", "600"), 1020, throughput_headline),
-    "scaling.py": Plan(("--budget", "600"), 900, scaling_headline),
-    "claim_links.py": Plan(("--quick",), 300, claim_links_headline),
-    "claims.py": Plan(("--quick", "--repeat", "1"), 300, claims_headline, keep=("claims.json",)),
-    "dedupe.py": Plan(("--quick",), 300, dedupe_headline),
-    "durability.py": Plan(("--quick",), 600, durability_headline),
-    "eval_ans.py": Plan(("--quick",), 180, first_line),  # --quick saves nothing
-    "eval_dedupe.py": Plan((), 400, eval_dedupe_headline),
-    "normalize.py": Plan(("--quick",), 300, normalize_headline),
+    # The speed benchmarks share about 20 minutes: at today's ~15 articles/s, 2,000
+    # articles on SQLite twice and PostgreSQL once, and scaling up to 10,000 articles.
+    "throughput.py": Plan(("--budget", "480"), 480, 900, throughput_headline),
+    "scaling.py": Plan(("--budget", "720"), 720, 1000, scaling_headline),
+    "eval_ans.py": Plan(("--quick",), 10, 120, first_line),  # --quick saves nothing
+    "stance.py": Plan((), 40, 300, stance_headline),
     "pg_jit.py": Plan(
-        ("--articles", "100", "--repeat", "1"), 300, pg_jit_headline, ("pg_jit.json",)
+        ("--articles", "100", "--repeat", "1"), 60, 300, pg_jit_headline, ("pg_jit.json",)
     ),
-    "reuse_quotes.py": Plan(("--quick", "--label", "make-bench-quick"), 300, reuse_quotes_headline),
-    "stance.py": Plan((), 300, stance_headline),
+    "claim_links.py": Plan(("--quick",), 60, 300, claim_links_headline),
+    "normalize.py": Plan(("--quick",), 60, 300, normalize_headline),
+    "reuse_quotes.py": Plan(
+        ("--quick", "--label", "make-bench-quick"), 90, 300, reuse_quotes_headline
+    ),
+    "dedupe.py": Plan(("--quick",), 90, 300, dedupe_headline),
+    "claims.py": Plan(("--quick", "--repeat", "1"), 120, 300, claims_headline, ("claims.json",)),
+    "eval_dedupe.py": Plan((), 150, 400, eval_dedupe_headline),
+    "durability.py": Plan(("--quick",), 300, 600, durability_headline),
 }
-UNKNOWN_TIMEOUT_S = 300.0
+UNKNOWN = (120.0, 300.0)  # expected and timeout seconds of a script not in PLANS
 
 
 def discover() -> list[str]:
-    """The known speed benchmarks first, then every other script in bench/ by name."""
-    found = sorted(p.name for p in BENCH.glob("*.py") if p.name not in NOT_BENCHMARKS)
-    found = [name for name in found if not name.startswith("_")]
+    """Every script in bench/: the two speed benchmarks first, then the shortest first,
+    so that when time runs short the fewest are left out."""
+    found = [
+        p.name for p in BENCH.glob("*.py") if p.name not in NOT_BENCHMARKS and p.name[0] != "_"
+    ]
     first = [name for name in ("throughput.py", "scaling.py") if name in found]
-    return first + [name for name in found if name not in first]
+    rest = sorted(set(found) - set(first), key=lambda name: (plan_for(name).expected_s, name))
+    return first + rest
 
 
 def plan_for(name: str) -> Plan:
@@ -231,35 +243,67 @@ def plan_for(name: str) -> Plan:
     # A script added since: --quick when it has one (read from its source, not by
     # running --help: a script without argparse would run in full).
     quick = '"--quick"' in (BENCH / name).read_text(encoding="utf-8")
-    return Plan(("--quick",) if quick else (), UNKNOWN_TIMEOUT_S, last_line)
+    return Plan(("--quick",) if quick else (), *UNKNOWN, last_line)
 
 
 def snapshot() -> dict[str, float]:
     return {path.name: path.stat().st_mtime for path in RESULTS.glob("*") if path.is_file()}
 
 
+def execute(command: list[str], timeout: float, log: Path) -> tuple[str, str]:
+    """Run one benchmark, its output shown as it comes and kept in ``log``; on timeout
+    its whole process group (it starts `marsad` subprocesses) gets SIGINT, so its
+    clean-up (dropping PostgreSQL databases) runs, then SIGKILL if it lingers."""
+    lines: list[str] = []
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log.open("w", encoding="utf-8") as handle:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=handle,
+            text=True,
+            start_new_session=True,
+        )
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(30)
+            # Whatever of the group is left (the script, or children it left behind).
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+
+        timer = threading.Timer(timeout, stop)
+        timer.start()
+        assert process.stdout is not None
+        for line in process.stdout:
+            print(f"    | {line.rstrip()}", flush=True)
+            lines.append(line)
+        process.wait()
+        timer.cancel()
+        handle.write("\n--- stdout ---\n" + "".join(lines))
+    status = "timeout" if timed_out.is_set() else "ok" if process.returncode == 0 else "error"
+    return status, "".join(lines)
+
+
 def run(name: str, plan: Plan, time_left: float) -> Outcome:
     command = [sys.executable, str(BENCH / name), *plan.args]
     shown = " ".join([f"bench/{name}", *plan.args])
     timeout = min(plan.timeout_s, time_left)
-    if timeout < MIN_RUN_S:
-        return Outcome(name, shown, "skipped", headline=Headline("skipped: time budget spent"))
+    if time_left < max(plan.expected_s, MIN_RUN_S):
+        note = f"skipped: needs about {plan.expected_s:.0f} s, {max(time_left, 0):.0f} s were left"
+        return Outcome(name, shown, "skipped", headline=Headline(note))
     kept = {keep: (RESULTS / keep).read_bytes() for keep in plan.keep if (RESULTS / keep).exists()}
     before = snapshot()
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{Path(name).stem}.log"
     started = time.monotonic()
-    with log.open("w", encoding="utf-8") as handle:
-        try:
-            done = subprocess.run(
-                command, cwd=ROOT, stdout=subprocess.PIPE, stderr=handle, text=True, timeout=timeout
-            )
-            stdout, status = done.stdout, "ok" if done.returncode == 0 else "error"
-        except subprocess.TimeoutExpired as expired:
-            out = expired.stdout or ""
-            stdout = out if isinstance(out, str) else out.decode(errors="replace")
-            status = "timeout"
-        handle.write("\n--- stdout ---\n" + stdout)
+    status, stdout = execute(command, timeout, log)
     seconds = time.monotonic() - started
     for keep, content in kept.items():
         fresh = RESULTS / keep
