@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, select
 from marsad.core import Article, Outcome, Paragraph, Sentence, Stage, StageContext, hookimpl
 from marsad.core.budget import StageTimeout
 from marsad.plugins.arabic import display_text, match_key, sentences
-from marsad.plugins.paragraphs import replace_paragraphs
+from marsad.plugins.paragraphs import replace_bodies
 
 
 class Normalize(Stage):
@@ -36,7 +36,7 @@ class Normalize(Stage):
             stored[article_id].append(text)
 
         outcomes: dict[int, Outcome] = {}
-        bodies: list[tuple[Article, list[str]]] = []
+        bodies: list[tuple[Article, dict[str, Any], list[str]]] = []
         sentence_rows: list[dict[str, Any]] = []
         for article in articles:
             try:
@@ -51,17 +51,18 @@ class Normalize(Stage):
                 outcomes[article.id] = error
                 continue
             outcomes[article.id] = None
-            bodies.append((article, paragraphs))
-            article.title, article.subtitle, article.match_key = title, subtitle, key
+            bodies.append(
+                (article, {"title": title, "subtitle": subtitle, "match_key": key}, paragraphs)
+            )
             sentence_rows += (
                 {"article_id": article.id, "position": position, "start": s.start, "end": s.end}
                 for position, s in enumerate(found)
             )
 
-        replace_paragraphs(session, bodies)
+        replace_bodies(session, bodies)
         if bodies:
             session.execute(
-                delete(Sentence).where(Sentence.article_id.in_([a.id for a, _ in bodies]))
+                delete(Sentence).where(Sentence.article_id.in_([a.id for a, _, _ in bodies]))
             )
         if sentence_rows:
             session.execute(insert(Sentence), sentence_rows)

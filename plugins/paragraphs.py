@@ -1,7 +1,7 @@
 """Article bodies as paragraph rows, written for a whole batch at once.
 
 ``parse`` stores the paragraphs it found and ``normalize`` replaces them with their
-display text; both write through :func:`replace_paragraphs`, so the rows and
+display text; both write through :func:`replace_bodies`, so the rows and
 ``Article.text`` always agree: the paragraphs joined by one newline make the text, and
 paragraph ``i`` is ``text[start:end]``.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import Session
 
 from marsad.core import Article, Paragraph
@@ -36,20 +36,30 @@ def paragraph_rows(article_id: int, paragraphs: Sequence[str]) -> list[dict[str,
     return rows
 
 
-def replace_paragraphs(session: Session, bodies: Sequence[tuple[Article, list[str]]]) -> None:
-    """Make each article's body its paragraphs: one DELETE and one INSERT for all.
+def replace_bodies(
+    session: Session, bodies: Sequence[tuple[Article, dict[str, Any], list[str]]]
+) -> None:
+    """Store each article's columns and paragraphs, its text made of the paragraphs.
 
-    Sets ``article.text`` and expires ``article.paragraphs``, so a later stage in the
-    same session reads the new rows, not the ones loaded before.
+    ``bodies`` holds (article, columns to set, paragraphs), the same columns for every
+    article. One UPDATE by primary key for the articles, one DELETE and one INSERT for
+    the paragraphs: a unit-of-work flush of the changed articles took nearly twice as
+    long. The bulk UPDATE leaves loaded articles as they were, so their written
+    attributes are expired: whoever reads them next in this session gets the new values.
     """
     if not bodies:
         return
+    rows = [
+        {**columns, "id": article.id, "text": "\n".join(paragraphs)}
+        for article, columns, paragraphs in bodies
+    ]
+    session.execute(update(Article), rows)
     session.execute(
-        delete(Paragraph).where(Paragraph.article_id.in_([article.id for article, _ in bodies]))
+        delete(Paragraph).where(Paragraph.article_id.in_([article.id for article, _, _ in bodies]))
     )
-    rows = [row for article, paragraphs in bodies for row in paragraph_rows(article.id, paragraphs)]
-    if rows:
-        session.execute(insert(Paragraph), rows)
-    for article, paragraphs in bodies:
-        article.text = "\n".join(paragraphs)
-        session.expire(article, ["paragraphs"])
+    paragraphs = [row for article, _, texts in bodies for row in paragraph_rows(article.id, texts)]
+    if paragraphs:
+        session.execute(insert(Paragraph), paragraphs)
+    written = [key for key in rows[0] if key != "id"]
+    for article, _, _ in bodies:
+        session.expire(article, [*written, "paragraphs"])

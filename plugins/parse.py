@@ -35,7 +35,7 @@ from marsad.core.budget import StageTimeout
 from marsad.core.ingest import _insert_ignoring_duplicates
 from marsad.core.readers import field_type_problem
 from marsad.plugins.dates import parse_time
-from marsad.plugins.paragraphs import replace_paragraphs
+from marsad.plugins.paragraphs import replace_bodies
 from marsad.plugins.textparse import clean_controls, parse_text
 
 MIN_LANGUAGE_CHARS = 20
@@ -150,8 +150,13 @@ def parse_input(media_type: str, content: bytes, hints: dict[str, Any]) -> Parse
             f"{MAX_BODY_CHARS:,} characters per article"
         )
     # Control characters (NUL above all, which PostgreSQL refuses) go before parsing,
-    # so every text stored from the body is free of them on every database.
-    fields = {key: clean_controls(value) if value else value for key, value in fields.items()}
+    # so every text stored from the body is free of them on every database. The body
+    # (a record's "text") is cleaned once, where it is parsed.
+    fields = {
+        key: clean_controls(value) if value else value
+        for key, value in fields.items()
+        if key != "text"
+    }
     title = fields.get("title")
     parsed = parse_text(clean_controls(body), title=title or None, title_first=media_type == TEXT)
     if not parsed.paragraphs:
@@ -223,12 +228,22 @@ class Parse(Stage):
             outcomes[article.id] = result.note
 
         outlet_ids = store_outlets(session, {p.outlet for _, p in parsed if p.outlet})
-        for article, result in parsed:
-            for column, value in result.columns.items():
-                setattr(article, column, value)
-            article.outlet_id = outlet_ids[result.outlet] if result.outlet else None
-            session.expire(article, ["outlet"])
-        replace_paragraphs(session, [(article, result.paragraphs) for article, result in parsed])
+        replace_bodies(
+            session,
+            [
+                (
+                    article,
+                    {
+                        **result.columns,
+                        "outlet_id": outlet_ids[result.outlet] if result.outlet else None,
+                    },
+                    result.paragraphs,
+                )
+                for article, result in parsed
+            ],
+        )
+        for article, _ in parsed:
+            session.expire(article, ["outlet"])  # its outlet_id was written under it
         return outcomes
 
 
