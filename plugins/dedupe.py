@@ -50,7 +50,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -64,6 +64,8 @@ from marsad.core import (
     ArticleLink,
     ArticleLinkKind,
     MinHashSignature,
+    Outcome,
+    Outlet,
     Stage,
     StageContext,
     TextKey,
@@ -177,6 +179,8 @@ class Neighbourhood:
         """Per outlet, the values ``BOILERPLATE_COUNT`` of its own articles already hold."""
         found: dict[int, set[int]] = defaultdict(set)
         for value, ids in self.holders.items():
+            if len(ids) < self.repeats:  # most values: no outlet can reach the count
+                continue
             per_outlet = Counter(self.outlets.get(other) for other in ids)
             for outlet_id, count in per_outlet.items():
                 if outlet_id is not None and count >= self.repeats:
@@ -239,50 +243,6 @@ def rank_candidates(
                 score[other] += weight[kinds[value]]
     ranked = sorted(score, key=lambda other: (-score[other], other))
     return ranked if limit is None else ranked[:limit]
-
-
-def store(
-    session: Session, article_id: int, features: Features, near: Neighbourhood
-) -> tuple[set[int], set[int]]:
-    """Make the article's index rows its features' keys; return the values it holds,
-    and those of them it did not hold before.
-
-    Rows it already holds stay, so a run again keeps its place under a key that has
-    filled up since; a new value is recorded unless it is common already.
-    """
-    quick = {"synchronize_session": False}  # index rows are never loaded as objects
-    keys = features.keys()
-    held = set(
-        session.scalars(
-            select(TextKey.value).where(
-                TextKey.article_id == article_id, TextKey.kind.in_(_INDEX_KINDS)
-            )
-        )
-    )
-    gone = held - keys.keys()
-    if gone:
-        session.execute(
-            delete(TextKey).where(
-                TextKey.article_id == article_id,
-                TextKey.kind.in_(_INDEX_KINDS),
-                TextKey.value.in_(list(gone)),
-            ),
-            execution_options=quick,
-        )
-    rows = [
-        {"value": value, "article_id": article_id, "kind": kind}
-        for value, kind in keys.items()
-        if value not in held and value not in near.common  # a capped value says "common"
-    ]
-    if rows:
-        session.execute(insert(TextKey), rows)
-    session.execute(
-        delete(MinHashSignature).where(MinHashSignature.article_id == article_id),
-        execution_options=quick,
-    )
-    session.execute(insert(MinHashSignature), [{"article_id": article_id, **sketch(features)}])
-    new = {row["value"] for row in rows}
-    return (held & keys.keys()) | new, new
 
 
 def sketch(features: Features) -> dict[str, Any]:
@@ -448,97 +408,276 @@ def holders_of(session: Session, values: Sequence[int]) -> list[tuple[int, int, 
     return found
 
 
-def index_and_link(session: Session, article: Article, wire: frozenset[str]) -> list[ArticleLink]:
-    """Index the article, decide its pairs with its candidates; return its links.
+def content_hash(article: Article) -> str:
+    return hashlib.sha256((article.match_key or "").encode()).hexdigest()
 
-    When its new index rows make a key common, or boilerplate of its outlet, the
-    pairs of that key's other holders were decided on other counts: they are
-    decided again, so the result does not depend on which article came first.
+
+class BatchIndex:
+    """The index (``text_keys`` and ``minhash_signatures``) as a batch sees it, in memory.
+
+    Processing a batch must give what processing its articles one after another gives:
+    each article sees the rows of those before it, and the old rows of those after it
+    (a run again). Only the batch's own articles change rows, and only under the values
+    of their keys (new or old), so the holders of those values are read once at the
+    start and kept up to date here; any other value's holders cannot change during the
+    batch and are read once, when first needed. The changes are written at the end
+    (:meth:`write`), with a few bulk statements.
     """
-    article.content_hash = hashlib.sha256((article.match_key or "").encode()).hexdigest()
-    features = Features.of(article)
-    near = lookup(session, article.id, list(features.keys()))
-    held, new = store(session, article.id, features, near)
-    view = near.with_own(article, held)
-    links = link_pairs(session, article, features, view, wire, features.keys())
-    crossed = view.crossed(article, new)
-    revisit = sorted({other for value in crossed for other in near.holders[value]})
-    for other_id in revisit:
-        relink(session, other_id, wire)
-    return links
 
+    def __init__(
+        self,
+        session: Session,
+        articles: Sequence[Article],
+        features: dict[int, Features],
+        hashes: dict[int, str],
+    ) -> None:
+        self.session = session
+        ids = [article.id for article in articles]
+        # Articles by content hash, for the hashes the batch's articles have or will have.
+        self.by_hash: dict[str, set[int]] = {}
+        self.hashes = hashes
+        old = {a.content_hash for a in articles if a.content_hash is not None}
+        self._read_hashes(set(hashes.values()) | old)
+        # The batch's articles' index rows (value -> kind), kept current as they change.
+        self.rows_of: dict[int, dict[int, int]] = {article_id: {} for article_id in ids}
+        for begin in range(0, len(ids), LOOKUP_CHUNK):
+            for article_id, value, kind in session.execute(
+                select(TextKey.article_id, TextKey.value, TextKey.kind).where(
+                    TextKey.article_id.in_(ids[begin : begin + LOOKUP_CHUNK]),
+                    TextKey.kind.in_(_INDEX_KINDS),
+                )
+            ):
+                self.rows_of[article_id][value] = kind
+        # Every index row of a value, as (article, its outlet): exact for the values read.
+        self.holders: dict[int, list[tuple[int, int | None]]] = {}
+        wanted = set().union(*(f.keys() for f in features.values()), *self.rows_of.values())
+        self._read(wanted)
+        self.sides: dict[int, tuple[Article, Side] | None] = {}  # load_candidates, read once
+        self.inserts: list[dict[str, Any]] = []
+        self.gone: dict[int, list[int]] = {}
+        self.sketches: dict[int, dict[str, Any]] = {}
 
-def relink(session: Session, article_id: int, wire: frozenset[str]) -> None:
-    """Decide an indexed article's pairs again, from its stored keys and sketch."""
-    found = load_candidates(session, [article_id])
-    if article_id not in found:
-        return
-    article, side = found[article_id]
-    kinds = dict(
-        session.execute(
-            select(TextKey.value, TextKey.kind).where(
-                TextKey.article_id == article_id, TextKey.kind.in_(_INDEX_KINDS)
+    def _read(self, values: Iterable[int]) -> None:
+        missing = [value for value in values if value not in self.holders]
+        if not missing:
+            return
+        for value in missing:
+            self.holders[value] = []
+        for value, article_id, outlet_id in holders_of(self.session, missing):
+            self.holders[value].append((article_id, outlet_id))
+
+    def rows(self, values: Sequence[int]) -> list[tuple[int, int, int | None]]:
+        """What :func:`holders_of` would read now: (value, article, outlet) per row."""
+        self._read(values)
+        holders = self.holders
+        return [(value, other, outlet) for value in values for other, outlet in holders[value]]
+
+    def _read_hashes(self, hashes: Iterable[str]) -> None:
+        missing = sorted(set(hashes) - self.by_hash.keys())
+        for content_hash in missing:
+            self.by_hash[content_hash] = set()
+        for begin in range(0, len(missing), LOOKUP_CHUNK):
+            for article_id, found in self.session.execute(
+                select(Article.id, Article.content_hash).where(
+                    Article.content_hash.in_(missing[begin : begin + LOOKUP_CHUNK])
+                )
+            ):
+                if found is not None:  # never, with IN; says so to the type checker
+                    self.by_hash[found].add(article_id)
+
+    def same_text(self, article: Article) -> list[int]:
+        """Up to ``KEY_CAP`` other articles of the same content hash, first ingested first
+        (the order in which the hash's database index holds them)."""
+        if article.content_hash is None:
+            return []
+        self._read_hashes([article.content_hash])
+        others = sorted(self.by_hash[article.content_hash] - {article.id})
+        return others[:KEY_CAP]
+
+    def set_hash(self, article: Article) -> None:
+        """Give the article its new content hash (it is stored with the article)."""
+        if article.content_hash is not None:
+            self.by_hash[article.content_hash].discard(article.id)
+        article.content_hash = self.hashes[article.id]
+        self.by_hash[self.hashes[article.id]].add(article.id)
+
+    def lookup(self, article_id: int, values: Sequence[int]) -> Neighbourhood:
+        """What :func:`lookup` would read now."""
+        found = Neighbourhood()
+        for value, other_id, outlet_id in self.rows(values):
+            if other_id != article_id:
+                found.holders[value].append(other_id)
+                found.outlets[other_id] = outlet_id
+        return found
+
+    def kinds(self, article_id: int) -> dict[int, int]:
+        """The article's index rows (value -> kind)."""
+        if article_id in self.rows_of:
+            return self.rows_of[article_id]
+        return dict(  # not in the batch: its rows do not change during it
+            self.session.execute(
+                select(TextKey.value, TextKey.kind).where(
+                    TextKey.article_id == article_id, TextKey.kind.in_(_INDEX_KINDS)
+                )
+            ).all()
+        )
+
+    def store(
+        self, article: Article, features: Features, near: Neighbourhood
+    ) -> tuple[set[int], set[int]]:
+        """Make the article's index rows its features' keys; return the values it holds,
+        and those of them it did not hold before.
+
+        Rows it already holds stay, so a run again keeps its place under a key that has
+        filled up since; a new value is recorded unless it is common already.
+        """
+        keys = features.keys()
+        held = self.rows_of[article.id]
+        gone = [value for value in held if value not in keys]
+        for value in gone:
+            self.holders[value] = [row for row in self.holders[value] if row[0] != article.id]
+        if gone:
+            self.gone[article.id] = gone
+        new = {
+            value: kind
+            for value, kind in keys.items()
+            if value not in held and value not in near.common  # a capped value says "common"
+        }
+        for value, kind in new.items():
+            self.holders[value].append((article.id, article.outlet_id))
+            self.inserts.append({"value": value, "article_id": article.id, "kind": kind})
+        kept = {value: kind for value, kind in held.items() if value in keys}
+        self.rows_of[article.id] = kept | new
+        self.sketches[article.id] = {"article_id": article.id, **sketch(features)}
+        self.sides[article.id] = None
+        if article.text:  # as load_candidates would read the sketch back
+            self.sides[article.id] = (
+                article,
+                Side(
+                    tr.signature_from_bytes(self.sketches[article.id]["signature"]),
+                    tr.unpack_sentences(self.sketches[article.id]["sentences"], article.text),
+                ),
             )
-        ).all()
-    )
-    near = lookup(session, article_id, list(kinds))
-    link_pairs(session, article, side, near.with_own(article, set(kinds)), wire, kinds)
+        return set(kept) | set(new), set(new)
+
+    def candidates(self, ids: Sequence[int]) -> dict[int, tuple[Article, Side]]:
+        """What :func:`load_candidates` would read now."""
+        missing = [article_id for article_id in ids if article_id not in self.sides]
+        if missing:
+            found = load_candidates(self.session, missing)
+            for article_id in missing:
+                self.sides[article_id] = found.get(article_id)
+        return {
+            article_id: side for article_id in ids if (side := self.sides[article_id]) is not None
+        }
+
+    def write(self) -> None:
+        """Write the batch's index changes: deletions, new rows and sketches."""
+        quick = {"synchronize_session": False}  # index rows are never loaded as objects
+        for article_id, gone in self.gone.items():
+            for begin in range(0, len(gone), LOOKUP_CHUNK):
+                self.session.execute(
+                    delete(TextKey).where(
+                        TextKey.article_id == article_id,
+                        TextKey.kind.in_(_INDEX_KINDS),
+                        TextKey.value.in_(gone[begin : begin + LOOKUP_CHUNK]),
+                    ),
+                    execution_options=quick,
+                )
+        if self.inserts:
+            self.session.execute(insert(TextKey), self.inserts)
+        ids = list(self.sketches)
+        for begin in range(0, len(ids), LOOKUP_CHUNK):
+            self.session.execute(
+                delete(MinHashSignature).where(
+                    MinHashSignature.article_id.in_(ids[begin : begin + LOOKUP_CHUNK])
+                ),
+                execution_options=quick,
+            )
+        if self.sketches:
+            self.session.execute(insert(MinHashSignature), list(self.sketches.values()))
 
 
-def link_pairs(
-    session: Session,
-    article: Article,
-    mine: Side,
-    view: Neighbourhood,
-    wire: frozenset[str],
-    kinds: dict[int, int],
-) -> list[ArticleLink]:
-    """Compare the article (its index keys ``kinds``) with its candidates, ranked on
-    ``view``, which counts the article itself; store the links and return them."""
-    keys = IndexedKeys(kinds)
-    links: list[ArticleLink] = []
-    undecided: set[int] = set()
-    if keys.kinds:
-        same_text = session.scalars(
-            select(Article.id)
-            .where(Article.content_hash == article.content_hash, Article.id != article.id)
-            .limit(KEY_CAP)
-        ).all()
-        ignored = view.ignored_sentences(article.outlet_id)
-        ranked = rank_candidates(keys, view, ignored, same_text, limit=None, exclude=article.id)
-        candidates, undecided = ranked[:MAX_CANDIDATES], set(ranked[MAX_CANDIDATES:])
-        others = load_candidates(session, candidates) if candidates else {}
-        pairs = pair_view(session, view, others)
-        for other_id in candidates:
-            if other_id not in others:
-                continue
-            other, side = others[other_id]
-            ignored = pairs.ignored_sentences(article.outlet_id, other.outlet_id)
-            link = compare(article, mine, other, side, ignored, wire)
-            if link is not None:
-                links.append(link)
-    kinds_linked = [ArticleLinkKind.DUPLICATE, ArticleLinkKind.REUSES]
-    save_article_links(session, article.id, kinds_linked, links, undecided)
-    return links
+class Linker:
+    """Indexes a batch's articles one after another and decides their pairs."""
 
+    def __init__(self, index: BatchIndex, wire: frozenset[str]) -> None:
+        self.index = index
+        self.session = index.session
+        self.wire = wire
 
-def pair_view(
-    session: Session, view: Neighbourhood, others: dict[int, tuple[Article, Side]]
-) -> Neighbourhood:
-    """``view`` with the holders of the candidates' sentence keys too: whether a
-    sentence of either side is common or boilerplate, counted alike from both sides."""
-    wanted = {s.key for _, side in others.values() for s in side.sentences}
-    missing = sorted(wanted - view.holders.keys())
-    if not missing:
-        return view
-    extended = Neighbourhood(repeats=view.repeats)
-    for value, ids in view.holders.items():
-        extended.holders[value].extend(ids)
-    extended.outlets.update(view.outlets)
-    for value, other_id, outlet_id in holders_of(session, missing):
-        extended.holders[value].append(other_id)
-        extended.outlets[other_id] = outlet_id
-    return extended
+    def index_and_link(self, article: Article, features: Features) -> list[ArticleLink]:
+        """Index the article, decide its pairs with its candidates; return its links.
+
+        When its new index rows make a key common, or boilerplate of its outlet, the
+        pairs of that key's other holders were decided on other counts: they are
+        decided again, so the result does not depend on which article came first.
+        """
+        self.index.set_hash(article)
+        near = self.index.lookup(article.id, list(features.keys()))
+        held, new = self.index.store(article, features, near)
+        view = near.with_own(article, held)
+        links = self.link_pairs(article, features, view, features.keys())
+        crossed = view.crossed(article, new)
+        revisit = sorted({other for value in crossed for other in near.holders[value]})
+        for other_id in revisit:
+            self.relink(other_id)
+        return links
+
+    def relink(self, article_id: int) -> None:
+        """Decide an indexed article's pairs again, from its index rows and sketch."""
+        found = self.index.candidates([article_id])
+        if article_id not in found:
+            return
+        article, side = found[article_id]
+        kinds = self.index.kinds(article_id)
+        near = self.index.lookup(article_id, list(kinds))
+        self.link_pairs(article, side, near.with_own(article, set(kinds)), kinds)
+
+    def link_pairs(
+        self, article: Article, mine: Side, view: Neighbourhood, kinds: dict[int, int]
+    ) -> list[ArticleLink]:
+        """Compare the article (its index keys ``kinds``) with its candidates, ranked on
+        ``view``, which counts the article itself; store the links and return them."""
+        keys = IndexedKeys(kinds)
+        links: list[ArticleLink] = []
+        undecided: set[int] = set()
+        if keys.kinds:
+            same_text = self.index.same_text(article)
+            ignored = view.ignored_sentences(article.outlet_id)
+            ranked = rank_candidates(keys, view, ignored, same_text, limit=None, exclude=article.id)
+            candidates, undecided = ranked[:MAX_CANDIDATES], set(ranked[MAX_CANDIDATES:])
+            others = self.index.candidates(candidates)
+            pairs = self.pair_view(view, others)
+            for other_id in candidates:
+                if other_id not in others:
+                    continue
+                other, side = others[other_id]
+                ignored = pairs.ignored_sentences(article.outlet_id, other.outlet_id)
+                link = compare(article, mine, other, side, ignored, self.wire)
+                if link is not None:
+                    links.append(link)
+        kinds_linked = [ArticleLinkKind.DUPLICATE, ArticleLinkKind.REUSES]
+        save_article_links(self.session, article.id, kinds_linked, links, undecided)
+        return links
+
+    def pair_view(
+        self, view: Neighbourhood, others: dict[int, tuple[Article, Side]]
+    ) -> Neighbourhood:
+        """``view`` with the holders of the candidates' sentence keys too: whether a
+        sentence of either side is common or boilerplate, counted alike from both sides."""
+        wanted = {s.key for _, side in others.values() for s in side.sentences}
+        missing = sorted(wanted - view.holders.keys())
+        if not missing:
+            return view
+        extended = Neighbourhood(repeats=view.repeats)
+        for value, ids in view.holders.items():
+            extended.holders[value].extend(ids)
+        extended.outlets.update(view.outlets)
+        for value, other_id, outlet_id in self.index.rows(missing):
+            extended.holders[value].append(other_id)
+            extended.outlets[other_id] = outlet_id
+        return extended
 
 
 class Dedupe(Stage):
@@ -546,8 +685,30 @@ class Dedupe(Stage):
     after = ("normalize",)
     version = "0.5.0"
 
-    def process(self, ctx: StageContext, article: Article) -> None:
-        index_and_link(ctx.session, article, wire_outlets())
+    def process_batch(self, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
+        """The articles one after another, as :meth:`Linker.index_and_link` would do them
+        one by one, but with the index read once and written once for the batch."""
+        outcomes: dict[int, Outcome] = {}
+        features: dict[int, Features] = {}
+        for article in articles:
+            try:
+                features[article.id] = Features.of(article)
+            except Exception as error:  # this article alone fails, with nothing written
+                outcomes[article.id] = error
+        done = [article for article in articles if article.id in features]
+        # Outlets stay in the session while the batch runs: ``original_and_copy``
+        # reads each article's outlet, and a loaded one costs no query.
+        outlet_ids = {article.outlet_id for article in done} - {None}
+        outlets = ctx.session.scalars(select(Outlet).where(Outlet.id.in_(outlet_ids))).all()
+        hashes = {article.id: content_hash(article) for article in done}
+        index = BatchIndex(ctx.session, done, features, hashes)
+        linker = Linker(index, wire_outlets())
+        for article in done:
+            linker.index_and_link(article, features[article.id])
+            outcomes[article.id] = None
+        index.write()
+        del outlets
+        return outcomes
 
 
 @hookimpl
