@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, union
+from sqlalchemy import Table, delete, insert, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from marsad.core import (
@@ -226,23 +226,36 @@ def _insert_new(session: Session, batch: list[_Rows]) -> None:
     """Bulk insert the rows of articles with nothing stored yet."""
     kept = [(rows, rows.kept_claims()) for rows in batch]
     claims = [rows.claims[index] for rows, indexes in kept for index in indexes]
-    if not claims:
-        return
-    ids = iter(
-        session.scalars(
-            insert(Claim).returning(Claim.id, sort_by_parameter_order=True), claims
-        ).all()
-    )
+    # Core inserts of the tables: the ORM's bulk insert splits the rows into one
+    # statement per pattern of null columns, often one row each. The new ids are
+    # matched by natural key: asking RETURNING for the order of the rows makes SQLite
+    # insert them one statement each.
+    table = _table(Claim)
+    ids: dict[tuple[int, ClaimKind, int, int], int] = {}
+    if claims:
+        returned = session.execute(
+            insert(table).returning(
+                table.c.id, table.c.article_id, table.c.kind, table.c.start, table.c.end
+            ),
+            claims,
+        )
+        ids = {(row.article_id, row.kind, row.start, row.end): row.id for row in returned}
     citations: list[Row] = []
     mentions: list[Row] = []
     for rows, indexes in kept:
-        claim_ids = {index: next(ids) for index in indexes}
+        article_id = rows.article.id
+        claim_ids = {index: ids[(article_id, *claim_key(rows.claims[index]))] for index in indexes}
         citations.extend(rows.citation_rows(claim_ids))
         mentions.extend(_first_per_key(rows.mentions, MENTION_KEY))
     if citations:
-        session.execute(insert(Citation), citations)
+        session.execute(insert(_table(Citation)), citations)
     if mentions:
-        session.execute(insert(EntityMention), mentions)
+        session.execute(insert(_table(EntityMention)), mentions)
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.metadata.tables[model.__tablename__]
+    return table
 
 
 # What a stored claim says, beyond where it is: a change here changes its links.
