@@ -25,7 +25,7 @@ work grows with the line's length, never its square.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from marsad.core import Qualifier
 from marsad.plugins.arabic import DIACRITICS, TATWEEL, match_key
@@ -42,6 +42,7 @@ from marsad.plugins.numberwords import (
     WORDS,
     Number,
     definite_stem,
+    first_word,
     read_number,
     touching,
     word_at,
@@ -326,6 +327,7 @@ def _derived_forms(lemma: str, plurals: list[str]) -> list[tuple[str, str]]:
     return [*forms, (lemma + "ي", "plural")] if sound else forms
 
 
+@lru_cache(maxsize=1 << 16)  # asked several times per word of every line; nouns() is fixed
 def _lookup(word: str) -> Noun | None:
     """The lexicon noun of a word, with or without its clitics (و ف ب ل ك ال)."""
     table = nouns()
@@ -393,8 +395,8 @@ def find_quantities(line: Line) -> list[QuantityMatch]:
         return []  # "رابط الخبر بصحيفة ...: مقتل 13 ...": the title again, in a footer
     drafts: list[_Draft] = []
     used = -1
-    for index in range(len(line.tokens)):
-        if index <= used:
+    for index, token in enumerate(line.tokens):
+        if index <= used or (token.kind != "num" and not _may_count(token.text)):
             continue
         draft = _draft_at(line, index)
         if draft is not None:
@@ -618,6 +620,20 @@ def _event_around(line: Line, first: int, last: int) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
+def _may_count(word: str) -> bool:
+    """Whether a quantity may start at a word: the word alone passes each reading's
+    first test in :func:`_draft_at` (a number word, "واحد", a fraction, a definite
+    number word, a lexicon noun). Most words pass none, and skip the readings."""
+    return (
+        first_word(word) is not None
+        or word in ONE
+        or _fraction_value(word) is not None
+        or _definite_count_value(word) is not None
+        or _lookup(word) is not None
+    )
+
+
 def _draft_at(line: Line, index: int) -> _Draft | None:
     number = read_number(line, index) or _one_percent(line, index)
     if number is not None:
@@ -641,12 +657,9 @@ def _draft_of_definite_count(line: Line, index: int) -> _Draft | None:
     people counts them (an adjective agreeing with its noun, not an ordinal); not "الدول
     الست", the name of a known group."""
     word = line.tokens[index].text
-    stem = definite_stem(word)
-    if stem == word or index == 0:
+    value = _definite_count_value(word)
+    if value is None or index == 0:
         return None
-    value = UNITS.get(stem) or TENS.get(stem)
-    if value is None or value < 3:
-        return None  # "الاثنين" is Monday; "الواحد" and "الاثنين" agree, they do not count
     following = word_at(line, index + 1)
     if following in TEN or definite_stem(following) in TENS:
         return None  # "الخمسة عشر", "الخمسة والعشرين": a compound, often an ordinal
@@ -666,11 +679,27 @@ def _draft_of_definite_count(line: Line, index: int) -> _Draft | None:
     return _Draft(number, noun, index, noun.lemma, COUNT, event)
 
 
+def _definite_count_value(word: str) -> float | None:
+    """The value of a definite number word that may count ("الأربعة"), from 3 up."""
+    stem = definite_stem(word)
+    if stem == word:
+        return None
+    value = UNITS.get(stem) or TENS.get(stem)
+    if value is None or value < 3:
+        return None  # "الاثنين" is Monday; "الواحد" and "الاثنين" agree, they do not count
+    return value
+
+
+def _fraction_value(word: str) -> float | None:
+    """The fraction a word names ("ثلثي", "وبنصف"), if it does."""
+    word = strip_conjunction(word)
+    return FRACTIONS.get(word[1:] if word[:1] in "بل" and word[1:] in FRACTIONS else word)
+
+
 def _draft_of_fraction(line: Line, index: int) -> _Draft | None:
     """ "ثلثي أجهزة الطرد", "نصف عدد اللاجئين": a fraction of a plural or of a number;
     not "نصف النهائي", "الربع الثاني" or "نصف ساعة" (a duration)."""
-    word = strip_conjunction(line.tokens[index].text)
-    fraction = FRACTIONS.get(word[1:] if word[:1] in "بل" and word[1:] in FRACTIONS else word)
+    fraction = _fraction_value(line.tokens[index].text)
     if fraction is None:
         return None
     following = word_at(line, index + 1)

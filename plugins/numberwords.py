@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from marsad.plugins.arabic import match_key
 from marsad.plugins.tokens import Line, Token, keys, strip_conjunction
@@ -255,7 +256,9 @@ def word_value(word: str) -> tuple[float, str] | None:
     return None
 
 
-def _first_word(word: str) -> tuple[float, str] | None:
+@lru_cache(maxsize=1 << 16)  # asked at every word of every line (numbers.find_quantities)
+def first_word(word: str) -> tuple[float, str] | None:
+    """The value and role of a word that may start a number, maybe after a clitic."""
     for clitic in NUMBER_CLITICS:
         if word.startswith(clitic) and len(word) > len(clitic):
             found = word_value(word[len(clitic) :])
@@ -266,7 +269,7 @@ def _first_word(word: str) -> tuple[float, str] | None:
 
 def _read_words(line: Line, index: int) -> Number | None:
     tokens = line.tokens
-    start = _first_word(tokens[index].text)
+    start = first_word(tokens[index].text)
     if start is None or (index > 0 and tokens[index - 1].kind == "num"):
         return None  # "ال20 ألف": the scale word belongs to the digits before it
     if tokens[index].text in TEN and definite_stem(word_at(line, index - 1)) in UNITS:
