@@ -6,30 +6,38 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from api_client import ApiClient
-from conftest import GOLD, SEEDS, corpus_path
+from conftest import GOLD, SEEDS, MakeApp, corpus_path
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from marsad.core import (
     Article,
     InputError,
+    Outcome,
     Outlet,
+    Paragraph,
     ReadOptions,
     RunStatus,
     Sentence,
+    StageContext,
     StageRun,
+    Translation,
 )
 from marsad.core.application import Marsad
 from marsad.core.schema import upgrade
 from marsad.core.settings import Settings
 from marsad.plugins.dates import find_date, is_date_line
+from marsad.plugins.parse import Parse
 from marsad.plugins.parse_eval import evaluate_parse
 from marsad.plugins.saudinewsnet import SaudiNewsNetReader
 from marsad.plugins.textparse import parse_text
+from marsad.plugins.translate import OfflineTranslator
 
 
 def test_gold_report_is_perfect() -> None:
@@ -270,3 +278,132 @@ def test_graphql_shows_sentences_removed_text_and_captions(seeded_app: Marsad) -
     assert {"text": "الأربعاء 2021/02/24", "reason": "date"} in article["removed"]
     for sentence in article["sentences"]:
         assert article["text"][sentence["start"] : sentence["end"]] == sentence["text"]
+
+
+def test_a_refused_record_fails_alone_and_the_batch_is_not_redone(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(
+        disabled_plugins=frozenset({"dedupe", "extract", "link", "cluster", "translate"})
+    )
+    with app.session_factory() as session:
+        session.add(Outlet(name="سبق"))
+        session.commit()
+    records = [
+        {"title": "خبر أول", "text": "قال المتحدث إن الاجتماع انتهى مساء أمس.", "outlet": "واع"},
+        {"title": "بالصور", "text": "رابط الخبر بصحيفة الوئام: بالصور", "outlet": "الوئام"},
+        {"title": "خبر ثان", "text": "أعلنت الوزارة نتائج الامتحانات اليوم.", "outlet": "واع"},
+        {"title": "خبر ثالث", "text": "افتتح الأمير المعرض الدولي للكتاب.", "outlet": " سبق "},
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    batches: list[int] = []
+    process_batch = Parse.process_batch
+
+    def counted(self: Parse, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
+        batches.append(len(articles))
+        return process_batch(self, ctx, articles)
+
+    monkeypatch.setattr(Parse, "process_batch", counted)
+    ids = app.ingest([path]).article_ids
+
+    report = app.pipeline().run(ids)
+
+    assert batches == [4]  # the refusal is an outcome, not a reason to redo the batch
+    assert [(f.article_id, f.stage, f.error) for f in report.failures] == [
+        (ids[1], "parse", "refused: no body text (only source_link)")
+    ]
+    with app.session_factory() as session:
+        articles = session.scalars(select(Article).order_by(Article.id)).all()
+        assert [a.outlet.name if a.outlet else None for a in articles] == [
+            "واع",
+            None,
+            "واع",
+            "سبق",
+        ]
+        assert articles[1].text is None and articles[1].title is None
+        assert sorted(session.scalars(select(Outlet.name))) == sorted(["سبق", "واع"])
+        assert (
+            session.scalar(select(func.count(Paragraph.id)).where(Paragraph.article_id == ids[1]))
+            == 0
+        )
+        assert articles[2].text == "أعلنت الوزارة نتائج الامتحانات اليوم."
+
+
+def _body_rows(session: Session) -> dict[str, list[tuple[object, ...]]]:
+    """What parse, normalize and translate stored, without row ids."""
+    return {
+        "articles": [
+            tuple(row)
+            for row in session.execute(
+                select(
+                    Article.id, Article.title, Article.text, Article.match_key, Article.outlet_id
+                ).order_by(Article.id)
+            )
+        ],
+        "outlets": [tuple(row) for row in session.execute(select(Outlet.id, Outlet.name))],
+        "paragraphs": sorted(
+            tuple(row)
+            for row in session.execute(
+                select(Paragraph.article_id, Paragraph.position, Paragraph.start, Paragraph.text)
+            )
+        ),
+        "sentences": sorted(
+            tuple(row)
+            for row in session.execute(
+                select(Sentence.article_id, Sentence.position, Sentence.start, Sentence.end)
+            )
+        ),
+        "translations": sorted(
+            tuple(row)
+            for row in session.execute(
+                select(
+                    Translation.article_id,
+                    Translation.field,
+                    Translation.position,
+                    Translation.text,
+                )
+            )
+        ),
+    }
+
+
+def test_a_rerun_replaces_what_parse_normalize_and_translate_stored(seeded_app: Marsad) -> None:
+    with seeded_app.session_factory() as session:
+        before = _body_rows(session)
+        ids = list(session.scalars(select(Article.id)))
+    assert before["translations"] and before["sentences"]
+
+    report = seeded_app.pipeline().run(ids, only=["parse", "normalize", "translate"], force=True)
+
+    assert not report.failures
+    with seeded_app.session_factory() as session:
+        assert _body_rows(session) == before
+
+
+def test_a_translator_failing_on_one_article_fails_it_alone(
+    seeded_app: Marsad, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with seeded_app.session_factory() as session:
+        before = _body_rows(session)["translations"]
+        rows = session.execute(select(Article.id, Article.title).order_by(Article.id))
+        titles = {article_id: title for article_id, title in rows}
+    bad = next(iter(titles))
+    translate = OfflineTranslator.translate
+
+    def failing(
+        self: OfflineTranslator, texts: Sequence[str], source: str | None, target: str
+    ) -> list[str]:
+        if titles[bad] in texts:
+            raise ConnectionError("engine unreachable")
+        return translate(self, texts, source, target)
+
+    monkeypatch.setattr(OfflineTranslator, "translate", failing)
+
+    report = seeded_app.pipeline().run(list(titles), only=["translate"], force=True)
+
+    assert [(f.article_id, f.error) for f in report.failures] == [
+        (bad, "ConnectionError: engine unreachable")
+    ]
+    with seeded_app.session_factory() as session:
+        assert _body_rows(session)["translations"] == before  # the failed one kept its own
