@@ -12,13 +12,21 @@ from typing import Annotated, Any, TypeVar
 import typer
 from alembic.util import CommandError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from marsad.core.application import Marsad
-from marsad.core.executors import EXECUTORS, Executor, InProcess, Work, make_executor
+from marsad.core.executors import (
+    EXECUTORS,
+    Executor,
+    ExecutorUsageError,
+    InProcess,
+    Work,
+    make_executor,
+)
 from marsad.core.ingest import find_files
 from marsad.core.models import Article
 from marsad.core.pipeline import PipelineReport, articles_to_reprocess
@@ -172,6 +180,17 @@ def _print_failures(report: PipelineReport) -> None:
         console.print(f"... and {len(report.failures) - 50} more failed runs")
 
 
+def _executor(
+    marsad: Marsad, executor: str | None, workers: int | None, scheduler: str | None
+) -> Executor:
+    try:
+        return make_executor(marsad.settings, executor, workers=workers, scheduler=scheduler)
+    except ExecutorUsageError as error:
+        # Printed here, escaped: the message's "marsad[dask]" is not console markup.
+        console.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
 ExecutorOption = Annotated[
     str | None,
     typer.Option(
@@ -232,7 +251,7 @@ def ingest(
     then do all pending work (what is new, and what an earlier run left)."""
     marsad = _app()
     # Usage errors before anything is stored.
-    running = make_executor(marsad.settings, executor, workers=workers, scheduler=scheduler)
+    running = _executor(marsad, executor, workers, scheduler)
     formats = marsad.plugins.readers()
     if fmt != "auto" and fmt not in formats:
         raise typer.BadParameter(
@@ -317,7 +336,7 @@ def process(
     """Do all pending work: every article x stage without a successful run at the
     stage's current version (what a killed run left, a new plugin's stages)."""
     marsad = _app()
-    running = make_executor(marsad.settings, executor, workers=workers, scheduler=scheduler)
+    running = _executor(marsad, executor, workers, scheduler)
     report = _process(marsad, only=_selected_stages(marsad, stage), executor=running)
     if report.failures:
         raise typer.Exit(EXIT_FAILURES)
@@ -335,7 +354,7 @@ def reprocess(
 ) -> None:
     """Run stages again on stored articles (all of them, or only what failed)."""
     marsad = _app()
-    running = make_executor(marsad.settings, executor, workers=workers, scheduler=scheduler)
+    running = _executor(marsad, executor, workers, scheduler)
     only = _selected_stages(marsad, stage)
     with marsad.session_factory() as session:
         ids = articles_to_reprocess(session, failed_only=failed, stages=only)
