@@ -9,6 +9,7 @@ which is enough to read names and to test the path end to end.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -96,12 +97,15 @@ _GLOSSARY = {
     "أن": "that",
 }
 _DIGITS = {chr(0x0660 + d): str(d) for d in range(10)}
+# Letters and digits at C speed: a join over the characters took 2.5 ms an article.
+_TRANSLITERATION = str.maketrans({**_DIGITS, **_LETTERS})
 
 
+@lru_cache(maxsize=65_536)  # news repeats its words: most are looked up, not spelled out
 def _word(word: str) -> str:
     if word in _GLOSSARY:
         return _GLOSSARY[word]
-    return "".join(_LETTERS.get(ch, _DIGITS.get(ch, ch)) for ch in word)
+    return word.translate(_TRANSLITERATION)
 
 
 class OfflineTranslator(Translator):
@@ -111,7 +115,7 @@ class OfflineTranslator(Translator):
         return source == "ar" and target == "en"
 
     def translate(self, texts: Sequence[str], source: str | None, target: str) -> list[str]:
-        return [" ".join(_word(word) for word in text.split()) for text in texts]
+        return [" ".join(map(_word, text.split())) for text in texts]
 
 
 class Translate(Stage):
