@@ -56,7 +56,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from marsad.core import (
@@ -598,12 +598,77 @@ class BatchIndex:
             self.session.execute(insert(MinHashSignature), list(self.sketches.values()))
 
 
+_LINK_KINDS = (ArticleLinkKind.DUPLICATE, ArticleLinkKind.REUSES)
+LinkKey = tuple[int, int, ArticleLinkKind]
+
+
+class StoredLinks:
+    """The stored links of this stage's kinds of the articles the batch has saved links
+    for: what :func:`save_article_links` would find, so that a call that would change
+    nothing (no stale link, every wanted link stored with the same score and evidence)
+    is skipped. Only this stage writes these kinds, and every write goes through
+    :meth:`save`, which keeps the copy current."""
+
+    def __init__(self, session: Session, article_ids: Sequence[int]) -> None:
+        self.session = session
+        self.of: dict[int, dict[LinkKey, tuple[float, dict[str, Any]]]] = {}
+        self._read(article_ids)
+
+    def _read(self, article_ids: Sequence[int]) -> None:
+        fresh = [article_id for article_id in article_ids if article_id not in self.of]
+        for article_id in fresh:
+            self.of[article_id] = {}
+        for begin in range(0, len(fresh), LOOKUP_CHUNK):
+            chunk = fresh[begin : begin + LOOKUP_CHUNK]
+            reading = set(chunk)
+            for source_id, target_id, kind, score, evidence in self.session.execute(
+                select(
+                    ArticleLink.source_id,
+                    ArticleLink.target_id,
+                    ArticleLink.kind,
+                    ArticleLink.score,
+                    ArticleLink.evidence,
+                ).where(
+                    or_(ArticleLink.source_id.in_(chunk), ArticleLink.target_id.in_(chunk)),
+                    ArticleLink.kind.in_(_LINK_KINDS),
+                )
+            ):
+                for end in (source_id, target_id):
+                    if end in reading:
+                        self.of[end][(source_id, target_id, kind)] = (score, evidence)
+
+    def save(self, article_id: int, links: list[ArticleLink], undecided: set[int]) -> None:
+        """:func:`save_article_links` for the article, unless it would change nothing."""
+        self._read([article_id])
+        stored = self.of[article_id]
+        wanted = {
+            (link.source_id, link.target_id, link.kind): (link.score, link.evidence)
+            for link in links
+        }
+        stale = [
+            key
+            for key in stored
+            if key not in wanted and (key[0] if key[1] == article_id else key[1]) not in undecided
+        ]
+        if not stale and all(stored.get(key) == value for key, value in wanted.items()):
+            return
+        save_article_links(self.session, article_id, _LINK_KINDS, links, undecided)
+        for key in stale:
+            for end in key[:2]:
+                if end in self.of:
+                    self.of[end].pop(key, None)
+        for key, value in wanted.items():
+            for end in key[:2]:
+                if end in self.of:
+                    self.of[end][key] = value
+
+
 class Linker:
     """Indexes a batch's articles one after another and decides their pairs."""
 
-    def __init__(self, index: BatchIndex, wire: frozenset[str]) -> None:
+    def __init__(self, index: BatchIndex, links: StoredLinks, wire: frozenset[str]) -> None:
         self.index = index
-        self.session = index.session
+        self.links = links
         self.wire = wire
 
     def index_and_link(self, article: Article, features: Features) -> list[ArticleLink]:
@@ -657,8 +722,7 @@ class Linker:
                 link = compare(article, mine, other, side, ignored, self.wire)
                 if link is not None:
                     links.append(link)
-        kinds_linked = [ArticleLinkKind.DUPLICATE, ArticleLinkKind.REUSES]
-        save_article_links(self.session, article.id, kinds_linked, links, undecided)
+        self.links.save(article.id, links, undecided)
         return links
 
     def pair_view(
@@ -702,7 +766,7 @@ class Dedupe(Stage):
         outlets = ctx.session.scalars(select(Outlet).where(Outlet.id.in_(outlet_ids))).all()
         hashes = {article.id: content_hash(article) for article in done}
         index = BatchIndex(ctx.session, done, features, hashes)
-        linker = Linker(index, wire_outlets())
+        linker = Linker(index, StoredLinks(ctx.session, [a.id for a in done]), wire_outlets())
         for article in done:
             linker.index_and_link(article, features[article.id])
             outcomes[article.id] = None
