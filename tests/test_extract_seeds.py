@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 import json
+import threading
+from typing import Any
 
+import pytest
 from conftest import GOLD, SEEDS
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from marsad.core import Article, Claim, ClaimKind, ClaimLink, Entity, EntityMention, Qualifier
+from marsad.core import (
+    Article,
+    Citation,
+    Claim,
+    ClaimKind,
+    ClaimLink,
+    Entity,
+    EntityAlias,
+    EntityMention,
+    Qualifier,
+    RunStatus,
+    StageContext,
+)
 from marsad.core.application import Marsad
+from marsad.core.models import StageRun
+from marsad.plugins import entity_rows, extract
+from marsad.plugins.claimfinder import FoundClaims, find_claims
+from marsad.plugins.entities import EntityRef, entity_key
 
 TATWEEL = "\u0640"
 
@@ -128,3 +147,146 @@ def test_running_again_gives_the_same_output(seeded_app: Marsad) -> None:
         assert counts(session) == before
     assert before[0] > 0 and before[1] > 0
     assert SEEDS.exists()
+
+
+def stored_rows(session: Session) -> dict[str, set[tuple[object, ...]]]:
+    """What extract stored, by natural keys (claims with their ids: reruns keep them)."""
+    entity = {e.id: (e.type, e.key, e.name) for e in session.scalars(select(Entity))}
+    claims = list(session.scalars(select(Claim)))
+    where = {c.id: (c.kind, c.start, c.end) for c in claims}
+    return {
+        "claims": {
+            (c.id, c.article_id, c.kind, c.start, c.end, c.text, entity.get(c.speaker_id or 0))
+            for c in claims
+        },
+        "citations": {
+            (c.article_id, where[c.claim_id or 0], c.source, c.source_kind, c.start, c.end)
+            for c in session.scalars(select(Citation))
+        },
+        "mentions": {
+            (m.article_id, entity[m.entity_id], m.start, m.end, m.text)
+            for m in session.scalars(select(EntityMention))
+        },
+        "entities": set(entity.values()),
+        "aliases": {(entity[a.entity_id], a.alias) for a in session.scalars(select(EntityAlias))},
+    }
+
+
+def test_a_batch_run_again_replaces_what_it_stored(seeded_app: Marsad) -> None:
+    with seeded_app.session_factory() as session:
+        before = stored_rows(session)
+        ids = sorted(session.scalars(select(Article.id)))
+        # Two articles as if never extracted: the batch mixes new and stored ones.
+        fresh = ids[1:3]
+        for model in (Citation, EntityMention, Claim):
+            session.execute(delete(model).where(model.article_id.in_(fresh)))
+        session.commit()
+    report = seeded_app.pipeline().run(ids, only=["extract"], force=True)
+    assert not report.failures and report.runs == {"ok": len(ids)}
+    with seeded_app.session_factory() as session:
+        after = stored_rows(session)
+    assert before["claims"] and before["citations"] and before["mentions"]
+    for table in ("citations", "mentions", "entities", "aliases"):
+        assert after[table] == before[table], table
+    kept = {claim for claim in before["claims"] if claim[1] not in fresh}
+    assert kept <= after["claims"]  # the stored articles' claims keep their ids
+    without_ids = {claim[1:] for claim in after["claims"]}
+    assert without_ids == {claim[1:] for claim in before["claims"]}
+
+
+def test_a_bad_article_fails_alone_and_the_batch_lands(
+    app: Marsad, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = app.ingest([SEEDS]).article_ids
+    report = app.pipeline().run(ids, only=["parse", "normalize"])
+    assert not report.failures
+    with app.session_factory() as session:
+        bad_text = session.get_one(Article, ids[2]).text
+
+    def finder(text: str) -> FoundClaims:
+        if text == bad_text:
+            raise ValueError("this text breaks the finder")
+        return find_claims(text)
+
+    monkeypatch.setattr(extract, "find_claims", finder)
+    calls: list[list[int]] = []
+    process_batch = extract.Extract.process_batch
+
+    def counted(self: extract.Extract, ctx: StageContext, articles: Any) -> Any:
+        calls.append([a.id for a in articles])
+        return process_batch(self, ctx, articles)
+
+    monkeypatch.setattr(extract.Extract, "process_batch", counted)
+    report = app.pipeline().run(ids, only=["extract"])
+    assert calls == [ids]  # one call for the batch: no retry article by article
+    assert [(f.article_id, f.stage) for f in report.failures] == [(ids[2], "extract")]
+    assert "this text breaks the finder" in report.failures[0].error
+    with app.session_factory() as session:
+        run = session.scalars(
+            select(StageRun).where(StageRun.article_id == ids[2], StageRun.stage == "extract")
+        ).one()
+        assert run.status is RunStatus.FAILED
+        with_claims = set(session.scalars(select(Claim.article_id)))
+        assert with_claims == set(ids) - {ids[2]}
+        assert ids[2] not in set(session.scalars(select(EntityMention.article_id)))
+
+
+def test_entities_another_process_creates_meanwhile(
+    app: Marsad, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref = EntityRef("PERSON", "جوزيف بايدن", entity_key("PERSON", "جوزيف بايدن"), ("جوزيف بايدن",))
+    other = EntityRef("ORG", "البيت الأبيض", entity_key("ORG", "البيت الأبيض"), ("البيت الأبيض",))
+    with app.session_factory() as winner:
+        winner.add(Entity(type="PERSON", key=ref.key, name="جو بايدن"))
+        winner.commit()
+    looks: list[int] = []
+    original = entity_rows._entity_ids
+
+    def stale(session: Session, keys: Any) -> dict[tuple[str, str], int]:
+        looks.append(len(keys))
+        # The first look happened before the winner committed: it saw nothing.
+        return {} if len(looks) == 1 else original(session, keys)
+
+    monkeypatch.setattr(entity_rows, "_entity_ids", stale)
+    with app.session_factory() as loser:
+        ids = entity_rows.store_entities(loser, [ref, other, ref])
+        loser.commit()
+    assert looks == [2, 2]
+    with app.session_factory() as session:
+        entities = {e.id: (e.type, e.name) for e in session.scalars(select(Entity))}
+        aliases = {
+            (entities[a.entity_id][1], a.alias) for a in session.scalars(select(EntityAlias))
+        }
+    assert entities[ids[ref]] == ("PERSON", "جو بايدن") and len(entities) == 2
+    assert entities[ids[other]] == ("ORG", "البيت الأبيض")
+    assert aliases == {("جو بايدن", "جوزيف بايدن"), ("البيت الأبيض", "البيت الأبيض")}
+
+
+def test_two_transactions_create_one_entity_at_once(app: Marsad) -> None:
+    """On PostgreSQL the second insert waits for the first transaction and then skips
+    its row; on SQLite (write transactions, as the pipeline's) the second waits for
+    the first to commit and then finds the row."""
+    ref = EntityRef("PERSON", "مصطفى الكاظمي", entity_key("PERSON", "مصطفى الكاظمي"), ("الكاظمي",))
+    results: dict[str, int] = {}
+    errors: list[BaseException] = []
+    with app.write_session_factory() as first:
+        results["first"] = entity_rows.store_entities(first, [ref])[ref]
+
+        def second() -> None:
+            try:
+                with app.write_session_factory() as session:
+                    results["second"] = entity_rows.store_entities(session, [ref])[ref]
+                    session.commit()
+            except BaseException as error:
+                errors.append(error)
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(0.5)  # it waits on the first transaction's row (or lock)
+        first.commit()
+    thread.join(30)
+    assert not thread.is_alive() and not errors, errors
+    assert results["first"] == results["second"]
+    with app.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(Entity)) == 1
+        assert session.scalar(select(func.count()).select_from(EntityAlias)) == 1
