@@ -40,6 +40,7 @@ LOGS = ROOT / "build" / "bench"
 NOT_BENCHMARKS = {"run_all.py", "plots.py", "corpora.py"}
 RESERVE_S = 60.0  # kept for the plots and the summary
 MIN_RUN_S = 30.0  # less time left than this: the benchmark is skipped
+STDOUT_MARK = "\n--- stdout ---\n"  # in a log, after the script's stderr
 
 
 @dataclass
@@ -281,12 +282,17 @@ def execute(command: list[str], timeout: float, log: Path) -> tuple[str, str]:
         timer = threading.Timer(timeout, stop)
         timer.start()
         assert process.stdout is not None
-        for line in process.stdout:
-            print(f"    | {line.rstrip()}", flush=True)
-            lines.append(line)
-        process.wait()
+        try:
+            for line in process.stdout:
+                print(f"    | {line.rstrip()}", flush=True)
+                lines.append(line)
+            process.wait()
+        except KeyboardInterrupt:  # its own session does not get the terminal's Ctrl-C
+            timer.cancel()
+            stop()
+            raise
         timer.cancel()
-        handle.write("\n--- stdout ---\n" + "".join(lines))
+        handle.write(STDOUT_MARK + "".join(lines))
     status = "timeout" if timed_out.is_set() else "ok" if process.returncode == 0 else "error"
     return status, "".join(lines)
 
@@ -315,7 +321,8 @@ def run(name: str, plan: Plan, time_left: float) -> Outcome:
     files = sorted(f for f, mtime in after.items() if before.get(f) != mtime and f not in kept)
     outcome = Outcome(name, shown, status, seconds, files=files)
     if status != "ok":
-        tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-12:]
+        stderr = log.read_text(encoding="utf-8", errors="replace").split(STDOUT_MARK)[0]
+        tail = stderr.strip().splitlines()[-12:]
         outcome.headline = Headline(f"{status} after {seconds:.0f} s: see {log.relative_to(ROOT)}")
         print("    " + "\n    ".join(tail), flush=True)
     elif plan.headline is not None:
