@@ -143,7 +143,7 @@ def _places(lexicon: str) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
 
 def _named(sentence: str, lexicon: str, *, written: bool = False) -> set[str]:
     """The places of ``lexicon`` that a sentence names: their keys, or as written."""
-    words = [_bare_key(t.text) for t in tokenize(match_key(sentence)) if t.kind == "word"]
+    words = _key_words(sentence)
     found = set()
     places = _places(lexicon)
     for index, word in enumerate(words):
@@ -174,6 +174,20 @@ def different_cities(a: str, b: str) -> list[list[str]] | None:
     return None
 
 
+def _key_words(text: str) -> tuple[str, ...]:
+    """The words of a text as bare keys (cached: the link stage reads each claim's
+    sentence for its sites, cities and ordinals, against many candidates)."""
+    return _cached_key_words(text) if len(text) <= CACHED_CHARS else _read_key_words(text)
+
+
+def _read_key_words(text: str) -> tuple[str, ...]:
+    return tuple(_bare_key(t.text) for t in tokenize(match_key(text)) if t.kind == "word")
+
+
+_cached_key_words = lru_cache(maxsize=8192)(_read_key_words)
+
+
+@lru_cache(maxsize=65536)  # words: short, and the same few thousand again and again
 def _bare_key(word: str) -> str:
     key = bare(match_key(word))
     for variant, usual in _VARIANTS.items():
@@ -190,7 +204,7 @@ def anchors(sentence: str) -> frozenset[str]:
 
 
 def _anchors(sentence: str) -> frozenset[str]:
-    words = [_bare_key(t.text) for t in tokenize(match_key(sentence)) if t.kind == "word"]
+    words = _key_words(sentence)
     found = _named(sentence, "places.txt")
     heads = {_bare_key(word) for word in SITE_HEADS}
     for index, word in enumerate(words[:-1]):
@@ -207,7 +221,7 @@ def _is_part(claim: ClaimView) -> bool:
     if claim.unit is None:
         return False
     unit = _bare_key(claim.unit)
-    words = [_bare_key(t.text) for t in tokenize(match_key(claim.sentence)) if t.kind == "word"]
+    words = _key_words(claim.sentence)
     ordinals = {_bare_key(word) for word in ORDINALS}
     return any(words[i] == unit and words[i + 1] in ordinals for i in range(len(words) - 1))
 
@@ -322,6 +336,11 @@ def _counts(a: ClaimView, b: ClaimView) -> Relation | None:
 
 def frame(claim: ClaimView) -> tuple[frozenset[str], frozenset[str]]:
     """Light roots of the content words just before and just after a claim in its sentence."""
+    # Cached: a claim is compared with many candidates on its slot.
+    return _cached_frame(claim) if len(claim.sentence) <= CACHED_CHARS else _frame(claim)
+
+
+def _frame(claim: ClaimView) -> tuple[frozenset[str], frozenset[str]]:
     sentence = claim.sentence
     if claim.sentence_start is not None and claim.start >= claim.sentence_start:
         offset = claim.start - claim.sentence_start
@@ -331,6 +350,9 @@ def frame(claim: ClaimView) -> tuple[frozenset[str], frozenset[str]]:
         return frozenset(), frozenset()
     after = _frame_words(sentence[offset + len(claim.text) :])[:FRAME_WORDS]
     return words_before(sentence, offset), frozenset(after)
+
+
+_cached_frame = lru_cache(maxsize=8192)(_frame)
 
 
 def words_before(sentence: str, offset: int) -> frozenset[str]:
@@ -375,6 +397,10 @@ def states_both(a: ClaimView, b: ClaimView) -> bool:
 
 
 def _numbers(sentence: str) -> frozenset[float]:
+    return _cached_numbers(sentence) if len(sentence) <= CACHED_CHARS else _read_numbers(sentence)
+
+
+def _read_numbers(sentence: str) -> frozenset[float]:
     found = set()
     for token in tokenize(match_key(sentence)):
         if token.kind == "num":
@@ -383,6 +409,9 @@ def _numbers(sentence: str) -> frozenset[float]:
             except ValueError:
                 continue  # "1.234.5": not one number
     return frozenset(found)
+
+
+_cached_numbers = lru_cache(maxsize=8192)(_read_numbers)
 
 
 def _show(low: float, high: float) -> list[float | None]:

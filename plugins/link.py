@@ -37,23 +37,46 @@ links that no longer hold are deleted, and links with claims outside its candida
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    bindparam,
+    delete,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from marsad.core import Article, Claim, ClaimLink, Stage, StageContext, hookimpl
+from marsad.core.stages import Outcome
 from marsad.plugins.arabic import match_key
-from marsad.plugins.compare import ClaimView, compare
+from marsad.plugins.compare import ClaimView, Relation, compare
 from marsad.plugins.stories import link_rows, split_stories, upsert
 
 WINDOW = timedelta(days=3)  # news on one event: the day before and after, and some
 PER_SIDE = 100  # claims on one slot before and after the article's time
 ID_CHUNK = 400  # ids per IN list (two lists a query): old SQLite builds allow 999 variables
+# Windows read by one UNION ALL: three subqueries and ten variables each stay well under
+# SQLite's 500 compound terms and the old 999-variable limit.
+WINDOWS_PER_QUERY = 25
 
 
 def view(claim: Claim) -> ClaimView:
-    extra = claim.extra or {}
+    return _view(claim.extra, claim)
+
+
+def _view(extra: dict[str, Any] | None, claim: Any) -> ClaimView:
+    """A claim's view from a ``Claim`` or a row of its columns (the same names)."""
+    extra = extra or {}
     return ClaimView(
         id=claim.id,
         article_id=claim.article_id,
@@ -95,6 +118,47 @@ def describe(claim: ClaimView) -> dict[str, object]:
     return side
 
 
+def _bounds(at: datetime) -> tuple[datetime, datetime]:
+    """The window around ``at``; it stops at the calendar's ends ("9999-12-31" + WINDOW
+    overflows)."""
+    first = datetime.min.replace(tzinfo=at.tzinfo)
+    last = datetime.max.replace(tzinfo=at.tzinfo)
+    return at - min(WINDOW, at - first), at + min(WINDOW, last - at)
+
+
+def _dated(slot: Any, at: Any, low: Any, high: Any) -> list[Select[Any]]:
+    """The bounded range scans of a dated window: later, earlier, undated claims."""
+    on_slot = select(Claim.id).where(Claim.slot_key == slot)
+    return [
+        on_slot.where(Claim.at >= at, Claim.at <= high)
+        .order_by(Claim.at, Claim.id)
+        .limit(PER_SIDE),
+        on_slot.where(Claim.at < at, Claim.at >= low)
+        .order_by(Claim.at.desc(), Claim.id.desc())
+        .limit(PER_SIDE),
+        on_slot.where(Claim.at.is_(None)).order_by(Claim.id.desc()).limit(PER_SIDE),
+    ]
+
+
+def _latest(slot: str) -> Select[Any]:
+    """What an undated claim reads: the latest claims on the slot in ingest order."""
+    on_slot = select(Claim.id).where(Claim.slot_key == slot)
+    return on_slot.order_by(Claim.id.desc()).limit(2 * PER_SIDE)
+
+
+@cache
+def _dated_windows(count: int) -> CompoundSelect[Any]:
+    """``count`` dated windows in one ``UNION ALL``, each tagged with its number, the
+    values as named parameters: one statement, compiled once, for any batch."""
+    parts = []
+    for number in range(count):
+        names = ("slot", "at", "low", "high")
+        for scan in _dated(*(bindparam(f"{name}{number}") for name in names)):
+            rows = scan.subquery()
+            parts.append(select(rows.c.id, literal_column(str(number)).label("window")))
+    return union_all(*parts)
+
+
 def candidates(session: Session, slot: str, at: datetime | None) -> list[Claim]:
     """Claims on ``slot`` that may be about the same event as a claim made at ``at``.
 
@@ -102,25 +166,80 @@ def candidates(session: Session, slot: str, at: datetime | None) -> list[Claim]:
     Undated (``at`` None): the latest claims on the slot in ingest order, dated or not.
     Each query is a bounded range scan of one of the two slot indexes.
     """
-    on_slot = select(Claim).where(Claim.slot_key == slot)
-    if at is None:
-        return list(session.scalars(on_slot.order_by(Claim.id.desc()).limit(2 * PER_SIDE)))
-    # The window stops at the calendar's ends: "9999-12-31" + WINDOW overflows.
-    first = datetime.min.replace(tzinfo=at.tzinfo)
-    last = datetime.max.replace(tzinfo=at.tzinfo)
-    low, high = at - min(WINDOW, at - first), at + min(WINDOW, last - at)
-    later = session.scalars(
-        on_slot.where(Claim.at >= at, Claim.at <= high).order_by(Claim.at, Claim.id).limit(PER_SIDE)
-    )
-    earlier = session.scalars(
-        on_slot.where(Claim.at < at, Claim.at >= low)
-        .order_by(Claim.at.desc(), Claim.id.desc())
-        .limit(PER_SIDE)
-    )
-    undated = session.scalars(
-        on_slot.where(Claim.at.is_(None)).order_by(Claim.id.desc()).limit(PER_SIDE)
-    )
-    return [*later, *earlier, *undated]
+    ids = candidate_ids(session, [(slot, at)])[(slot, at)]
+    found = {c.id: c for c in session.scalars(select(Claim).where(Claim.id.in_(ids)))}
+    return [found[claim_id] for claim_id in ids]
+
+
+Window = tuple[str, datetime | None]  # a slot, and the time of the claim read for
+
+
+def candidate_ids(session: Session, windows: Collection[Window]) -> dict[Window, list[int]]:
+    """The ids :func:`candidates` reads for each (slot, time), in few statements.
+
+    The range scans of ``WINDOWS_PER_QUERY`` dated windows go as subqueries of one
+    statement of fixed shape (the last one padded by repeating a window), so a batch's
+    reads cost a few round trips, each still a set of range scans of the slot indexes.
+    """
+    keys = list(dict.fromkeys(windows))
+    found: dict[Window, list[int]] = {key: [] for key in keys}
+    dated = [(slot, when) for slot, when in keys if when is not None]
+    for begin in range(0, len(dated), WINDOWS_PER_QUERY):
+        chunk = dated[begin : begin + WINDOWS_PER_QUERY]
+        params: dict[str, object] = {}
+        for number in range(WINDOWS_PER_QUERY):
+            slot, when = chunk[min(number, len(chunk) - 1)]
+            low, high = _bounds(when)
+            params.update({f"slot{number}": slot, f"at{number}": when})
+            params.update({f"low{number}": low, f"high{number}": high})
+        for claim_id, number in session.execute(_dated_windows(WINDOWS_PER_QUERY), params):
+            if number < len(chunk):
+                found[chunk[number]].append(claim_id)
+    for slot, undated in keys:
+        if undated is None:
+            found[(slot, undated)] = list(session.scalars(_latest(slot)))
+    return found
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """What linking reads of a claim: its view for comparing, and where it sits."""
+
+    view: ClaimView
+    slot_key: str | None
+    at: datetime | None
+
+
+_COLUMNS = (
+    Claim.id,
+    Claim.article_id,
+    Claim.kind,
+    Claim.text,
+    Claim.start,
+    Claim.end,
+    Claim.extra,
+    Claim.speaker_id,
+    Claim.speaker_text,
+    Claim.cited_source,
+    Claim.direct,
+    Claim.quantity_value,
+    Claim.quantity_unit,
+    Claim.qualifier,
+    Claim.negated,
+    Claim.quantity_kind,
+    Claim.slot_key,
+    Claim.at,
+)
+
+
+def _load(session: Session, column: Any, values: Sequence[int]) -> list[_Claim]:
+    """The claims whose ``column`` is one of ``values``, by id (columns, not ORM objects)."""
+    loaded = []
+    for begin in range(0, len(values), ID_CHUNK):
+        where: ColumnElement[bool] = column.in_(values[begin : begin + ID_CHUNK])
+        for row in session.execute(select(*_COLUMNS).where(where)):
+            loaded.append(_Claim(_view(row.extra, row), row.slot_key, row.at))
+    return sorted(loaded, key=lambda claim: claim.view.id)
 
 
 class Link(Stage):
@@ -128,62 +247,88 @@ class Link(Stage):
     after = ("extract",)
     version = "0.5.0"  # 0.5: counts compared only when the words around them agree
 
-    def process(self, ctx: StageContext, article: Article) -> None:
+    def process_batch(self, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
+        """Each article's pairs exactly as if it were processed alone, read and written
+        for the whole batch at once.
+
+        Linking reads claims (the extract stage's, stored for the whole batch before
+        this stage runs) and no links, and a pair's relation is the same from either
+        side, so the articles' decisions do not depend on one another: each pair is
+        compared once, and the links of all are saved together.
+        """
         session = ctx.session
-        mine = list(session.scalars(select(Claim).where(Claim.article_id == article.id)))
-        by_slot: dict[str, dict[int, Claim]] = {}
-        for claim in mine:
-            if claim.slot_key and claim.slot_key not in by_slot:
-                found = candidates(session, claim.slot_key, claim.at)
-                by_slot[claim.slot_key] = {c.id: c for c in found}
-            if claim.slot_key:
-                by_slot[claim.slot_key][claim.id] = claim
-        views: dict[int, ClaimView] = {}
+        ids = [article.id for article in articles]
+        mine: dict[int, list[_Claim]] = {article_id: [] for article_id in ids}
+        for claim in _load(session, Claim.article_id, ids):
+            mine[claim.view.article_id].append(claim)
+        # An article's first claim on a slot sets the window it reads on that slot.
+        windows: dict[tuple[int, str], Window] = {}
+        for article_id, claims in mine.items():
+            for claim in claims:
+                if claim.slot_key:
+                    windows.setdefault((article_id, claim.slot_key), (claim.slot_key, claim.at))
+        found = candidate_ids(session, windows.values())
+        known = {claim.view.id: claim for claims in mine.values() for claim in claims}
+        unread = sorted({i for on_slot in found.values() for i in on_slot} - known.keys())
+        known.update((claim.view.id, claim) for claim in _load(session, Claim.id, unread))
 
-        def seen(claim: Claim) -> ClaimView:
-            if claim.id not in views:
-                views[claim.id] = view(claim)
-            return views[claim.id]
-
+        relations: dict[tuple[int, int], Relation | None] = {}
         judged: set[tuple[int, int]] = set()
         links: list[ClaimLink] = []
-        for claim in mine:
-            for other in sorted(by_slot.get(claim.slot_key or "", {}).values(), key=_id):
-                source, target = (claim, other) if claim.id > other.id else (other, claim)
-                if other.id == claim.id or (source.id, target.id) in judged:
-                    continue
-                judged.add((source.id, target.id))
-                if other.article_id == article.id and not two_sources(claim, other):
-                    continue
-                relation = compare(seen(source), seen(target))
-                if relation is None:
-                    continue
-                evidence: dict[str, object] = {
-                    "source": describe(seen(source)),
-                    "target": describe(seen(target)),
-                    "slot_key": claim.slot_key,
-                    "score": relation.score,
-                    **relation.details,
-                }
-                links.append(
-                    ClaimLink(
-                        source_id=source.id,
-                        target_id=target.id,
-                        kind=relation.kind,
-                        score=relation.score,
-                        evidence=evidence,
-                    )
-                )
-        save_claim_links(session, [claim.id for claim in mine], judged, links)
+        for article_id, claims in mine.items():
+            by_slot: dict[str, set[int]] = {}
+            for claim in claims:
+                if claim.slot_key:
+                    window = found[windows[(article_id, claim.slot_key)]]
+                    by_slot.setdefault(claim.slot_key, set(window)).add(claim.view.id)
+            judged_here: set[tuple[int, int]] = set()
+            for claim in claims:
+                for other_id in sorted(by_slot.get(claim.slot_key or "", ())):
+                    pair = max(claim.view.id, other_id), min(claim.view.id, other_id)
+                    if other_id == claim.view.id or pair in judged_here:
+                        continue
+                    judged_here.add(pair)
+                    other = known[other_id].view
+                    if other.article_id == article_id and not two_sources(claim.view, other):
+                        continue
+                    source, target = known[pair[0]].view, known[pair[1]].view
+                    if pair not in relations:
+                        relations[pair] = compare(source, target)
+                        if relations[pair] is not None:
+                            links.append(_link(source, target, relations[pair], claim.slot_key))
+            judged |= judged_here
+        all_claims = [claim.view.id for claims in mine.values() for claim in claims]
+        save_claim_links(session, all_claims, judged, links)
+        return dict.fromkeys(ids)
 
 
-def two_sources(a: Claim, b: Claim) -> bool:
+def _link(
+    source: ClaimView, target: ClaimView, relation: Relation | None, slot_key: str | None
+) -> ClaimLink:
+    assert relation is not None
+    evidence: dict[str, object] = {
+        "source": describe(source),
+        "target": describe(target),
+        "slot_key": slot_key,
+        "score": relation.score,
+        **relation.details,
+    }
+    return ClaimLink(
+        source_id=source.id,
+        target_id=target.id,
+        kind=relation.kind,
+        score=relation.score,
+        evidence=evidence,
+    )
+
+
+def two_sources(a: ClaimView, b: ClaimView) -> bool:
     """Whether two claims of one article come from two named sources (see the module doc)."""
     source_a, source_b = source_of(a), source_of(b)
     return bool(source_a and source_b) and source_a != source_b
 
 
-def source_of(claim: Claim) -> str:
+def source_of(claim: ClaimView) -> str:
     """The cited source, else the speaker entity, else the speaker as written: "وزارة
     الداخلية" and "الوزارة" of one article are one source when they are one entity."""
     if claim.cited_source:
@@ -230,10 +375,6 @@ def articles_of(session: Session, claim_ids: set[int]) -> set[int]:
     return set(
         session.scalars(select(Claim.article_id).where(Claim.id.in_(sorted(claim_ids))).distinct())
     )
-
-
-def _id(claim: Claim) -> int:
-    return claim.id
 
 
 @hookimpl

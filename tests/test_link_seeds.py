@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from itertools import combinations
+from typing import Any
 
-from conftest import GOLD
+import pytest
+from conftest import GOLD, SEEDS, MakeApp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from marsad.core import Article, Claim, ClaimKind, ClaimLink, ClaimLinkKind, Qualifier, QuantityKind
 from marsad.core.application import Marsad
+from marsad.plugins import link as link_stage
 from marsad.plugins.compare import ClaimView, compare
 
 TATWEEL = "\u0640"
@@ -252,3 +256,54 @@ def test_still_is_no_negation() -> None:
         text=said.replace("لا زال", "ما زال"),
     )
     assert compare(a, b).kind is ClaimLinkKind.SAME_QUOTE  # type: ignore[union-attr]
+
+
+def stored_links(app: Marsad) -> dict[tuple[int, int, ClaimLinkKind], tuple[int, float, str]]:
+    with app.session_factory() as session:
+        return {
+            (link.source_id, link.target_id, link.kind): (
+                link.id,
+                link.score,
+                json.dumps(link.evidence, sort_keys=True, ensure_ascii=False),
+            )
+            for link in session.scalars(select(ClaimLink))
+        }
+
+
+def test_a_batch_links_as_its_articles_alone_and_a_rerun_replaces(make_app: MakeApp) -> None:
+    # Linked one article a batch, then again all in one batch: the same links, each
+    # pair stored once and keeping its row (a rerun replaces, it does not add).
+    alone = make_app(batch_size=1)
+    report = alone.ingest([SEEDS])
+    assert not alone.pipeline().run(report.article_ids).failures
+    before = stored_links(alone)
+    assert before
+    together = make_app(batch_size=50)
+    rerun = together.pipeline().run(report.article_ids, only=["link"], force=True)
+    assert not rerun.failures and rerun.runs == {"ok": len(report.article_ids)}
+    assert stored_links(together) == before
+
+
+def test_an_article_that_fails_linking_fails_alone(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The batch raises, the pipeline redoes it one article at a time: the others are
+    # linked and the bad one fails alone, with its message.
+    app = make_app(batch_size=50)
+    report = app.ingest([SEEDS])
+    assert (
+        not app.pipeline().run(report.article_ids, only=["parse", "normalize", "extract"]).failures
+    )
+    bad = report.article_ids[2]
+    real = link_stage._load
+
+    def broken(session: Session, column: Any, values: Sequence[int]) -> list[Any]:
+        if column is Claim.article_id and bad in values:
+            raise ValueError(f"cannot read the claims of article {bad}")
+        return real(session, column, values)
+
+    monkeypatch.setattr(link_stage, "_load", broken)
+    run = app.pipeline().run(report.article_ids, only=["link"])
+    assert [(failure.article_id, failure.stage) for failure in run.failures] == [(bad, "link")]
+    assert f"article {bad}" in run.failures[0].error
+    assert run.runs["ok"] == len(report.article_ids) - 1
