@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import GOLD, SEEDS
+import pytest
+from conftest import GOLD, SEEDS, MakeApp
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -15,12 +16,15 @@ from marsad.core import (
     ArticleLinkKind,
     MinHashSignature,
     RawInput,
+    RunStatus,
     TextKey,
 )
 from marsad.core.application import Marsad
+from marsad.core.models import StageRun
 from marsad.core.plugins import make_plugins
 from marsad.core.schema import upgrade
 from marsad.core.settings import Settings
+from marsad.plugins import dedupe as dd
 from marsad.plugins import textreuse as tr
 
 TATWEEL = "\u0640"
@@ -240,3 +244,52 @@ def test_sketches_of_an_older_scheme_are_recomputed_with_the_same_links(
     with seeded_app.session_factory() as session:
         assert link_table(session) == before
         assert session.get_one(MinHashSignature, copy).sentences is not None
+
+
+def test_an_article_that_fails_in_a_batch_fails_alone(
+    app: Marsad, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = app.ingest([SEEDS])
+    with app.session_factory() as session:
+        by_name = {name: id_ for id_, name in names(session).items()}
+    bad = by_name["001_9dd459dba4470899.txt"]
+    features_of = dd.Features.of.__func__  # type: ignore[attr-defined]
+
+    def failing(cls: type[dd.Features], article: Article) -> dd.Features:
+        if article.id == bad:
+            raise ValueError("no features for this one")
+        found: dd.Features = features_of(cls, article)
+        return found
+
+    monkeypatch.setattr(dd.Features, "of", classmethod(failing))
+    pipeline_report = app.pipeline().run(report.article_ids)
+    assert [(f.article_id, f.stage) for f in pipeline_report.failures] == [(bad, "dedupe")]
+    with app.session_factory() as session:
+        run = session.scalars(
+            select(StageRun).where(StageRun.article_id == bad, StageRun.stage == "dedupe")
+        ).one()
+        assert run.status is RunStatus.FAILED and "no features" in (run.error or "")
+        assert _keys(session, bad) == 0 and session.get(MinHashSignature, bad) is None
+        assert session.get_one(Article, bad).content_hash is None
+        # The others are indexed and linked as without it: the gold reuse pair holds.
+        gold = json.loads(GOLD.read_text(encoding="utf-8"))["text_reuse"]
+        for a, b in gold["strong"]:
+            assert [link.kind for link in between(session, a, b)] == [ArticleLinkKind.REUSES]
+        assert all(_keys(session, i) > 0 for i in report.article_ids if i != bad)
+
+
+def test_batches_of_any_size_store_the_same_index_and_links(
+    seeded_app: Marsad, make_app: MakeApp
+) -> None:
+    with seeded_app.session_factory() as session:
+        links = link_table(session)
+        keys = set(session.execute(select(TextKey.value, TextKey.article_id, TextKey.kind)))
+        ids = list(session.scalars(select(Article.id)))
+    for size in (1, 2):  # run again in other batches: the same rows, none doubled
+        small = make_app(batch_size=size)
+        assert not small.pipeline().run(ids, only=["dedupe"], force=True).failures
+        with small.session_factory() as session:
+            assert link_table(session) == links
+            again = set(session.execute(select(TextKey.value, TextKey.article_id, TextKey.kind)))
+            assert again == keys
+            assert session.scalar(select(func.count()).select_from(TextKey)) == len(keys)
