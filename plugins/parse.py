@@ -50,7 +50,7 @@ MAX_BODY_CHARS = 100_000
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when there is too little text."""
     sample = text[:LANGUAGE_SAMPLE]  # enough to tell; its cost grows with the length
-    if sum(ch.isalpha() for ch in sample) < MIN_LANGUAGE_CHARS:
+    if sum(map(str.isalpha, sample)) < MIN_LANGUAGE_CHARS:
         return None
     language: str = py3langid.classify(sample)[0]
     return language
