@@ -9,6 +9,7 @@ with :func:`marsad.plugins.arabic.fold`, which is deterministic.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -34,29 +35,21 @@ class Normalize(Stage):
             .order_by(Paragraph.article_id, Paragraph.position)
         ):
             stored[article_id].append(text)
+        inputs = [(stored[a.id], a.title, a.subtitle) for a in articles]
 
         outcomes: dict[int, Outcome] = {}
         bodies: list[tuple[Article, dict[str, Any], list[str]]] = []
         sentence_rows: list[dict[str, Any]] = []
-        for article in articles:
-            try:
-                paragraphs = [shown for p in stored[article.id] if (shown := display_text(p))]
-                text = "\n".join(paragraphs)
-                found = sentences(text)
-                title, subtitle = _shown(article.title), _shown(article.subtitle)
-                key = match_key(text)  # fold() with offsets: ten times slower
-            except StageTimeout:
-                raise  # the batch's budget: the pipeline finds the slow article alone
-            except Exception as error:  # this article's alone: nothing is written for it
-                outcomes[article.id] = error
+        for article, result in zip(articles, ctx.compute(_normalize, inputs), strict=True):
+            if isinstance(result, Exception):
+                outcomes[article.id] = result  # nothing is written for it
                 continue
             outcomes[article.id] = None
-            bodies.append(
-                (article, {"title": title, "subtitle": subtitle, "match_key": key}, paragraphs)
-            )
+            columns = {"title": result.title, "subtitle": result.subtitle, "match_key": result.key}
+            bodies.append((article, columns, result.paragraphs))
             sentence_rows += (
-                {"article_id": article.id, "position": position, "start": s.start, "end": s.end}
-                for position, s in enumerate(found)
+                {"article_id": article.id, "position": position, "start": start, "end": end}
+                for position, (start, end) in enumerate(result.sentences)
             )
 
         replace_bodies(session, bodies)
@@ -67,6 +60,34 @@ class Normalize(Stage):
         if sentence_rows:
             session.execute(insert(Sentence), sentence_rows)
         return outcomes
+
+
+@dataclass(frozen=True)
+class Normalized:
+    paragraphs: list[str]  # display text, the empty ones left out
+    title: str | None
+    subtitle: str | None
+    key: str  # match key of the text the paragraphs make
+    sentences: list[tuple[int, int]]  # spans in that text
+
+
+def _normalize(article: tuple[list[str], str | None, str | None]) -> Normalized | Exception:
+    """One article's normalized body (pure); an error is its outcome, not the batch's."""
+    stored, title, subtitle = article
+    try:
+        paragraphs = [shown for paragraph in stored if (shown := display_text(paragraph))]
+        text = "\n".join(paragraphs)
+        return Normalized(
+            paragraphs=paragraphs,
+            title=_shown(title),
+            subtitle=_shown(subtitle),
+            key=match_key(text),  # fold() with offsets: ten times slower
+            sentences=[(s.start, s.end) for s in sentences(text)],
+        )
+    except StageTimeout:
+        raise  # the batch's budget: the pipeline finds the slow article alone
+    except Exception as error:
+        return error
 
 
 def _shown(value: str | None) -> str | None:

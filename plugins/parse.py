@@ -192,6 +192,16 @@ def parse_input(media_type: str, content: bytes, hints: dict[str, Any]) -> Parse
     )
 
 
+def _parse(raw: tuple[str, bytes, dict[str, Any]]) -> ParsedArticle | Exception:
+    """parse_input, with an error as the article's outcome rather than the batch's."""
+    try:
+        return parse_input(*raw)
+    except StageTimeout:
+        raise  # the batch's budget: the pipeline finds the slow article alone
+    except Exception as error:
+        return error
+
+
 def _outlet_name(name: object) -> str | None:
     if not name or not str(name).strip():
         return None
@@ -205,27 +215,23 @@ class Parse(Stage):
 
     def process_batch(self, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
         session = ctx.session
-        raw_inputs = {
-            row.id: row
-            for row in session.execute(
-                select(RawInput.id, RawInput.media_type, RawInput.content, RawInput.hints).where(
-                    RawInput.id.in_([article.raw_input_id for article in articles])
-                )
+        rows = session.execute(
+            select(RawInput.id, RawInput.media_type, RawInput.content, RawInput.hints).where(
+                RawInput.id.in_([article.raw_input_id for article in articles])
             )
+        )
+        raw_inputs = {
+            raw_id: (media_type, content, hints) for raw_id, media_type, content, hints in rows
         }
+        inputs = [raw_inputs[article.raw_input_id] for article in articles]
         outcomes: dict[int, Outcome] = {}
         parsed: list[tuple[Article, ParsedArticle]] = []
-        for article in articles:
-            raw = raw_inputs[article.raw_input_id]
-            try:
-                result = parse_input(raw.media_type, raw.content, raw.hints)
-            except StageTimeout:
-                raise  # the batch's budget: the pipeline finds the slow article alone
-            except Exception as error:  # this article's alone: nothing is written for it
-                outcomes[article.id] = error
-                continue
-            parsed.append((article, result))
-            outcomes[article.id] = result.note
+        for article, result in zip(articles, ctx.compute(_parse, inputs), strict=True):
+            if isinstance(result, Exception):
+                outcomes[article.id] = result  # nothing is written for it
+            else:
+                parsed.append((article, result))
+                outcomes[article.id] = result.note
 
         outlet_ids = store_outlets(session, {p.outlet for _, p in parsed if p.outlet})
         replace_bodies(
