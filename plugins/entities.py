@@ -139,12 +139,13 @@ def scan_names(article_lines: list[Line]) -> ArticleNames:
     finder = SpeakerFinder(set())
     raw: list[tuple[Speaker, Line]] = []
     for line in article_lines:
+        titled = _titled_from(line)
         for index, token in enumerate(line.tokens):
             if token.kind != "word":
                 continue
             if in_class(token.text, ORG_HEADS) and not token.text.startswith("ال"):
                 _add_org(found, line, finder.phrase(line, index, len(line.tokens)))
-            if not _may_name(line, index):
+            if not titled[index] or not _may_name(line, index):
                 continue
             speaker = finder.phrase(line, index, len(line.tokens))
             if speaker is not None and speaker.kind == "person" and speaker.title:
@@ -178,6 +179,23 @@ def scan_names(article_lines: list[Line]) -> ArticleNames:
         offset = line.span(speaker.first, speaker.first)[0]
         found.heads.setdefault(title_head(speaker.title[0]), []).append((offset, name))
     return found
+
+
+def _titled_from(line: Line) -> list[bool]:
+    """Per token, whether a phrase starting there can hold a title: a title head lies
+    between it and the next number or mark outside quotes. A phrase never reaches
+    past one (``SpeakerFinder.phrase`` stops at it, and its "عن" and "لـ" extensions
+    cross only words and quotes), and a person with a title needs a title head, so
+    most tokens need no phrase."""
+    titled = [False] * (len(line.tokens) + 1)
+    quoted = line.quote_of
+    for index in range(len(line.tokens) - 1, -1, -1):
+        token = line.tokens[index]
+        if token.kind == "word" and in_class(token.text, TITLE_HEADS):
+            titled[index] = True
+        elif token.kind in ("word", "quote") or index in quoted:
+            titled[index] = titled[index + 1]
+    return titled
 
 
 def _possessed(line: Line, speaker: Speaker, name: tuple[str, ...]) -> bool:
