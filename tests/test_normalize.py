@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
-from conftest import GOLD
+from conftest import GOLD, MakeApp
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
+from marsad.core import Article, Outcome, Sentence, StageContext
+from marsad.plugins import arabic, normalize
 from marsad.plugins.arabic import (
     SPACES,
     display_map,
@@ -19,6 +24,8 @@ from marsad.plugins.arabic import (
     match_key,
     sentences,
 )
+from marsad.plugins.normalize import Normalize
+from marsad.plugins.paragraphs import paragraph_rows
 
 # What Arabic news text is made of, edge cases included: letters, every hamza and
 # alef form, harakat, tatweel, both digit sets, quotes, bidi controls, odd spaces.
@@ -144,3 +151,62 @@ def test_sentences(text: str, expected: list[str]) -> None:
     found = sentences(text)
     assert [s.text for s in found] == expected
     assert all(text[s.start : s.end] == s.text for s in found)
+
+
+@given(st.lists(news_text.filter(lambda p: "\n" not in p), max_size=6))
+def test_paragraph_rows_are_spans_of_the_joined_text(paragraphs: list[str]) -> None:
+    text = "\n".join(paragraphs)
+    rows = paragraph_rows(7, paragraphs)
+    assert [text[row["start"] : row["end"]] for row in rows] == paragraphs
+    assert [row["position"] for row in rows] == list(range(len(paragraphs)))
+
+
+def test_an_article_normalize_cannot_split_fails_alone(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(
+        disabled_plugins=frozenset({"dedupe", "extract", "link", "cluster", "translate"})
+    )
+    texts = [
+        "قال المتحدث إن الاجتماع انتهى مساء أمس.",
+        "أعلنت الوزارة نتائج الامتحانات. وقال الوزير إنها جيدة.",
+        "افتتح الأمير المعرض الدولي للكتاب.",
+    ]
+    path = tmp_path / "batch.jsonl"
+    lines = [
+        json.dumps({"title": f"خبر {i}", "text": t}, ensure_ascii=False)
+        for i, t in enumerate(texts)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    split = arabic.sentences
+
+    def failing(text: str) -> list[arabic.Sentence]:
+        if "الوزارة" in text:
+            raise ValueError("cannot split")
+        return split(text)
+
+    batches: list[int] = []
+    process_batch = Normalize.process_batch
+
+    def counted(
+        self: Normalize, ctx: StageContext, articles: Sequence[Article]
+    ) -> dict[int, Outcome]:
+        batches.append(len(articles))
+        return process_batch(self, ctx, articles)
+
+    monkeypatch.setattr(normalize, "sentences", failing)
+    monkeypatch.setattr(Normalize, "process_batch", counted)
+    ids = app.ingest([path]).article_ids
+
+    report = app.pipeline().run(ids)
+
+    assert batches == [3]  # the error is that article's outcome: the batch is not redone
+    assert [(f.article_id, f.stage, f.error) for f in report.failures] == [
+        (ids[1], "normalize", "ValueError: cannot split")
+    ]
+    with app.session_factory() as session:
+        keys = {i: key for i, key in session.execute(select(Article.id, Article.match_key))}
+        assert keys[ids[1]] is None and keys[ids[0]] and keys[ids[2]]
+        per_article = select(Sentence.article_id, func.count()).group_by(Sentence.article_id)
+        counts = {i: count for i, count in session.execute(per_article)}
+        assert counts == {ids[0]: 1, ids[2]: 1}
