@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from marsad.plugins.arabic import match_key
 from marsad.plugins.speakers import MAX_SPEAKER_WORDS, MEDIA_HEADS, Speaker, SpeakerFinder
@@ -703,7 +703,7 @@ def channel_of(
             owned = speaker is not None and speaker[0] <= index <= speaker[1] + 1
             if not owned or tokens[index - 1].text in SOURCES_OF_OUTLET:
                 return _quoted_outlet(line, index)
-        if token.kind != "word" or index in line.quote_of:
+        if token.kind != "word" or index in line.quote_of or not _any_cue(token.text):
             continue
         if _is_cue(token.text, MEETING):
             following = tokens[index + 1].text if index + 1 < len(tokens) else ""
@@ -749,6 +749,14 @@ def _is_cue(word: str, cues: frozenset[str]) -> bool:
             if word in stems or ("ال" + word) in stems:  # "للصحفيين": ل + (ا)لصحفيين
                 return True
     return word.startswith("ال") and word[2:] in stems
+
+
+@lru_cache(maxsize=1 << 16)
+def _any_cue(word: str) -> bool:
+    """Whether a word is a cue of any channel: most words are none, and skip the dozen
+    cue tests of channel_of."""
+    groups = [MEETING, AGENCY, *(words for words, _ in STRONG_CHANNELS + WEAK_CHANNELS)]
+    return any(_is_cue(word, cues) for cues in groups)
 
 
 @cache
