@@ -118,14 +118,15 @@ class Features(Side):
     def of(cls, article: Article) -> Features:
         text = article.text or ""
         tokens = tr.words(text)
-        hashes = tr.shingle_hashes(tokens)
+        encoded = [shingle.encode() for shingle in tr.shingles(tokens)]  # for both below
+        hashes = tr.hashes_of(encoded)
         signature = tr.minhash(hashes)
         return cls(
             signature=signature,
             sentences=tr.keyed_sentences(sentences(text), tr.quote_spans(text)),
             shingles=len(hashes),
             bands=tr.band_keys(signature) if hashes else [],
-            anchors=tr.anchor_keys(tokens),
+            anchors=tr.anchors_of(encoded),
         )
 
     def keys(self) -> dict[int, int]:
@@ -558,13 +559,11 @@ class BatchIndex:
         """The article's index rows (value -> kind)."""
         if article_id in self.rows_of:
             return self.rows_of[article_id]
-        return dict(  # not in the batch: its rows do not change during it
-            self.session.execute(
-                select(TextKey.value, TextKey.kind).where(
-                    TextKey.article_id == article_id, TextKey.kind.in_(_INDEX_KINDS)
-                )
-            ).all()
-        )
+        kinds = ", ".join(str(kind) for kind in _INDEX_KINDS)
+        query = f"SELECT value, kind FROM {TextKey.__tablename__} WHERE kind IN ({kinds}) AND"
+        # Not in the batch: its rows do not change during it.
+        rows = _rows_in(self.session, f"{query} article_id IN", [article_id])
+        return {value: kind for value, kind in rows}
 
     def store(
         self, article: Article, features: Features, near: Neighbourhood

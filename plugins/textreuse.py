@@ -97,7 +97,12 @@ def shingles(tokens: Sequence[str], size: int = SHINGLE_WORDS) -> list[str]:
 
 def shingle_hashes(tokens: Sequence[str], size: int = SHINGLE_WORDS) -> list[int]:
     """32-bit hashes of the distinct shingles (CRC32: fast, and stable across runs)."""
-    return sorted({zlib.crc32(s.encode()) for s in shingles(tokens, size)})
+    return hashes_of(s.encode() for s in shingles(tokens, size))
+
+
+def hashes_of(encoded: Iterable[bytes]) -> list[int]:
+    """:func:`shingle_hashes` of shingles already encoded."""
+    return sorted({zlib.crc32(shingle) for shingle in encoded})
 
 
 MINHASH_CHUNK = 4096  # shingle hashes per update: a few MB of work arrays
@@ -148,9 +153,14 @@ def band_keys(signature: np.ndarray) -> list[int]:
 
 def anchor_keys(tokens: Sequence[str]) -> list[int]:
     """Content-chosen shingles: a passage shared by two texts shares its anchors."""
+    return anchors_of(s.encode() for s in shingles(tokens))
+
+
+def anchors_of(encoded: Iterable[bytes]) -> list[int]:
+    """:func:`anchor_keys` of shingles already encoded (each distinct one hashed once)."""
     found = set()
-    for shingle in shingles(tokens):
-        value = key63(ANCHOR, shingle.encode())
+    for shingle in set(encoded):
+        value = key63(ANCHOR, shingle)
         if value % ANCHOR_MOD == 0:
             found.add(value)
     return sorted(found)
