@@ -28,6 +28,7 @@ from matplotlib.ticker import NullFormatter
 RESULTS = Path(__file__).resolve().parent / "results"
 DATABASES = ("sqlite", "postgresql")
 TARGET = 200.0
+IDEAL_GAIN = 0.8  # 2 workers should give 1.8x one worker (bench/executors.py's floor)
 SPEED_KEYS = ("articles_per_s", "articles_per_second", "throughput")
 folder = RESULTS  # where the JSON is read and the PNGs written (--results)
 
@@ -61,9 +62,10 @@ def _speed(value: Any) -> float | None:
 
 
 def executor_series(data: dict[str, Any]) -> dict[str, list[tuple[int, float]]]:
-    """``{executor: [(workers, articles/s), ...]}`` from either layout executors.json
-    may have: rows ``{"executor", "workers", "articles_per_s"}`` (a list, or under
-    ``rows``/``results``), or ``{"executors": {name: {workers: figure}}}``."""
+    """``{executor: [(workers, articles/s), ...]}`` from the layouts executors.json
+    may have: bench/executors.py's ``{"articles_per_second_median": {"dask-2": 7.1}}``
+    (``inprocess``: 1 worker), rows ``{"executor", "workers", "articles_per_s"}`` (a
+    list, or under ``rows``/``results``), or ``{"executors": {name: {workers: figure}}}``."""
     series: dict[str, list[tuple[int, float]]] = {}
     rows = data.get("rows", data.get("results", []))
     for row in rows if isinstance(rows, list) else []:
@@ -72,6 +74,14 @@ def executor_series(data: dict[str, Any]) -> dict[str, list[tuple[int, float]]]:
         speed, name = _speed(row), row.get("executor", row.get("name"))
         if speed is not None and name is not None:
             series.setdefault(str(name), []).append((int(row["workers"]), speed))
+    # bench/executors.py: {"articles_per_second_median": {"processes-2": 7.1, ...}}.
+    medians = data.get("articles_per_second_median", {})
+    for variant, speed in medians.items() if isinstance(medians, dict) else ():
+        name, _, workers = str(variant).rpartition("-")
+        if not workers.isdigit():  # the pipeline in the ingest's own process
+            name, workers = str(variant), "1"
+        if isinstance(speed, int | float):
+            series.setdefault(name, []).append((int(workers), float(speed)))
     executors = data.get("executors", {})
     for name, by_workers in executors.items() if isinstance(executors, dict) else ():
         for workers, figure in by_workers.items() if isinstance(by_workers, dict) else ():
@@ -82,23 +92,38 @@ def executor_series(data: dict[str, Any]) -> dict[str, list[tuple[int, float]]]:
 
 
 def plot_executors() -> Path | None:
-    data = load("executors.json")
+    source = "executors.json"
+    if not (folder / source).exists() and (folder / "executors_quick.json").exists():
+        source = "executors_quick.json"  # only the quick run (make bench) was made
+    data = load(source)
     if data is None:
         return None
     series = executor_series(data)
     if not series:
-        print("executors.json has no executor/workers/articles_per_s figures: plot skipped")
+        print(f"{source} has no executor/workers/articles_per_s figures: plot skipped")
         return None
-    figure, axes = plt.subplots(figsize=(7, 4.5))
+    figure, axes = plt.subplots(figsize=(7.5, 4.5))
     for name, points in sorted(series.items()):
-        axes.plot([w for w, _ in points], [s for _, s in points], marker="o", label=name)
-    axes.axhline(TARGET, color="grey", linestyle="--", label=f"target {TARGET:.0f}/s")
+        workers, speeds = [w for w, _ in points], [s for _, s in points]
+        (line,) = axes.plot(workers, speeds, marker="o", label=name)
+        if len(points) > 1 and workers[0] == 1:  # what the extra cores should add
+            ideal = [speeds[0] * (1 + IDEAL_GAIN * (w - 1)) for w in workers]
+            axes.plot(workers, ideal, linestyle=":", color=line.get_color(), alpha=0.7)
+    fastest = max(speed for points in series.values() for _, speed in points)
+    if fastest * 2 > TARGET:  # else the target line would flatten the figures
+        axes.axhline(TARGET, color="grey", linestyle="--", label=f"target {TARGET:.0f}/s")
+    else:
+        axes.plot([], [], " ", label=f"(target {TARGET:.0f}/s: off the scale)")
+    ideal = f"ideal: {1 + IDEAL_GAIN}x at 2 workers, +{IDEAL_GAIN}x per worker"
+    axes.plot([], [], linestyle=":", color="grey", label=ideal)
     axes.set_xlabel("workers")
     axes.set_ylabel("articles per second")
-    axes.set_title("Ingest throughput against workers, per executor")
+    what = f"{data['articles']:,} articles" if isinstance(data.get("articles"), int) else ""
+    where = f" on {data['database']}" if isinstance(data.get("database"), str) else ""
+    axes.set_title(f"Processing throughput against workers ({what}{where})")
     axes.set_xticks(sorted({w for points in series.values() for w, _ in points}))
     axes.set_ylim(bottom=0)
-    axes.legend()
+    axes.legend(fontsize="small")
     axes.grid(alpha=0.3)
     return save(figure, "executors.png")
 

@@ -193,6 +193,18 @@ def eval_dedupe_headline(_: str) -> Headline:
     )
 
 
+def executors_headline(_: str) -> Headline:
+    data = read("executors_quick.json")
+    rates = ", ".join(f"{v} {r:.1f}/s" for v, r in data["articles_per_second_median"].items())
+    ratios = data["ratio_2_to_1"]
+    return Headline(
+        f"{data['articles']} articles: {rates}; 2 workers / 1: "
+        + ", ".join(f"{kind} {ratio:.2f}x" for kind, ratio in ratios.items()),
+        f">= {data['floor']}x from 2 workers",
+        all(ratio >= data["floor"] for ratio in ratios.values()) if ratios else None,
+    )
+
+
 def first_line(stdout: str) -> Headline:
     lines = [line.strip() for line in stdout.splitlines() if line.strip()]
     return Headline(lines[0][:110] if lines else "-")
@@ -223,6 +235,7 @@ PLANS: dict[str, Plan] = {
     "claims.py": Plan(("--quick", "--repeat", "1"), 120, 300, claims_headline, ("claims.json",)),
     "eval_dedupe.py": Plan((), 150, 400, eval_dedupe_headline),
     "durability.py": Plan(("--quick",), 300, 600, durability_headline),
+    "executors.py": Plan(("--quick",), 240, 600, executors_headline),
 }
 UNKNOWN = (120.0, 300.0)  # expected and timeout seconds of a script not in PLANS
 
