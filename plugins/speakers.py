@@ -85,16 +85,17 @@ MEDIA_HEADS = word_class("media")
 ANONYMOUS_HEADS = word_class("anonymous")
 
 
-def _without_article(word: str) -> str:
-    return word[2:] if word.startswith("ال") and len(word) > 3 else word
-
-
 def in_class(word: str, words: frozenset[str]) -> bool:
     """Whether a key word, without "ال" and maybe a و/ف, is one of ``words``; a ب/ل/ك
     clitic stays, so "لرئيس" (to the president) is no title. Both readings of a
     leading و/ف are tried: "وزير" is a word, "وقال" a conjunction and a verb."""
-    plain = _without_article(word)
-    return plain in words or _without_article(strip_conjunction(word)) in words
+    # Asked of nearly every word of an article, several times: the clitic rules of
+    # strip_conjunction and the article are written out here, without calls.
+    if (word[2:] if word.startswith("ال") and len(word) > 3 else word) in words:
+        return True
+    if len(word) > 2 and word[0] in "وف":
+        word = word[1:]
+    return (word[2:] if word.startswith("ال") and len(word) > 3 else word) in words
 
 
 def is_a(word: str, name: str) -> bool:
