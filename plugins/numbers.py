@@ -406,8 +406,9 @@ def find_quantities(line: Line) -> list[QuantityMatch]:
     found = _qualify(line, drafts)
     found.extend(_zero_counts(line, found))
     taken = {i for match in found for i in range(match.first, match.last + 1)}
-    for index in range(len(line.tokens)):
-        if index not in taken:
+    for index, token in enumerate(line.tokens):
+        # A casualty event needs a casualty word: the test is _casualty_event's first.
+        if index not in taken and token.text in CASUALTY_EVENTS:
             event = _casualty_event(line, index)
             if event is not None:
                 found.append(event)
