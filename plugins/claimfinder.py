@@ -453,20 +453,19 @@ def _place_in_sentences(text: str, found: FoundClaims) -> None:
     for position, claim in enumerate(found.claims):
         index = bisect_right(starts, claim.start) - 1
         sentence = spans[index] if index >= 0 and claim.end <= spans[index].end else None
-        claim = replace(
-            claim,
-            sentence=sentence.text if sentence else claim.text,
-            sentence_start=sentence.start if sentence else claim.start,
-        )
+        text = sentence.text if sentence else claim.text
+        start = sentence.start if sentence else claim.start
+        slot = claim.slot
         if claim.quantity_kind not in (None, QuantityKind.COUNT):
-            claim = replace(claim, slot=_amount_slot(claim))
-        found.claims[position] = claim
+            slot = _amount_slot(claim.slot, text, claim.start - start)
+        # One replace per claim: dataclasses.replace costs more than the rest here.
+        found.claims[position] = replace(claim, sentence=text, sentence_start=start, slot=slot)
 
 
-def _amount_slot(claim: ClaimDraft) -> str:
+def _amount_slot(slot: str, sentence: str, at: int) -> str:
     """ "unit:%|ارتف نسب" for "ارتفع بنسبة 2%": amounts are compared only when the
     words before them agree (see :mod:`marsad.plugins.compare`), so their slot says
     those words; one slot for every percentage of a day would fill the link stage's
     candidate window, and which claims it then holds would depend on ingest order."""
-    before = words_before(claim.sentence, claim.start - claim.sentence_start)
-    return f"{claim.slot}|{' '.join(sorted(before))}"
+    before = words_before(sentence, at)
+    return f"{slot}|{' '.join(sorted(before))}"
