@@ -10,9 +10,12 @@ that only read keep the deferred BEGIN, so the API never waits for a writer (WAL
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 # How long a SQLite connection waits for another process's write lock before failing.
@@ -72,3 +75,15 @@ def make_write_session_factory(engine: Engine) -> sessionmaker[Session]:
     if engine.dialect.name == "sqlite":
         engine = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def insert_ignoring_duplicates(session: Session) -> Callable[..., Any]:
+    """The dialect's ``insert`` whose ``on_conflict_do_nothing()`` skips a row whose
+    unique key is already stored: how rows shared between articles (outlets,
+    entities, inputs) are created by several workers at once without failing."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql_insert
+    if dialect == "sqlite":
+        return sqlite_insert
+    raise NotImplementedError(f"marsad does not support {dialect} databases")

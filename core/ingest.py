@@ -12,13 +12,11 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from marsad.core.db import insert_ignoring_duplicates
 from marsad.core.models import Article, RawInput, utcnow
 from marsad.core.readers import InputError, RawRecord, Reader, ReadOptions, files_below
 
@@ -117,16 +115,6 @@ def ingest(
     return report
 
 
-def _insert_ignoring_duplicates(session: Session) -> Callable[..., Any]:
-    """The dialect's INSERT that does nothing on a key already present."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql_insert
-    if dialect == "sqlite":
-        return sqlite_insert
-    raise NotImplementedError(f"storing inputs on {dialect} is not supported")
-
-
 def store_records(session: Session, records: Iterable[RawRecord]) -> list[Article | None]:
     """Store each record not stored yet, with an empty article for the pipeline.
 
@@ -136,7 +124,7 @@ def store_records(session: Session, records: Iterable[RawRecord]) -> list[Articl
     fingerprint that is already there, so each input is stored once and no process
     fails for it.
     """
-    insert = _insert_ignoring_duplicates(session)
+    insert = insert_ignoring_duplicates(session)
     created: list[Article | None] = []
     for record in records:
         statement = (

@@ -108,9 +108,15 @@ class Stage:
         """Process one article, writing results through ``ctx.session``.
 
         May return a short note for the run record, shown with the run (for example
-        which encoding parse read the bytes in).
+        which encoding parse read the bytes in). On a stage that implements only
+        :meth:`process_batch`, this runs it on the one article and raises its error.
         """
-        raise NotImplementedError
+        if not self.batched:
+            raise NotImplementedError(f"stage {self.name!r} implements no process method")
+        outcome = self.process_batch(ctx, [article]).get(article.id)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
     def process_batch(self, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
         """Process a batch of articles; return each article id's :data:`Outcome`.

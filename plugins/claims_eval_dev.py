@@ -88,11 +88,11 @@ CASUALTY_EVENTS = {
 def pipeline_text(content: str, title: str | None) -> str:
     """The article text the extract stage reads, from a SaudiNewsNet ``content``.
 
-    The same steps as the stages: ``Parse.process`` drops control characters from the
-    body and the title and calls ``parse_text(body, title=title)`` (records are not
-    ``title_first``), storing the paragraphs; ``Normalize.process`` replaces each with
+    The same steps as the stages: ``parse`` drops control characters from the body
+    and the title and calls ``parse_text(body, title=title)`` (records are not
+    ``title_first``), storing the paragraphs; ``normalize`` replaces each with
     ``display_text(paragraph)``, keeps the non-empty ones and joins them with a line
-    break (``set_paragraphs``).
+    break (:mod:`marsad.plugins.paragraphs`).
     """
     clean_title = clean_controls(title) if title else None
     parsed = parse_text(clean_controls(content), title=clean_title or None)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from marsad.core import Entity, EntityAlias
-from marsad.core.ingest import _insert_ignoring_duplicates
+from marsad.core.db import insert_ignoring_duplicates
 from marsad.plugins.entities import EntityRef
 
 # Bound parameters per statement: far below SQLite's limit (32,766).
@@ -46,7 +46,7 @@ def store_entities(session: Session, refs: Iterable[EntityRef]) -> dict[EntityRe
     ids = _entity_ids(session, list(names))
     missing = sorted(key for key in names if key not in ids)
     if missing:
-        insert = _insert_ignoring_duplicates(session)
+        insert = insert_ignoring_duplicates(session)
         session.execute(
             insert(Entity).on_conflict_do_nothing(index_elements=["type", "key"]),
             [{"type": kind, "key": key, "name": names[(kind, key)]} for kind, key in missing],
@@ -74,7 +74,7 @@ def _store_aliases(session: Session, by_ref: dict[EntityRef, int]) -> None:
         )
         wanted.difference_update((entity_id, alias) for entity_id, alias in stored)
     if wanted:
-        insert = _insert_ignoring_duplicates(session)
+        insert = insert_ignoring_duplicates(session)
         session.execute(
             insert(EntityAlias).on_conflict_do_nothing(index_elements=["entity_id", "alias"]),
             [{"entity_id": entity_id, "alias": alias} for entity_id, alias in sorted(wanted)],

@@ -32,7 +32,7 @@ from marsad.core import (
     hookimpl,
 )
 from marsad.core.budget import StageTimeout
-from marsad.core.ingest import _insert_ignoring_duplicates
+from marsad.core.db import insert_ignoring_duplicates
 from marsad.core.readers import field_type_problem
 from marsad.plugins.dates import parse_time
 from marsad.plugins.paragraphs import replace_bodies
@@ -274,7 +274,7 @@ def store_outlets(session: Session, names: set[str]) -> dict[str, int]:
     ids = found()
     missing = [name for name in wanted if name not in ids]
     if missing:
-        insert = _insert_ignoring_duplicates(session)
+        insert = insert_ignoring_duplicates(session)
         session.execute(
             insert(Outlet)
             .values([{"name": name} for name in missing])
