@@ -114,8 +114,8 @@ def plot_executors() -> Path | None:
         axes.axhline(TARGET, color="grey", linestyle="--", label=f"target {TARGET:.0f}/s")
     else:
         axes.plot([], [], " ", label=f"(target {TARGET:.0f}/s: off the scale)")
-    ideal = f"ideal: {1 + IDEAL_GAIN}x at 2 workers, +{IDEAL_GAIN}x per worker"
-    axes.plot([], [], linestyle=":", color="grey", label=ideal)
+    ideal_label = f"ideal: {1 + IDEAL_GAIN}x at 2 workers, +{IDEAL_GAIN}x per worker"
+    axes.plot([], [], linestyle=":", color="grey", label=ideal_label)
     axes.set_xlabel("workers")
     axes.set_ylabel("articles per second")
     what = f"{data['articles']:,} articles" if isinstance(data.get("articles"), int) else ""
@@ -186,13 +186,15 @@ def plot_stages() -> Path | None:
         positions = [i + index * height for i in range(len(names))]
         values = [shares.get(name, {}).get("ms_per_article", 0.0) for name in names]
         speed = data[kind]["articles_per_s"]
-        bars = axes.barh(positions, values, height, label=f"{kind} ({speed:.1f} articles/s)")
+        count = data[kind].get("articles", data["articles"])
+        label = f"{kind}, {count:,} articles ({speed:.1f} articles/s)"
+        bars = axes.barh(positions, values, height, label=label)
         labels = [f"{shares.get(n, {}).get('share', 0):.0%}" for n in names]
         axes.bar_label(bars, labels=labels, padding=2, fontsize="small")
     axes.set_yticks([i + height * (len(kinds) - 1) / 2 for i in range(len(names))], names)
     axes.invert_yaxis()
     axes.set_xlabel("ms per article (label: share of the ingest's time)")
-    axes.set_title(f"Where the time goes: marsad ingest of {data['articles']:,} articles")
+    axes.set_title("Where the time goes in marsad ingest, every stage on")
     axes.legend(loc="lower right")
     axes.grid(alpha=0.3, axis="x")
     return save(figure, "stages.png")

@@ -230,6 +230,7 @@ def measure(
     median_s = statistics.median(t.wall_s for t in runs)
     stages = stage_times(url)
     return {
+        "articles": articles,
         "articles_per_s": round(articles / median_s, 2),
         "articles_per_cpu_s": round(articles / statistics.median(t.cpu_s for t in runs), 2),
         "runs_s": [round(t.wall_s, 2) for t in runs],
@@ -246,7 +247,8 @@ def measure(
 
 def print_table(kind: str, result: dict[str, Any]) -> None:
     print(
-        f"\n{kind}: {result['articles_per_s']:.1f} articles/s (median of {len(result['runs_s'])};"
+        f"\n{kind}, {result['articles']:,} articles: {result['articles_per_s']:.1f} articles/s "
+        f"(median of {len(result['runs_s'])};"
         f" {result['articles_per_cpu_s']:.1f} per CPU second), floor "
         f"{result['floor_articles_per_s']:.0f} articles/s, target {TARGET:.0f}"
     )
@@ -290,6 +292,11 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3, help="ingests per database")
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument(
+        "--postgresql-articles",
+        type=int,
+        help="articles on PostgreSQL (default --articles; make bench: fewer, it is slower)",
+    )
     parser.add_argument("--quick", action="store_true", help="300 articles, SQLite, 1 run")
     parser.add_argument("--budget", type=float, default=0, help="seconds; 0: no limit")
     parser.add_argument("--profile", action="store_true", help="profile one ingest instead")
@@ -312,10 +319,14 @@ def main() -> None:
             if kind == "postgresql" and made.server is None:
                 say("PostgreSQL is not reachable at 127.0.0.1:5432: skipped")
                 continue
+            articles, inputs = args.articles, paths
+            if kind == "postgresql" and args.postgresql_articles not in (None, args.articles):
+                articles = args.postgresql_articles
+                inputs = write_corpus(folder / "inputs-postgresql", articles, PER_FILE)
             # Each database gets an equal share of what is left of the budget.
             share = (deadline - time.monotonic()) / (len(kinds) - index)
             until = time.monotonic() + share
-            results[kind] = measure(kind, paths, args.articles, args.repeat, made, until)
+            results[kind] = measure(kind, inputs, articles, args.repeat, made, until)
             print_table(kind, results[kind])
     name = "throughput_quick.json" if args.quick else "throughput.json"
     out = RESULTS / name
