@@ -245,6 +245,7 @@ class Pipeline:
                     hook=self.plugins.hook,
                     log=logging.getLogger(f"marsad.stage.{registered.name}"),
                     pool=self.compute,
+                    turns=self.coordinator.lock_stage,
                 )
                 batch_runs = self._run_stage(registered, ctx, articles, runs, report)
                 session.flush()

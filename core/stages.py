@@ -52,6 +52,13 @@ class StageContext:
     log: logging.Logger
     state: dict[str, Any] = field(default_factory=dict)
     pool: Compute = field(default_factory=Compute)
+    turns: Callable[[Session, str], None] = lambda _session, _stage: None
+
+    def take_turn(self, stage: str) -> None:
+        """Wait until no other process runs a batch of ``stage``, and keep it so until
+        this transaction ends: for a stage that on some articles rewrites what another
+        stage's runs read. Take turns before writing anything, to never deadlock."""
+        self.turns(self.session, stage)
 
     def compute(self, function: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
         """``[function(item) for item in items]``, maybe in worker processes.

@@ -72,11 +72,17 @@ class Extract(Stage):
                 found.append((article, result))
         if not found:
             return outcomes
+        stored = _with_rows(session, [article.id for article, _ in found])
+        if stored:
+            # A run again may drop claim links (link's output) and split the stories
+            # they joined (cluster's): wait for those stages' turns first, before this
+            # transaction holds any row another of their runs may need.
+            ctx.take_turn("link")
+            ctx.take_turn("cluster")
         entity_ids = store_entities(
             session, (ref for _, claims in found for ref in _entity_refs(claims))
         )
         rows = [_Rows.of(article, claims, entity_ids) for article, claims in found]
-        stored = _with_rows(session, [article.id for article, _ in found])
         _insert_new(session, [r for r in rows if r.article.id not in stored])
         for article_rows in rows:
             if article_rows.article.id in stored:

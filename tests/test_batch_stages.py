@@ -8,16 +8,21 @@ outcomes fails alone without that retry.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import pytest
-from conftest import SEEDS, MakeApp
-from sqlalchemy import select
+from conftest import SEEDS, MakeApp, PostgresServer, require_postgres
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from marsad.core import Article, ArticleRefused, Outlet, RunStatus, Stage, StageContext, hookimpl
 from marsad.core.application import Marsad
+from marsad.core.coordination import STAGE_LOCKS
 from marsad.core.models import StageRun
+from marsad.core.plugins import make_plugins
+from marsad.core.schema import upgrade
+from marsad.core.settings import Settings
 from marsad.core.stages import Outcome, RegisteredStage, StageOrderError, order_stages
 
 
@@ -169,3 +174,33 @@ def test_a_stage_without_a_process_method_is_refused() -> None:
 
     with pytest.raises(StageOrderError, match="implements neither process nor process_batch"):
         order_stages([RegisteredStage(Empty(), "somebody")])
+
+
+def test_extract_run_again_waits_for_the_cluster_turn(postgres: PostgresServer | None) -> None:
+    """A rerun of extract may split stories: it waits while another process clusters."""
+    url = require_postgres(postgres).create_database()
+    settings = Settings(database_url=url)
+    app = Marsad(settings, plugins=make_plugins(settings, load_entry_points=False))
+    upgrade(app.engine)
+    ids = app.ingest([SEEDS]).article_ids
+    app.pipeline().run(ids)
+
+    done = threading.Event()
+
+    def rerun() -> None:
+        app.pipeline().run(ids, only=["extract"], force=True)
+        done.set()
+
+    with app.engine.connect() as other:  # another process's cluster batch
+        other.execute(
+            text("SELECT pg_advisory_lock(:ns, hashtext('cluster'))"), {"ns": STAGE_LOCKS}
+        )
+        worker = threading.Thread(target=rerun)
+        worker.start()
+        assert not done.wait(2), "the rerun did not wait for the cluster turn"
+        other.execute(
+            text("SELECT pg_advisory_unlock(:ns, hashtext('cluster'))"), {"ns": STAGE_LOCKS}
+        )
+        worker.join(60)
+    app.close()
+    assert done.is_set()
