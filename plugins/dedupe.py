@@ -56,7 +56,7 @@ from functools import cached_property
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Table, delete, insert, or_, select
+from sqlalchemy import Table, delete, func, insert, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from marsad.core import (
@@ -471,10 +471,13 @@ class BatchIndex:
     ) -> None:
         self.session = session
         ids = [article.id for article in articles]
-        # Articles by content hash, for the hashes the batch's articles have or will have.
-        self.by_hash: dict[str, set[int]] = {}
+        # Content hashes: the batch's articles' new ones, their current ones, and per
+        # hash read the first articles of it outside the batch (KEY_CAP + 1 of them,
+        # so KEY_CAP remain without the article asking), which do not change.
         self.hashes = hashes
-        old = {a.content_hash for a in articles if a.content_hash is not None}
+        self.hash_of = {article.id: article.content_hash for article in articles}
+        self.by_hash: dict[str, list[int]] = {}
+        old = {value for value in self.hash_of.values() if value is not None}
         self._read_hashes(set(hashes.values()) | old)
         # The batch's articles' index rows (value -> kind), kept current as they change.
         self.rows_of: dict[int, dict[int, int]] = {article_id: {} for article_id in ids}
@@ -520,31 +523,43 @@ class BatchIndex:
     def _read_hashes(self, hashes: Iterable[str]) -> None:
         missing = sorted(set(hashes) - self.by_hash.keys())
         for content_hash in missing:
-            self.by_hash[content_hash] = set()
+            self.by_hash[content_hash] = []
+        batch = list(self.hash_of)
         for begin in range(0, len(missing), LOOKUP_CHUNK):
-            for article_id, found in self.session.execute(
-                select(Article.id, Article.content_hash).where(
-                    Article.content_hash.in_(missing[begin : begin + LOOKUP_CHUNK])
+            numbered = (
+                select(
+                    Article.id,
+                    Article.content_hash,
+                    func.row_number()
+                    .over(partition_by=Article.content_hash, order_by=Article.id)
+                    .label("rank"),
                 )
+                .where(
+                    Article.content_hash.in_(missing[begin : begin + LOOKUP_CHUNK]),
+                    Article.id.not_in(batch),
+                )
+                .subquery()
+            )
+            for article_id, found in self.session.execute(
+                select(numbered.c.id, numbered.c.content_hash).where(numbered.c.rank <= KEY_CAP + 1)
             ):
-                if found is not None:  # never, with IN; says so to the type checker
-                    self.by_hash[found].add(article_id)
+                self.by_hash[found].append(article_id)
 
     def same_text(self, article: Article) -> list[int]:
         """Up to ``KEY_CAP`` other articles of the same content hash, first ingested first
         (the order in which the hash's database index holds them)."""
-        if article.content_hash is None:
+        content_hash = article.content_hash
+        if content_hash is None:
             return []
-        self._read_hashes([article.content_hash])
-        others = sorted(self.by_hash[article.content_hash] - {article.id})
-        return others[:KEY_CAP]
+        self._read_hashes([content_hash])
+        found = set(self.by_hash[content_hash])
+        found.update(other for other, held in self.hash_of.items() if held == content_hash)
+        found.discard(article.id)
+        return sorted(found)[:KEY_CAP]
 
     def set_hash(self, article: Article) -> None:
         """Give the article its new content hash (it is stored with the article)."""
-        if article.content_hash is not None:
-            self.by_hash[article.content_hash].discard(article.id)
-        article.content_hash = self.hashes[article.id]
-        self.by_hash[self.hashes[article.id]].add(article.id)
+        article.content_hash = self.hash_of[article.id] = self.hashes[article.id]
 
     def lookup(self, article_id: int, values: Sequence[int]) -> Neighbourhood:
         """What :func:`lookup` would read now."""

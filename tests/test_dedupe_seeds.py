@@ -28,6 +28,7 @@ from marsad.plugins import dedupe as dd
 from marsad.plugins import textreuse as tr
 
 TATWEEL = "\u0640"
+SEED_000 = "000_1b35a13412cf49fa.txt"
 
 
 def names(session: Session) -> dict[int, str]:
@@ -293,3 +294,46 @@ def test_batches_of_any_size_store_the_same_index_and_links(
             again = set(session.execute(select(TextKey.value, TextKey.article_id, TextKey.kind)))
             assert again == keys
             assert session.scalar(select(func.count()).select_from(TextKey)) == len(keys)
+
+
+def _copies_outcome(app: Marsad, path: Path) -> tuple[set[tuple[str, str, str]], int]:
+    report = app.ingest([path])
+    assert not report.errors and report.stored == len(report.article_ids)
+    assert (
+        not app.pipeline()
+        .run(sorted(report.article_ids), only=["parse", "normalize", "dedupe"])
+        .failures
+    )
+    with app.session_factory() as session:
+        url = dict(session.execute(select(Article.id, Article.url)).all())
+        links = {
+            (str(url[link.source_id]), str(url[link.target_id]), link.kind.value)
+            for link in session.scalars(select(ArticleLink))
+        }
+        return links, session.scalar(select(func.count()).select_from(TextKey)) or 0
+
+
+def test_more_copies_than_the_cap_link_alike_in_any_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # More articles of one text than KEY_CAP (its keys fill up: the pairs of the
+    # earlier copies are decided again, the first KEY_CAP of the text change), among
+    # copies of another text that stay linked: a batch must see what one by one sees.
+    monkeypatch.setattr(dd, "KEY_CAP", 4)
+    texts = [_seed_text("003_17373629d0573b0f.txt")] * 3 + [_seed_text(SEED_000)] * 9
+    records = [
+        {"outlet": f"outlet{i}", "url": f"http://example.com/{i}", "title": f"{i}", "text": text}
+        for i, text in enumerate(texts[::2] + texts[1::2])
+    ]
+    path = tmp_path / "copies.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    found = []
+    for size in (50, 1, 4):
+        settings = Settings(database_url=f"sqlite:///{tmp_path / f'b{size}.db'}", batch_size=size)
+        app = Marsad(settings, plugins=make_plugins(settings, load_entry_points=False))
+        try:
+            upgrade(app.engine)
+            found.append(_copies_outcome(app, path))
+        finally:
+            app.close()
+    assert found[0][0] and found[0] == found[1] == found[2]
