@@ -15,15 +15,18 @@ in. Each story is titled after its earliest article.
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import aliased
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import or_, select, union_all, update
+from sqlalchemy.orm import Session, aliased
 
 from marsad.core import Article, ArticleLink, Claim, ClaimLink, Stage, StageContext, Story, hookimpl
-from marsad.plugins.stories import link_same_story, title_story
+from marsad.core.stages import Outcome
+from marsad.plugins.stories import ID_CHUNK, Known, link_same_story, title_story, titled_at_end
 
 
-def linked_article_ids(ctx: StageContext, article_id: int) -> set[int]:
-    session = ctx.session
+def _article_linked(session: Session, article_id: int) -> set[int]:
+    """Articles joined to this one by an article link of any kind (itself included)."""
     linked: set[int] = set()
     for source, target in session.execute(
         select(ArticleLink.source_id, ArticleLink.target_id).where(
@@ -31,15 +34,32 @@ def linked_article_ids(ctx: StageContext, article_id: int) -> set[int]:
         )
     ):
         linked.update((source, target))
-    source_claim, target_claim = aliased(Claim), aliased(Claim)
-    for source, target in session.execute(
-        select(source_claim.article_id, target_claim.article_id)
-        .join(ClaimLink, ClaimLink.source_id == source_claim.id)
-        .join(target_claim, ClaimLink.target_id == target_claim.id)
-        .where(or_(source_claim.article_id == article_id, target_claim.article_id == article_id))
-    ):
-        linked.update((source, target))
-    linked.discard(article_id)
+    return linked
+
+
+def claim_linked(session: Session, article_ids: Collection[int]) -> dict[int, set[int]]:
+    """Per article, the articles a link of their claims joins it to.
+
+    Read from the article's claims outwards (claims by article, links by claim), so
+    each lookup is a few index searches however many links the corpus holds.
+    """
+    ids = sorted(set(article_ids))
+    linked: dict[int, set[int]] = {article_id: set() for article_id in ids}
+    source, target = aliased(Claim), aliased(Claim)
+    pairs = (
+        select(source.article_id, target.article_id)
+        .join(ClaimLink, ClaimLink.source_id == source.id)
+        .join(target, ClaimLink.target_id == target.id)
+    )
+    for begin in range(0, len(ids), ID_CHUNK):
+        chunk = ids[begin : begin + ID_CHUNK]
+        both_sides = union_all(
+            pairs.where(source.article_id.in_(chunk)), pairs.where(target.article_id.in_(chunk))
+        )
+        for a, b in session.execute(both_sides):
+            for article_id, other in ((a, b), (b, a)):
+                if article_id in linked and other != article_id:
+                    linked[article_id].add(other)
     return linked
 
 
@@ -48,18 +68,32 @@ class Cluster(Stage):
     after = ("dedupe", "link")
     version = "0.3.0"
 
-    def process(self, ctx: StageContext, article: Article) -> None:
+    def process_batch(self, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
+        """The articles one after another, as if each came alone (an article's story
+        and SAME_STORY links depend on those of the articles before it), with what the
+        stage does not change read once for the batch: entities, copy links, links of
+        claims, times and titles."""
         session = ctx.session
-        link_same_story(session, article)
+        ids = [article.id for article in articles]
+        known = Known(session)
+        known.load(ids)
+        by_claims = claim_linked(session, ids)
+        with titled_at_end(session):
+            for article in articles:
+                self._cluster(session, article, known, by_claims[article.id])
+        return dict.fromkeys(ids)
+
+    def _cluster(
+        self, session: Session, article: Article, known: Known, by_claims: set[int]
+    ) -> None:
+        link_same_story(session, article, known)
         session.flush()
-        neighbours = linked_article_ids(ctx, article.id)
-        story_ids = {
-            story_id
-            for story_id in session.scalars(
-                select(Article.story_id).where(Article.id.in_(neighbours))
-            )
-            if story_id is not None
-        }
+        neighbours = (_article_linked(session, article.id) | by_claims) - {article.id}
+        story_of: dict[int, int | None] = {}
+        if neighbours:
+            stories = select(Article.id, Article.story_id).where(Article.id.in_(neighbours))
+            story_of = {other_id: story_id for other_id, story_id in session.execute(stories)}
+        story_ids = {story_id for story_id in story_of.values() if story_id is not None}
         if not story_ids:
             if article.story_id is None:
                 article.story = Story(title=article.title)
@@ -69,10 +103,15 @@ class Cluster(Stage):
         keep = min(story_ids)
         merged = story_ids - {keep}
         article.story_id = keep
-        session.execute(
-            update(Article).where(Article.id.in_(neighbours | {article.id})).values(story_id=keep)
-        )
-        session.execute(update(Article).where(Article.story_id.in_(merged)).values(story_id=keep))
+        # Every neighbour is in ``keep``, in a merged story, or in none yet: only the
+        # last two need a statement.
+        storyless = sorted(other_id for other_id, story_id in story_of.items() if story_id is None)
+        if storyless:
+            session.execute(update(Article).where(Article.id.in_(storyless)).values(story_id=keep))
+        if merged:
+            session.execute(
+                update(Article).where(Article.story_id.in_(merged)).values(story_id=keep)
+            )
         for story_id in merged:
             session.delete(session.get_one(Story, story_id))
         title_story(session, keep)

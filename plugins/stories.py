@@ -29,12 +29,13 @@ with its candidates again and keeps the links the other side found
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -60,6 +61,7 @@ MIN_OVERLAP = 0.3  # of the smaller article's terms
 WINDOW = timedelta(days=2)
 MAX_LINKS = 20
 MAX_SPLIT = 1000  # articles of a story whose links are read to split it
+ID_CHUNK = 400  # ids per IN list: old SQLite builds allow 999 variables
 
 # Function words and reporting verbs, as match keys (ة -> ه, ى -> ي, hamza folded):
 # frequent everywhere, so they say nothing about the event.
@@ -221,33 +223,174 @@ def _within(a: datetime | None, b: datetime | None) -> bool:
     return a is None or b is None or abs(a - b) <= WINDOW
 
 
-def link_same_story(session: Session, article: Article) -> list[ArticleLink]:
+def link_same_story(
+    session: Session, article: Article, known: Known | None = None
+) -> list[ArticleLink]:
     """Index the article's terms, decide SAME_STORY with its candidates; return its links.
 
     A term whose index the article fills (its row is the ``TERM_CAP``-th) is common
     from now on for every article, so the pairs of its other holders, decided while it
     was rare, are decided again: the result is the one any other order would give.
+    ``known`` keeps what the stage reads but does not change across a batch.
     """
-    terms = article_terms(article, _entity_ids(session, article.id))
-    near = _holders(session, article.id, terms)
-    filled = _index_terms(session, article.id, terms, near)
-    links = _decide(session, article, terms, near)
+    known = known if known is not None else Known(session)
+    known.load([article.id])
+    terms = known.terms_of(article)
+    near = _holders(article.id, terms, known)
+    indexed, held = known.indexed[article.id], set(near.held)
+    filled = _index_terms(session, article.id, terms, near, indexed)
+    known.indexing(article.id, gone=indexed - terms.keys(), new=near.held - held)
+    known.indexed[article.id] = set(near.held)
+    links = _decide(session, article, terms, near, known)
     revisit = sorted({other for value in filled for other in near.holders[value]})
+    if not revisit:
+        return links
+    known.load(revisit)
     for other in session.scalars(select(Article).where(Article.id.in_(revisit))):
-        other_terms = article_terms(other, _entity_ids(session, other.id))
-        _decide(session, other, other_terms, _holders(session, other.id, other_terms))
+        other_terms = known.terms_of(other)
+        near_other = _holders(other.id, other_terms, known)
+        _decide(session, other, other_terms, near_other, known)
     return links
+
+
+LinkKey = tuple[int, int, ArticleLinkKind]  # source, target, kind
+
+
+@dataclass
+class Known:
+    """What deciding SAME_STORY reads that the cluster stage does not change, read once
+    for many articles: their entities, their other links (copies, reuses), when and
+    where they were published and their title terms, and their term rows (an
+    article's rows change only when it is itself processed)."""
+
+    session: Session
+    entities: dict[int, set[int]] = field(default_factory=dict)
+    copies: dict[int, set[int]] = field(default_factory=dict)  # linked other than SAME_STORY
+    indexed: dict[int, set[int]] = field(default_factory=dict)  # their term rows
+    terms: dict[int, dict[int, float]] = field(default_factory=dict)
+    times: dict[int, datetime | None] = field(default_factory=dict)
+    outlets: dict[int, int | None] = field(default_factory=dict)
+    titles: dict[int, set[int]] = field(default_factory=dict)
+    rows: dict[int, list[int]] = field(default_factory=dict)  # term -> its holders
+    same_story: dict[int, set[LinkKey]] = field(default_factory=dict)  # their SAME_STORY links
+
+    def load(self, article_ids: Collection[int]) -> None:
+        """Read the entities, other links and term rows of these articles, in bulk."""
+        ids = sorted(set(article_ids) - self.entities.keys())
+        for begin in range(0, len(ids), ID_CHUNK):
+            chunk = ids[begin : begin + ID_CHUNK]
+            for article_id in chunk:
+                self.entities[article_id], self.copies[article_id] = set(), set()
+            for article_id, entity_id in self.session.execute(
+                select(EntityMention.article_id, EntityMention.entity_id).where(
+                    EntityMention.article_id.in_(chunk)
+                )
+            ):
+                self.entities[article_id].add(entity_id)
+            for source_id, target_id in self.session.execute(
+                select(ArticleLink.source_id, ArticleLink.target_id).where(
+                    or_(ArticleLink.source_id.in_(chunk), ArticleLink.target_id.in_(chunk)),
+                    ArticleLink.kind != ArticleLinkKind.SAME_STORY,
+                )
+            ):
+                for article_id in (source_id, target_id):
+                    if article_id in self.copies:
+                        self.copies[article_id].update((source_id, target_id))
+        self.load_rows(ids)
+        self._load_same_story(ids)
+
+    def _load_same_story(self, ids: list[int]) -> None:
+        for begin in range(0, len(ids), ID_CHUNK):
+            chunk = ids[begin : begin + ID_CHUNK]
+            for article_id in chunk:
+                self.same_story[article_id] = set()
+            for source_id, target_id, kind in self.session.execute(
+                select(ArticleLink.source_id, ArticleLink.target_id, ArticleLink.kind).where(
+                    or_(ArticleLink.source_id.in_(chunk), ArticleLink.target_id.in_(chunk)),
+                    ArticleLink.kind == ArticleLinkKind.SAME_STORY,
+                )
+            ):
+                for article_id in (source_id, target_id):
+                    if article_id in chunk:
+                        self.same_story[article_id].add((source_id, target_id, kind))
+
+    def same_story_of(self, article_id: int) -> set[LinkKey]:
+        """The article's stored SAME_STORY links (read once, then kept up to date: only
+        this stage writes them, through :func:`save_article_links`)."""
+        self.load([article_id])
+        return set(self.same_story[article_id])
+
+    def linked(self, gone: Iterable[LinkKey], made: Iterable[LinkKey]) -> None:
+        """These SAME_STORY links were deleted, these stored."""
+        for key in gone:
+            for article_id in key[:2]:
+                self.same_story.get(article_id, set()).discard(key)
+        for key in made:
+            for article_id in key[:2]:
+                if article_id in self.same_story:
+                    self.same_story[article_id].add(key)
+
+    def load_rows(self, article_ids: Collection[int]) -> None:
+        """Read the term rows of these articles (those not read yet)."""
+        ids = sorted(set(article_ids) - self.indexed.keys())
+        for begin in range(0, len(ids), ID_CHUNK):
+            chunk = ids[begin : begin + ID_CHUNK]
+            for article_id in chunk:
+                self.indexed[article_id] = set()
+            for article_id, value in self.session.execute(
+                select(TextKey.article_id, TextKey.value).where(
+                    TextKey.article_id.in_(chunk), TextKey.kind == tr.TERM
+                )
+            ):
+                self.indexed[article_id].add(value)
+
+    def read_terms(self, values: Iterable[int]) -> None:
+        """Read the holders of these terms (those not read yet). Only this stage writes
+        term rows, and :func:`link_same_story` tells each write here, so what was read
+        stays true for the batch: each term is read once, not at every lookup."""
+        missing = sorted(set(values) - self.rows.keys())
+        for begin in range(0, len(missing), ID_CHUNK):
+            chunk = missing[begin : begin + ID_CHUNK]
+            for value in chunk:
+                self.rows[value] = []
+            for value, article_id in self.session.execute(
+                select(TextKey.value, TextKey.article_id).where(TextKey.value.in_(chunk))
+            ):
+                self.rows[value].append(article_id)
+
+    def indexing(self, article_id: int, gone: Iterable[int], new: Iterable[int]) -> None:
+        """The article's rows of ``gone`` terms were deleted, of ``new`` ones inserted."""
+        for value in gone:
+            if value in self.rows:
+                self.rows[value].remove(article_id)
+        for value in new:
+            self.rows.setdefault(value, []).append(article_id)
+
+    def terms_of(self, article: Article) -> dict[int, float]:
+        if article.id not in self.terms:
+            self.terms[article.id] = article_terms(article, self.entities[article.id])
+        return self.terms[article.id]
+
+    def describe(self, article_ids: list[int]) -> None:
+        """Read the time, outlet and title terms of these articles (only candidates
+        need them, so they are not read with every index row)."""
+        missing = [article_id for article_id in article_ids if article_id not in self.times]
+        for begin in range(0, len(missing), ID_CHUNK):
+            for other_id, published_at, outlet_id, title in self.session.execute(
+                select(Article.id, Article.published_at, Article.outlet_id, Article.title).where(
+                    Article.id.in_(missing[begin : begin + ID_CHUNK])
+                )
+            ):
+                self.times[other_id] = published_at
+                self.outlets[other_id] = outlet_id
+                self.titles[other_id] = title_terms(title)
 
 
 @dataclass
 class _Holders:
-    """Who else holds each term of an article (and, for candidates, when and where they
-    were published and their title terms)."""
+    """Who else holds each term of an article."""
 
     holders: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
-    times: dict[int, datetime | None] = field(default_factory=dict)
-    outlets: dict[int, int | None] = field(default_factory=dict)
-    titles: dict[int, set[int]] = field(default_factory=dict)  # their title terms
     held: set[int] = field(default_factory=set)  # the article's own term rows
 
     def full(self, value: int) -> bool:
@@ -255,58 +398,36 @@ class _Holders:
         return len(self.holders.get(value, ())) + (value in self.held) >= TERM_CAP
 
 
-def _entity_ids(session: Session, article_id: int) -> set[int]:
-    return set(
-        session.scalars(
-            select(EntityMention.entity_id).where(EntityMention.article_id == article_id)
-        )
-    )
-
-
-def _holders(session: Session, article_id: int, terms: dict[int, float]) -> _Holders:
+def _holders(article_id: int, terms: dict[int, float], known: Known) -> _Holders:
     found = _Holders()
-    if not terms:
-        return found
-    for value, other_id in session.execute(
-        select(TextKey.value, TextKey.article_id).where(TextKey.value.in_(list(terms)))
-    ):
-        if other_id == article_id:
-            found.held.add(value)
-        else:
-            found.holders[value].append(other_id)
+    known.read_terms(terms)
+    for value in terms:
+        for other_id in known.rows[value]:
+            if other_id == article_id:
+                found.held.add(value)
+            else:
+                found.holders[value].append(other_id)
     return found
 
 
-def _describe_holders(session: Session, near: _Holders, article_ids: list[int]) -> None:
-    """Fill in the time, outlet and title terms of these holders (only candidates need
-    them, so they are not read with every index row)."""
-    if not article_ids:
-        return
-    for other_id, published_at, outlet_id, title in session.execute(
-        select(Article.id, Article.published_at, Article.outlet_id, Article.title).where(
-            Article.id.in_(article_ids)
-        )
-    ):
-        near.times[other_id] = published_at
-        near.outlets[other_id] = outlet_id
-        near.titles[other_id] = title_terms(title)
-
-
 def _index_terms(
-    session: Session, article_id: int, terms: dict[int, float], near: _Holders
+    session: Session,
+    article_id: int,
+    terms: dict[int, float],
+    near: _Holders,
+    indexed: set[int] | None = None,
 ) -> set[int]:
     """Make the article's term rows its terms (a new one only while the term is not
-    full); return the terms its new rows filled."""
-    gone = (
-        set(
+    full); return the terms its new rows filled. ``indexed``: its rows, when known."""
+    if indexed is None:
+        indexed = set(
             session.scalars(
                 select(TextKey.value).where(
                     TextKey.article_id == article_id, TextKey.kind == tr.TERM
                 )
             )
         )
-        - terms.keys()
-    )
+    gone = indexed - terms.keys()
     if gone:
         session.execute(
             delete(TextKey).where(
@@ -326,7 +447,7 @@ def _index_terms(
 
 
 def _decide(
-    session: Session, article: Article, terms: dict[int, float], near: _Holders
+    session: Session, article: Article, terms: dict[int, float], near: _Holders, known: Known
 ) -> list[ArticleLink]:
     """SAME_STORY links of the article with its candidates, stored; see the module doc."""
     shared: dict[int, list[int]] = defaultdict(list)
@@ -336,35 +457,29 @@ def _decide(
         for other_id in ids:
             shared[other_id].append(value)
     enough = sorted(other_id for other_id, values in shared.items() if len(values) >= MIN_SHARED)
-    _describe_holders(session, near, enough)
+    known.describe(enough)
     candidates = [
         other_id
         for other_id in enough
-        if _within(article.published_at, near.times[other_id])
-        and (article.outlet_id is None or near.outlets[other_id] != article.outlet_id)
+        if _within(article.published_at, known.times[other_id])
+        and (article.outlet_id is None or known.outlets[other_id] != article.outlet_id)
     ]
     scored = []
     for other_id in candidates:
         # A term weighs what it weighs on the side where it counts most, so the pair
         # scores the same from either side.
         weights = [
-            2.0 if value in near.titles[other_id] else terms[value] for value in shared[other_id]
+            2.0 if value in known.titles[other_id] else terms[value] for value in shared[other_id]
         ]
         if sum(weights) >= MIN_SCORE:
             scored.append((sum(weights), other_id))
     scored.sort(reverse=True)
     chosen = [other_id for _, other_id in scored[:MAX_LINKS]]
     # Copies are already linked by dedupe; a SAME_STORY link would say less.
-    linked: set[int] = set()
-    for source_id, target_id in session.execute(
-        select(ArticleLink.source_id, ArticleLink.target_id).where(
-            or_(ArticleLink.source_id == article.id, ArticleLink.target_id == article.id),
-            ArticleLink.kind != ArticleLinkKind.SAME_STORY,
-        )
-    ):
-        linked.update((source_id, target_id))
+    known.load([article.id])
+    linked = known.copies[article.id]
     mine = sum(1 for value in near.held if not near.full(value))
-    rare = _rare_counts(session, chosen)
+    rare = _rare_counts(chosen, known)
     links = []
     for score, other_id in scored[:MAX_LINKS]:
         if other_id in linked:
@@ -382,7 +497,8 @@ def _decide(
             )
         )
     undecided = {other_id for _, other_id in scored[MAX_LINKS:]}
-    save_article_links(session, article.id, [ArticleLinkKind.SAME_STORY], links, undecided)
+    same_story = [ArticleLinkKind.SAME_STORY]
+    save_article_links(session, article.id, same_story, links, undecided, known)
     return links
 
 
@@ -392,6 +508,7 @@ def save_article_links(
     kinds: Collection[ArticleLinkKind],
     links: list[ArticleLink],
     undecided: Collection[int] = (),
+    known: Known | None = None,
 ) -> None:
     """Make ``links`` the article's links of ``kinds``, but those with ``undecided``.
 
@@ -399,32 +516,47 @@ def save_article_links(
     these kinds that are not wanted any more are deleted, except those with an article
     this run did not judge (``undecided``: one past a candidate limit, whose link was
     found when it was processed). Links that still hold keep their row and id and take
-    the new score and evidence (an upsert on source, target and kind).
+    the new score and evidence (an upsert on source, target and kind). ``known``, for
+    SAME_STORY links only: the stored links are read from it, and it is told the change.
     """
     wanted = {(link.source_id, link.target_id, link.kind): link for link in links}
-    stored = {
-        (source_id, target_id, kind): link_id
-        for link_id, source_id, target_id, kind in session.execute(
-            select(
-                ArticleLink.id, ArticleLink.source_id, ArticleLink.target_id, ArticleLink.kind
-            ).where(
-                or_(ArticleLink.source_id == article_id, ArticleLink.target_id == article_id),
-                ArticleLink.kind.in_(list(kinds)),
+    if known is not None:  # the cluster stage: its SAME_STORY links are known
+        stored = known.same_story_of(article_id)
+    else:
+        stored = {
+            (source_id, target_id, kind)
+            for source_id, target_id, kind in session.execute(
+                select(ArticleLink.source_id, ArticleLink.target_id, ArticleLink.kind).where(
+                    or_(ArticleLink.source_id == article_id, ArticleLink.target_id == article_id),
+                    ArticleLink.kind.in_(list(kinds)),
+                )
             )
-        )
-    }
+        }
     stale = {
-        link_id: partner
-        for key, link_id in stored.items()
+        key: partner
+        for key in stored
         if key not in wanted
         and (partner := key[0] if key[1] == article_id else key[1]) not in undecided
     }
     if stale:
         session.execute(
-            delete(ArticleLink).where(ArticleLink.id.in_(list(stale))),
+            delete(ArticleLink).where(
+                or_(
+                    *(
+                        and_(
+                            ArticleLink.source_id == source_id,
+                            ArticleLink.target_id == target_id,
+                            ArticleLink.kind == kind,
+                        )
+                        for source_id, target_id, kind in stale
+                    )
+                )
+            ),
             execution_options={"synchronize_session": False},
         )
         split_stories(session, {article_id, *stale.values()})
+    if known is not None:
+        known.linked(gone=stale, made=[key for key in wanted if key not in stored])
     rows = link_rows(wanted.values())
     if rows:
         upsert(
@@ -475,23 +607,15 @@ def upsert(
     )
 
 
-def _rare_counts(session: Session, article_ids: list[int]) -> dict[int, int]:
+def _rare_counts(article_ids: list[int], known: Known) -> dict[int, int]:
     """Per article, its term rows whose term is not full (fewer than ``TERM_CAP`` rows)."""
-    if not article_ids:
-        return {}
-    other = aliased(TextKey)
-    holders = select(func.count()).where(other.value == TextKey.value).scalar_subquery()
+    known.load_rows(article_ids)
+    known.read_terms(value for article_id in article_ids for value in known.indexed[article_id])
     return {
-        article_id: count
-        for article_id, count in session.execute(
-            select(TextKey.article_id, func.count())
-            .where(
-                TextKey.article_id.in_(article_ids),
-                TextKey.kind == tr.TERM,
-                holders < TERM_CAP,
-            )
-            .group_by(TextKey.article_id)
+        article_id: sum(
+            1 for value in known.indexed[article_id] if len(known.rows[value]) < TERM_CAP
         )
+        for article_id in article_ids
     }
 
 
@@ -515,7 +639,9 @@ def split_stories(session: Session, article_ids: Collection[int]) -> None:
         }
     )
     for story_id in story_ids:
-        members = sorted(session.scalars(select(Article.id).where(Article.story_id == story_id)))
+        # Past MAX_SPLIT the story is left whole: read no more of it than that tells.
+        limited = select(Article.id).where(Article.story_id == story_id).limit(MAX_SPLIT + 1)
+        members = sorted(session.scalars(limited))
         if not 1 < len(members) <= MAX_SPLIT:
             continue
         parts = components(members, linked_pairs(session, members))
@@ -618,8 +744,18 @@ def components(members: list[int], pairs: list[tuple[int, int]]) -> list[set[int
     return list(groups.values())
 
 
+_UNTITLED = "marsad.stories.untitled"  # session.info key: stories to title at the end
+
+
 def title_story(session: Session, story_id: int) -> None:
-    """A story is titled after its earliest article (by publication, then ingest)."""
+    """A story is titled after its earliest article (by publication, then ingest).
+
+    Inside :func:`titled_at_end`, the story is only noted, and titled once at the end.
+    """
+    untitled = session.info.get(_UNTITLED)
+    if untitled is not None:
+        untitled.add(story_id)
+        return
     earliest = session.scalars(
         select(Article.title)
         .where(Article.story_id == story_id, Article.title.is_not(None))
@@ -629,3 +765,24 @@ def title_story(session: Session, story_id: int) -> None:
     story = session.get(Story, story_id)
     if story is not None and earliest is not None:
         story.title = earliest
+
+
+@contextmanager
+def titled_at_end(session: Session) -> Iterator[None]:
+    """Title the stories changed inside once, when it ends without an error.
+
+    A title depends only on a story's members at the end, and reading them costs as
+    much as the story is large: a story that many articles of a batch join is read
+    once for the batch rather than once for each.
+    """
+    if _UNTITLED in session.info:  # already inside: the outer one titles them
+        yield
+        return
+    untitled: set[int] = set()
+    session.info[_UNTITLED] = untitled
+    try:
+        yield
+    finally:
+        del session.info[_UNTITLED]
+    for story_id in sorted(untitled):
+        title_story(session, story_id)
