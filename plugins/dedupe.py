@@ -19,6 +19,15 @@ from the pair alone. Running the stage again keeps the article's index rows that
 still hold, decides its pairs with its candidates again and keeps the links found
 from the other side (:func:`marsad.plugins.stories.save_article_links`).
 
+A batch is processed as its articles one after another would be, in the same order
+(:meth:`Dedupe.process_batch`): each article sees the index rows of those before it
+and the old rows of those after it. The features of all articles are computed first;
+the index values of the batch are read once (:class:`BatchIndex`) and kept current
+in memory while the articles are indexed and linked, and the new rows, deletions and
+sketches are written at the end with a few bulk statements. Links are saved article
+by article, as before, since stories follow them, but a save that would change
+nothing is skipped (:class:`StoredLinks`).
+
 A candidate pair is linked when its sentences recur in one another:
 
 - DUPLICATE: the same match key, or near-identical texts (estimated Jaccard of the
@@ -809,6 +818,14 @@ class Dedupe(Stage):
     name = "dedupe"
     after = ("normalize",)
     version = "0.5.0"
+
+    def process(self, ctx: StageContext, article: Article) -> str | None:
+        """One article as a batch of one (the pipeline calls :meth:`process_batch`;
+        ``bench/dedupe.py`` times articles one at a time)."""
+        outcome = self.process_batch(ctx, [article])[article.id]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
     def process_batch(self, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
         """The articles one after another, as :meth:`Linker.index_and_link` would do them
