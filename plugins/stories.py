@@ -246,7 +246,10 @@ def link_same_story(
     if not revisit:
         return links
     known.load(revisit)
-    for other in session.scalars(select(Article).where(Article.id.in_(revisit))):
+    others = list(session.scalars(select(Article).where(Article.id.in_(revisit))))
+    # Their terms' holders in one read (the first of them would read most anyway).
+    known.read_terms(value for other in others for value in known.terms_of(other))
+    for other in others:
         other_terms = known.terms_of(other)
         near_other = _holders(other.id, other_terms, known)
         _decide(session, other, other_terms, near_other, known)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from conftest import SEEDS
+from conftest import SEEDS, MakeApp
 from sqlalchemy import select
 
-from marsad.core import Article
+from marsad.core import Article, ArticleLink, ArticleLinkKind, Story
 from marsad.core.application import Marsad
 
 UNRELATED = "نص آخر تماما عن موضوع مختلف لا علاقة له بالاتصال الهاتفي بين الرئيسين."
@@ -52,3 +52,34 @@ def test_an_article_no_longer_linked_leaves_its_story(app: Marsad) -> None:
     moved = after.pop("004_55ef5b67352bc8a0.txt")
     assert set(after.values()) == {story_id}  # the others keep the story and its id
     assert moved is not None and moved != story_id
+
+
+def clustered(app: Marsad) -> tuple[dict[str, int | None], dict[int, str | None], set[Any]]:
+    """Each seed's story, each story's title, and the SAME_STORY links (by seed name)."""
+    with app.session_factory() as session:
+        names = {
+            article.id: article.raw_input.source.rsplit("/", 1)[-1]
+            for article in session.scalars(select(Article))
+        }
+        titles = {story.id: story.title for story in session.scalars(select(Story))}
+        links = {
+            (names[link.source_id], names[link.target_id], link.score)
+            for link in session.scalars(
+                select(ArticleLink).where(ArticleLink.kind == ArticleLinkKind.SAME_STORY)
+            )
+        }
+    return stories(app), titles, links
+
+
+def test_a_batch_clusters_as_its_articles_alone_and_a_rerun_keeps_the_story(
+    make_app: MakeApp,
+) -> None:
+    alone = make_app(batch_size=1)
+    report = alone.ingest([SEEDS])
+    assert not alone.pipeline().run(report.article_ids).failures
+    before = clustered(alone)
+    assert len(set(before[0].values())) == 1 and before[1]
+    together = make_app(batch_size=50)
+    rerun = together.pipeline().run(report.article_ids, only=["cluster"], force=True)
+    assert not rerun.failures and rerun.runs == {"ok": len(report.article_ids)}
+    assert clustered(together) == before
