@@ -1,0 +1,325 @@
+"""Executors: the same inputs processed in this process, by a local process pool and by
+Dask give the same database; a worker killed mid-batch loses nothing; misuse is a
+one-line usage error.
+
+Results are compared with :mod:`snapshot` (every table by natural keys; see
+:func:`comparable` for the ids it leaves inside values, and entity names, compared
+apart). Each ingest of the seeds plus 1,000 SaudiNewsNet articles takes a minute or
+more, so each executor runs it once; the worker-loss trials use 200 articles.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SEEDS, PostgresServer, require_postgres
+from snapshot import SYMMETRIC, differences, snapshot
+from sqlalchemy import select
+from test_kill_and_concurrency import write_inputs
+
+from marsad.core import cli
+from marsad.core.application import Marsad
+from marsad.core.db import make_engine, make_session_factory
+from marsad.core.executors import Dask, Executor, InProcess, ProcessPool, Work
+from marsad.core.models import Article, Claim, RawInput
+from marsad.core.pipeline import PipelineReport
+from marsad.core.schema import upgrade
+from marsad.core.settings import Settings
+
+MARSAD = Path(sys.executable).with_name("marsad")
+ARTICLES = 1000
+LOSS_ARTICLES = 200
+LOSS_BATCH = 20  # small batches: several in flight when a worker is killed
+
+needs_script = pytest.mark.skipif(not MARSAD.exists(), reason="the marsad script is not installed")
+
+
+def new_database(server: PostgresServer) -> str:
+    url = server.create_database()
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def marsad(url: str, *args: str, batch_size: int | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MARSAD_DATABASE_URL": url, "NO_COLOR": "1"}
+    env.pop("MARSAD_DISABLE_PLUGINS", None)
+    env.pop("MARSAD_BATCH_SIZE", None)
+    if batch_size is not None:
+        env["MARSAD_BATCH_SIZE"] = str(batch_size)
+    return subprocess.run(
+        [str(MARSAD), *args], env=env, capture_output=True, text=True, timeout=1800
+    )
+
+
+def comparable(url: str) -> dict[str, Any]:
+    """``snapshot(url)`` with the ids it leaves inside values replaced by natural keys:
+    claim and article ids in link evidence, a claim's id as its translation's position.
+    Ids follow the order batches ran in, which executors do not keep."""
+    tables = snapshot(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        rows = session.execute(select(Article.id, RawInput.sha256).join(RawInput))
+        article = {article_id: sha for article_id, sha in rows}
+        claim = {
+            c.id: f"{article[c.article_id]}:{c.kind.value}:{c.start}:{c.end}"
+            for c in session.scalars(select(Claim))
+        }
+    engine.dispose()
+
+    def keyed(value: Any) -> Any:
+        if isinstance(value, dict):
+            table = {"claim_id": claim, "article_id": article}
+            return {k: table[k].get(v, v) if k in table else keyed(v) for k, v in value.items()}
+        return [keyed(v) for v in value] if isinstance(value, list) else value
+
+    def encode(row: Any) -> str:
+        return json.dumps(row, sort_keys=True, ensure_ascii=False)
+
+    for name in ("article_links", "claim_links"):
+        tables[name] = sorted(
+            (
+                {**r, "evidence": sides_sorted(r["kind"], keyed(r["evidence"]))}
+                for r in tables[name]
+            ),
+            key=encode,
+        )
+    for row in tables["translations"]:
+        if row["field"] == "claim":
+            row["position"] = claim.get(row["position"], row["position"])
+    tables["translations"].sort(key=encode)
+    # Compared apart (test_entity_names_do_not_depend_on_the_executor): a name is taken
+    # from the entity's first stored mention, so it follows the order batches ran in.
+    tables["entity_names"] = sorted(
+        (row["type"], row["key"], row.pop("name")) for row in tables["entities"]
+    )
+    tables["entities"].sort(key=encode)
+    return tables
+
+
+def sides_sorted(kind: str, evidence: Any) -> Any:
+    """A link without a direction is stored with the later-stored side as source, and
+    snapshot sorts its ids: its evidence's sides are sorted the same way here."""
+    if kind not in SYMMETRIC or not isinstance(evidence, dict):
+        return evidence
+    source, target = evidence.get("source"), evidence.get("target")
+    if not isinstance(source, dict) or not isinstance(target, dict):
+        return evidence
+    if str(source.get("claim_id")) <= str(target.get("claim_id")):
+        return evidence
+    swapped = {**evidence, "source": target, "target": source}
+    if isinstance(evidence.get("intervals"), list):
+        swapped["intervals"] = evidence["intervals"][::-1]
+    if evidence.get("negated") in ("a", "b"):
+        swapped["negated"] = "b" if evidence["negated"] == "a" else "a"
+    return swapped
+
+
+def summary(stderr: str) -> list[str]:
+    """The run's summary and failure lines (the progress bar is left out)."""
+    return [line for line in stderr.splitlines() if line.startswith(("processed", "error"))]
+
+
+# --- the same result from every executor ------------------------------------------
+
+EXECUTOR_ARGS = {
+    "inprocess": (),
+    "processes": ("--workers", "2"),
+    "dask": ("--executor", "dask", "--workers", "2"),
+}
+_ingests: dict[str, dict[str, Any]] = {}
+
+
+@pytest.fixture(scope="module")
+def corpus_inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return [SEEDS, *write_inputs(tmp_path_factory.mktemp("inputs"), ARTICLES, 4)]
+
+
+def ingest_with(kind: str, postgres: PostgresServer | None, inputs: list[Path]) -> dict[str, Any]:
+    """One ``marsad ingest`` of the inputs with an executor, made once per executor."""
+    if kind not in _ingests:
+        url = new_database(require_postgres(postgres))
+        result = marsad(url, "ingest", *EXECUTOR_ARGS[kind], *map(str, inputs))
+        assert result.returncode in (0, 1), result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
+        _ingests[kind] = {
+            "snapshot": comparable(url),
+            "summary": summary(result.stderr),
+            "returncode": result.returncode,
+        }
+    return _ingests[kind]
+
+
+@pytest.mark.corpus
+@needs_script
+@pytest.mark.parametrize("kind", ["processes", "dask"])
+def test_every_executor_stores_what_the_in_process_run_stores(
+    kind: str, postgres: PostgresServer | None, corpus_inputs: list[Path]
+) -> None:
+    expected = ingest_with("inprocess", postgres, corpus_inputs)
+    assert len(expected["snapshot"]["articles"]) == ARTICLES + 5
+    assert expected["snapshot"]["article_links"], "the sample must exercise links"
+    got = ingest_with(kind, postgres, corpus_inputs)
+    assert_same(without_names(got), without_names(expected))
+    # The merged report: the same counts and failures as one process finds.
+    assert got["summary"] == expected["summary"]
+    assert got["returncode"] == expected["returncode"]
+
+
+def without_names(ingest: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in ingest["snapshot"].items() if k != "entity_names"}
+
+
+@pytest.mark.corpus
+@needs_script
+@pytest.mark.xfail(
+    reason="an entity is named after its first stored mention (plugins/entities.py), so "
+    "its name depends on which batch ran first; the executors tell it",
+    strict=False,
+)
+@pytest.mark.parametrize("kind", ["processes", "dask"])
+def test_entity_names_do_not_depend_on_the_executor(
+    kind: str, postgres: PostgresServer | None, corpus_inputs: list[Path]
+) -> None:
+    expected = ingest_with("inprocess", postgres, corpus_inputs)["snapshot"]["entity_names"]
+    got = ingest_with(kind, postgres, corpus_inputs)["snapshot"]["entity_names"]
+    assert got == expected, [name for name in got if name not in expected][:5]
+
+
+# --- a worker killed mid-batch ---------------------------------------------------
+
+_loss_reference: dict[str, Any] = {}
+
+
+@pytest.fixture(scope="module")
+def loss_inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return [SEEDS, *write_inputs(tmp_path_factory.mktemp("loss"), LOSS_ARTICLES, 2)]
+
+
+def process_with(
+    executor: Executor,
+    postgres: PostgresServer | None,
+    inputs: list[Path],
+    on_batch: Callable[[int], None] | None = None,
+) -> tuple[str, PipelineReport]:
+    url = new_database(require_postgres(postgres))
+    settings = Settings(database_url=url, batch_size=LOSS_BATCH)
+    app = Marsad(settings)
+    try:
+        assert not app.ingest(inputs).errors
+        with executor:
+            report = executor.run(app, Work(), on_batch)
+    finally:
+        app.close()
+    return url, report
+
+
+def loss_reference(postgres: PostgresServer | None, inputs: list[Path]) -> dict[str, Any]:
+    if not _loss_reference:
+        url, report = process_with(InProcess(), postgres, inputs)
+        _loss_reference.update(snapshot=comparable(url), failures=report.failures)
+    return _loss_reference
+
+
+def assert_same(got: dict[str, Any], expected: dict[str, Any]) -> None:
+    found = differences(got, expected)
+    assert not found, "\n".join(found)
+
+
+def kill_once(pids: Callable[[], list[int]]) -> tuple[Callable[[int], None], list[int]]:
+    """An ``on_batch`` that kills one worker when the first batch is back (the others
+    are in flight then), and the list of pids it killed."""
+    killed: list[int] = []
+
+    def on_batch(_size: int) -> None:
+        if not killed:
+            victim = pids()[0]
+            os.kill(victim, signal.SIGKILL)
+            killed.append(victim)
+
+    return on_batch, killed
+
+
+@pytest.mark.corpus
+def test_a_process_pool_worker_killed_mid_batch_loses_nothing(
+    postgres: PostgresServer | None, loss_inputs: list[Path]
+) -> None:
+    expected = loss_reference(postgres, loss_inputs)
+    pool = ProcessPool(2)
+    on_batch, killed = kill_once(pool.worker_pids)
+    url, report = process_with(pool, postgres, loss_inputs, on_batch)
+    assert killed and pool.restarts >= 1, "the kill must have broken the pool"
+    assert_same(comparable(url), expected["snapshot"])
+    assert report.failures == expected["failures"]
+
+
+@pytest.mark.corpus
+def test_a_dask_worker_killed_mid_batch_loses_nothing(
+    postgres: PostgresServer | None, loss_inputs: list[Path]
+) -> None:
+    expected = loss_reference(postgres, loss_inputs)
+    dask = Dask(workers=2)
+    on_batch, killed = kill_once(lambda: sorted(dask.worker_pids().values()))
+    url, report = process_with(dask, postgres, loss_inputs, on_batch)
+    assert killed
+    assert_same(comparable(url), expected["snapshot"])
+    assert report.failures == expected["failures"]
+
+
+# --- usage errors ---------------------------------------------------------------
+
+
+def one_line_usage_error(result: subprocess.CompletedProcess[str], expected: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.stderr
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'marsad.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@needs_script
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("process", "--executor", "dask"), "MARSAD_DATABASE_URL"),
+        (("ingest", "--workers", "0", str(SEEDS)), "--workers 0"),
+        (("reprocess", "--scheduler", "tcp://127.0.0.1:8786"), "--executor dask"),
+        (("process", "--executor", "threads"), "expected one of"),
+    ],
+)
+def test_misuse_is_a_one_line_usage_error(
+    sqlite_url: str, args: tuple[str, ...], expected: str
+) -> None:
+    one_line_usage_error(marsad(sqlite_url, *args), expected)
+    if args[0] == "ingest":
+        status = marsad(sqlite_url, "status", "--json")
+        assert '"pending": 0' in status.stdout, "nothing was stored before the error"
+
+
+def test_dask_not_installed_says_what_to_install(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    monkeypatch.setenv("MARSAD_DATABASE_URL", sqlite_url)
+    monkeypatch.setattr(sys, "argv", ["marsad", "process", "--executor", "dask"])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "pip install 'marsad[dask]'" in lines[0], lines
