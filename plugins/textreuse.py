@@ -350,11 +350,13 @@ def match_sentences(
     """
     by_gram: dict[int, list[int]] = {}
     indexed: set[tuple[int, ...]] = set()
+    # Only trigrams of ``mine`` are ever looked up: the others need no entry.
+    wanted = set().union(*(sentence.grams for sentence in mine))
     for index, sentence in enumerate(theirs):
         if sentence.grams in indexed:
             continue
         indexed.add(sentence.grams)
-        for gram in sentence.grams:
+        for gram in wanted.intersection(sentence.grams):
             by_gram.setdefault(gram, []).append(index)
     best_of: dict[tuple[int, ...], tuple[int, float] | None] = {}
     matches = []
