@@ -321,22 +321,23 @@ class Probe:
         self.compared = 0
 
     def install(self) -> None:
-        lookup, rank, compare = dd.lookup, dd.rank_candidates, dd.compare
+        lookup, rank, compare = dd.BatchIndex.lookup, dd.rank_candidates, dd.compare
         features_of = dd.Features.__dict__["of"]
-        self._saved = {"lookup": lookup, "rank_candidates": rank, "compare": compare}
+        self._saved = {"rank_candidates": rank, "compare": compare}
         self._saved_of = features_of
+        self._saved_lookup = lookup
 
-        def timed_lookup(session: Any, article_id: int, values: Sequence[int]) -> Any:
+        def timed_lookup(index: Any, article_id: int, values: Sequence[int]) -> Any:
             started = time.perf_counter()
-            near = lookup(session, article_id, values)
+            near = lookup(index, article_id, values)
             self.lookup_s += time.perf_counter() - started
             self.keys += len(values)
             self.rows += sum(len(ids) for ids in near.holders.values())
             self.capped_keys += sum(1 for ids in near.holders.values() if len(ids) >= dd.KEY_CAP)
             return near
 
-        def counted_rank(*args: Any) -> list[int]:
-            found: list[int] = rank(*args)
+        def counted_rank(*args: Any, **kwargs: Any) -> list[int]:
+            found: list[int] = rank(*args, **kwargs)
             self.candidates += len(found)
             return found
 
@@ -353,7 +354,7 @@ class Probe:
             self.features_s += time.perf_counter() - started
             return found
 
-        dd.lookup = timed_lookup
+        dd.BatchIndex.lookup = timed_lookup  # type: ignore[method-assign]
         dd.rank_candidates = counted_rank
         dd.compare = timed_compare
         dd.Features.of = classmethod(timed_of)  # type: ignore[method-assign,assignment]
@@ -362,6 +363,7 @@ class Probe:
         for name, function in self._saved.items():
             setattr(dd, name, function)
         dd.Features.of = self._saved_of  # type: ignore[method-assign]
+        dd.BatchIndex.lookup = self._saved_lookup  # type: ignore[method-assign]
 
     def per_article(self, n: int) -> dict[str, float]:
         return {
