@@ -107,6 +107,9 @@ def scaling_headline(_: str) -> Headline:
                 f"({rows[0]['ms_per_article']:.0f} -> {rows[-1]['ms_per_article']:.0f} ms/article, "
                 f"{rows[0]['size']:,} -> {result['largest_size']:,}; judged on {result['judged']})"
             )
+            if result.get("left_out_by_budget"):
+                left_out = ", ".join(f"{size:,}" for size in result["left_out_by_budget"])
+                parts[-1] += f"; {left_out} left out: time budget"
             met = met and result["within_ceiling"]
     return Headline("; ".join(parts), f"<= {data['ceiling']}x", met)
 

@@ -63,9 +63,11 @@ def grow(
     stored = 0
     rows: list[dict[str, Any]] = []
     ms_per_article = 0.0
+    stopped: int | None = None  # the first size the budget left out
     for size in sizes:
         if rows and time.monotonic() + (size - stored) * ms_per_article / 1000 > deadline:
             say(f"{kind}: {size:,} would not fit the budget; stopped at {stored:,}")
+            stopped = size
             break
         fill_s = 0.0
         if size - step > stored:
@@ -110,6 +112,7 @@ def grow(
         "ratio_largest_to_first": round(ratio, 3),
         "cpu_ratio_largest_to_first": round(cpu_ratio, 3),
         "judged": "cpu" if kind == "sqlite" else "wall",
+        "left_out_by_budget": [size for size in sizes if stopped and size >= stopped],
         "within_ceiling": judged <= CEILING,
     }
 
