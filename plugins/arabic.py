@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 TATWEEL = "\u0640"
@@ -140,27 +141,60 @@ def display_text(text: str) -> str:
 def fold(text: str) -> tuple[str, list[int]]:
     """The match key of ``text`` and, per key character, its offset in ``text``.
 
-    The returned offsets have one extra entry (``len(text)``) so ``offsets[end]`` is
-    valid for a span that ends at the end of the key.
+    The key is :func:`match_key`'s: characters dropped, mapped and casefolded, every run
+    of whitespace one space, none at the ends. The returned offsets have one extra entry
+    (``len(text)``) so ``offsets[end]`` is valid for a span that ends at the end of the
+    key.
     """
-    out: list[str] = []
+    mapped = text.translate(_KEY_TABLE)
+    folded = mapped.casefold()
+    key = " ".join(folded.split())
+    # Most characters give one key character at their own offset, and so does a lone
+    # whitespace between two of them: only the other places need a Python step.
+    irregular = _IRREGULAR
+    if len(folded) != len(mapped):
+        irregular = _irregular_with_wide(text)
+    length = len(text)
+    # A lone whitespace at either end gives no space (longer runs there are gaps, below).
+    done = 1 if text[:1].isspace() else 0
+    stop = length - 1 if text[-1:].isspace() else length
     offsets: list[int] = []
-    pending_space = False
-    for index, ch in enumerate(text):
-        if ch in DIACRITICS or ch in INVISIBLE or ch == TATWEEL:
-            continue
-        if ch.isspace() or ch in SPACES:
-            pending_space = bool(out)
-            continue
-        if pending_space:
-            out.append(" ")
-            offsets.append(index - 1)
-            pending_space = False
-        folded = _KEY_MAP.get(ch, ch).casefold()
-        out.extend(folded)  # casefold() can give two characters (ß -> ss)
-        offsets.extend([index] * len(folded))
-    offsets.append(len(text))
-    return _spelling_variants("".join(out), offsets)
+    for found in irregular.finditer(text):
+        start, end = found.span()
+        offsets.extend(range(done, start))
+        if found.lastgroup == "wide":
+            offsets.extend([start] * len(_KEY_MAP.get(text[start], text[start]).casefold()))
+        elif start > 0 and end < length and found.group().translate(_KEY_TABLE):
+            # A gap between two key characters with whitespace in it (something is left
+            # once the dropped characters are gone) is one space, at the offset just
+            # before the next key character (as the loop this replaced put it).
+            offsets.append(end - 1)
+        done = end
+    offsets.extend(range(done, stop))
+    offsets.append(length)
+    return _spelling_variants(key, offsets)
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
+
+
+_DROPPED = DIACRITICS | INVISIBLE | {TATWEEL}
+# A gap character gives no key character of its own. \s is str.isspace(), what
+# str.split() splits on (SPACES are all in it).
+_GAP = rf"[\s{_char_class(_DROPPED)[1:-1]}]"
+# Where the key and the text are not one to one: a run of two or more gap characters
+# (taken whole, greedily), or a lone dropped one. Written to start with one character
+# class so the regex engine can skip ahead to candidates fast.
+_IRREGULAR_SOURCE = rf"{_GAP}(?:{_GAP}+|(?<={_char_class(_DROPPED)}))"
+_IRREGULAR = re.compile(_IRREGULAR_SOURCE)
+
+
+def _irregular_with_wide(text: str) -> re.Pattern[str]:
+    """:data:`_IRREGULAR` and the characters of ``text`` that casefold to more than one
+    (ß -> ss); rare, so looked for only when the key came out longer than the text."""
+    wide = {ch for ch in set(text) - _DROPPED if len(_KEY_MAP.get(ch, ch).casefold()) > 1}
+    return re.compile(rf"{_IRREGULAR_SOURCE}|(?P<wide>{_char_class(wide)})")
 
 
 # Words outlets spell in more than one way, as key fragments: variant -> the form
@@ -209,6 +243,11 @@ _TOGGLES = '"”'  # open or close by position: some outlets use ” on both sid
 _QUOTE_START = '"“”«'
 
 
+_SENTENCE_MARKS = re.compile(
+    "[" + re.escape("".join(sorted(set("\n:»" + _ENDERS + _OPENERS + _TOGGLES)))) + "]"
+)
+
+
 def sentences(text: str) -> list[Sentence]:
     """Split display text into sentences with their offsets in ``text``.
 
@@ -221,7 +260,12 @@ def sentences(text: str) -> list[Sentence]:
     quoted = False
     index = 0
     length = len(text)
-    while index < length:
+    while True:
+        # Only these characters change anything below: jump from one to the next.
+        mark = _SENTENCE_MARKS.search(text, index)
+        if mark is None:
+            break
+        index = mark.start()
         ch = text[index]
         if ch == "\n":
             _append_sentence(found, text, begin, index)
