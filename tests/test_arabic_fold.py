@@ -119,6 +119,7 @@ fold_text = st.one_of(
 @example("ا\u064e \u0640\n ب ")
 @example("ßﬀİ ا ß")
 @example("الأميركية")
+@example("ا\U0001f600 \U0001d400\u0640ß")  # past the Basic Multilingual Plane
 def test_fold_equals_reference(text: str) -> None:
     key, offsets = fold(text)
     assert (key, offsets) == reference_fold(text)
