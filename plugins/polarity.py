@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 
 from marsad.plugins.arabic import match_key
 from marsad.plugins.tokens import bare, keys, read_lexicon, tokenize
@@ -52,19 +54,72 @@ def _words(text: str) -> list[str]:
     return [t.text for t in tokenize(match_key(text)) if t.kind == "word"]
 
 
-def _uses(words: list[str], stems: tuple[str, ...]) -> str | None:
+PREFIX_STEM = 4  # a stem this long also matches the start of a word ("ارتفاع" in "ارتفاعا")
+
+
+@cache
+def _stem_sides() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Each stem's antonym sides (side ``2 * pair`` is a pair's left, ``+ 1`` its right),
+    and the lengths of the prefix stems: one dict lookup per word and length replaces
+    testing every word against every stem of every pair."""
+    sides: dict[str, tuple[int, ...]] = {}
+    for pair, (left, right) in enumerate(antonyms()):
+        for side, stems in ((2 * pair, left), (2 * pair + 1, right)):
+            for stem in stems:
+                sides[stem] = (*sides.get(stem, ()), side)
+    lengths = sorted({len(stem) for stem in sides if len(stem) >= PREFIX_STEM})
+    return sides, tuple(lengths)
+
+
+def _sides_used(words: Sequence[str]) -> tuple[str | None, ...]:
+    """For each antonym side, the first word that uses one of its stems (the word
+    itself, or its start for a stem of PREFIX_STEM letters or more), or None."""
+    stem_sides, lengths = _stem_sides()
+    used: list[str | None] = [None] * (2 * len(antonyms()))
     for word in words:
         stripped = bare(word)
-        for stem in stems:
-            if stripped == stem or (len(stem) >= 4 and stripped.startswith(stem)):
-                return word
-    return None
+        # The word itself, then its starts; a start as long as the word is the word.
+        candidates = [stripped] + [stripped[:n] for n in lengths if n < len(stripped)]
+        for key in candidates:
+            for side in stem_sides.get(key, ()):
+                if used[side] is None:
+                    used[side] = word
+    return tuple(used)
 
 
-def negated(words: list[str]) -> bool:
-    return any(
-        word in NEGATORS or bare(word) in NEGATORS or bare(word) in _NEGATIVE_BARE for word in words
+def negated(words: Sequence[str]) -> bool:
+    return any(_is_negator(word) for word in words)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What the polarity tests need of one text, read once: the link stage compares
+    each claim with every other of its slot, so the same text comes back many times."""
+
+    words: tuple[str, ...]
+    sides: tuple[str | None, ...]  # see _sides_used
+    negated: bool
+    roots: frozenset[str]  # light roots of all its words
+    negated_roots: frozenset[str]  # light roots of the words its negators scope over
+
+
+def _read(text: str) -> _Read:
+    words = tuple(_words(text))
+    return _Read(
+        words=words,
+        sides=_sides_used(words),
+        negated=negated(words),
+        roots=frozenset(root for word in words for root in _roots(word)),
+        negated_roots=frozenset(_negated_roots(words)),
     )
+
+
+CACHED_CHARS = 2000  # longer texts are not cached: 8192 of them could fill memory
+_cached_read = lru_cache(maxsize=8192)(_read)
+
+
+def _reading(text: str) -> _Read:
+    return _cached_read(text) if len(text) <= CACHED_CHARS else _read(text)
 
 
 def negation_in_scope(a: str, b: str) -> str | None:
@@ -75,13 +130,10 @@ def negation_in_scope(a: str, b: str) -> str | None:
     extra clause is negated ("... والمدارس غير الآمنة") does not contradict the
     shorter one it contains.
     """
-    words_a, words_b = _words(a), _words(b)
-    negated_a, negated_b = _negated_roots(words_a), _negated_roots(words_b)
-    roots_a = {root for word in words_a for root in _roots(word)}
-    roots_b = {root for word in words_b for root in _roots(word)}
-    if (negated_a - negated_b) & roots_b:
+    read_a, read_b = _reading(a), _reading(b)
+    if (read_a.negated_roots - read_b.negated_roots) & read_b.roots:
         return "a"
-    if (negated_b - negated_a) & roots_a:
+    if (read_b.negated_roots - read_a.negated_roots) & read_a.roots:
         return "b"
     return None
 
@@ -94,7 +146,7 @@ def _is_negator(word: str) -> bool:
 STILL = keys("زال يزال تزال زالت نزال برح يبرح تبرح")
 
 
-def _negated_roots(words: list[str]) -> set[str]:
+def _negated_roots(words: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for index, word in enumerate(words):
         if not _is_negator(word):
@@ -138,16 +190,16 @@ def polarity_conflict(
     fragment of a longer sentence (a quoted phrase leaves its negation outside);
     ``swaps`` turns the substitution test on, for whole short texts (headlines).
     """
-    words_a, words_b = _words(a), _words(b)
-    for left, right in antonyms():
-        a_left, a_right = _uses(words_a, left), _uses(words_a, right)
-        b_left, b_right = _uses(words_b, left), _uses(words_b, right)
+    read_a, read_b = _reading(a), _reading(b)
+    for side in range(0, len(read_a.sides), 2):
+        a_left, a_right = read_a.sides[side], read_a.sides[side + 1]
+        b_left, b_right = read_b.sides[side], read_b.sides[side + 1]
         if a_left and b_right and not a_right and not b_left:
             return {"conflict": "antonyms", "words": [a_left, b_right]}
         if a_right and b_left and not a_left and not b_right:
             return {"conflict": "antonyms", "words": [a_right, b_left]}
-    if negation and negated(words_a) != negated(words_b):
-        return {"conflict": "negation", "negated": "a" if negated(words_a) else "b"}
+    if negation and read_a.negated != read_b.negated:
+        return {"conflict": "negation", "negated": "a" if read_a.negated else "b"}
     nums_a, nums_b = (numbers(a), numbers(b)) if values else (set(), set())
     if values and nums_a and nums_b and not nums_a & nums_b:
         return {"conflict": "numbers", "values": [sorted(nums_a), sorted(nums_b)]}
