@@ -101,6 +101,8 @@ class _Read:
     negated: bool
     roots: frozenset[str]  # light roots of all its words
     negated_roots: frozenset[str]  # light roots of the words its negators scope over
+    numbers: frozenset[float]
+    stems: tuple[str, ...]  # _stem of each word, for substitution
 
 
 def _read(text: str) -> _Read:
@@ -111,6 +113,8 @@ def _read(text: str) -> _Read:
         negated=negated(words),
         roots=frozenset(root for word in words for root in _roots(word)),
         negated_roots=frozenset(_negated_roots(words)),
+        numbers=frozenset(numbers(text)),
+        stems=tuple(_stem(word) for word in words),
     )
 
 
@@ -200,7 +204,7 @@ def polarity_conflict(
             return {"conflict": "antonyms", "words": [a_right, b_left]}
     if negation and read_a.negated != read_b.negated:
         return {"conflict": "negation", "negated": "a" if read_a.negated else "b"}
-    nums_a, nums_b = (numbers(a), numbers(b)) if values else (set(), set())
+    nums_a, nums_b = (read_a.numbers, read_b.numbers) if values else (frozenset(), frozenset())
     if values and nums_a and nums_b and not nums_a & nums_b:
         return {"conflict": "numbers", "values": [sorted(nums_a), sorted(nums_b)]}
     return substitution(a, b) if swaps else None
@@ -221,10 +225,11 @@ def _stem(word: str) -> str:
 
 def substitution(a: str, b: str) -> dict[str, object] | None:
     """The one aligned swap between two otherwise equal texts, or None."""
-    words_a, words_b = _words(a), _words(b)
+    read_a, read_b = _reading(a), _reading(b)
+    words_a, words_b = read_a.words, read_b.words
     if max(len(words_a), len(words_b)) > SWAP_TEXT_WORDS:
         return None  # not a headline; and aligning long texts costs the square
-    stems_a, stems_b = [_stem(w) for w in words_a], [_stem(w) for w in words_b]
+    stems_a, stems_b = read_a.stems, read_b.stems
     matcher = SequenceMatcher(a=stems_a, b=stems_b, autojunk=False)
     swaps = [op for op in matcher.get_opcodes() if op[0] == "replace"]
     others = [op for op in matcher.get_opcodes() if op[0] in ("insert", "delete")]
@@ -238,4 +243,4 @@ def substitution(a: str, b: str) -> dict[str, object] | None:
         return None
     if set(stems_a[i1:i2]) & set(stems_b) or set(stems_b[j1:j2]) & set(stems_a):
         return None  # the "swap" is a reordering
-    return {"conflict": "substitution", "words": [words_a[i1:i2], words_b[j1:j2]]}
+    return {"conflict": "substitution", "words": [list(words_a[i1:i2]), list(words_b[j1:j2])]}
