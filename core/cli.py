@@ -206,7 +206,7 @@ WorkersOption = Annotated[
         "--workers",
         metavar="N",
         help="Worker processes (with --executor dask: of the local cluster). On SQLite "
-        "they take turns batch by batch: correct, but no faster than one.",
+        "this process writes and the workers do the stages' pure work.",
     ),
 ]
 SchedulerOption = Annotated[

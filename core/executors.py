@@ -15,8 +15,9 @@ out the unfinished batches again (at most :data:`MAX_TRIES` times each); Dask
 reschedules the task on another worker itself (``distributed.scheduler.allowed-failures``).
 
 Dask needs PostgreSQL: its workers may run on other machines, and a SQLite database
-is a file on this one. The process pool works on both, but on SQLite its workers take
-turns batch by batch (one writer at a time), so it is correct there and no faster.
+is a file on this one. On SQLite, which one process may write at a time, ``--workers N``
+keeps the batches in this process and runs the stages' pure work (finding claims,
+parsing, shingling) on N worker processes instead (:class:`~marsad.core.compute.PoolCompute`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from types import TracebackType
 from typing import Any
 
 from marsad.core.application import Marsad
+from marsad.core.compute import Compute, PoolCompute
 from marsad.core.models import Article
 from marsad.core.pipeline import Due, PipelineReport, pending_query
 from marsad.core.settings import Settings, SettingsError
@@ -139,12 +141,16 @@ class Executor(ABC):
 
 
 class InProcess(Executor):
-    """The pipeline in this process, exactly as without executors."""
+    """The pipeline in this process, exactly as without executors; with ``compute``,
+    the stages' pure work runs on that pool's processes (see core.compute)."""
 
     name = IN_PROCESS
 
+    def __init__(self, compute: Compute | None = None) -> None:
+        self.compute = compute
+
     def run(self, marsad: Marsad, work: Work, on_batch: OnBatch | None = None) -> PipelineReport:
-        pipeline = marsad.pipeline()
+        pipeline = marsad.pipeline(self.compute)
         if work.ids is None:  # articles another process holds are left to it
             return pipeline.run_pending(
                 only=work.only, retry_failed=work.retry_failed, on_batch=on_batch
@@ -158,7 +164,8 @@ class InProcess(Executor):
         )
 
     def close(self) -> None:
-        """Nothing was started."""
+        if self.compute is not None:
+            self.compute.close()
 
 
 def _due(marsad: Marsad, work: Work) -> tuple[list[RegisteredStage], Due]:
@@ -437,7 +444,12 @@ def make_executor(
             )
         return InProcess()
     if kind == PROCESSES:
-        return ProcessPool(workers or os.cpu_count() or 1)
+        count = workers or os.cpu_count() or 1
+        if settings.database_url.startswith("sqlite"):
+            # One process may write SQLite: whole batches in several processes would
+            # only take turns. This one writes; the workers do the stages' pure work.
+            return InProcess(PoolCompute(count) if count > 1 else None)
+        return ProcessPool(count)
     _distributed()
     if not settings.database_url.startswith("postgresql"):
         raise ExecutorUsageError(

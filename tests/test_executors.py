@@ -323,3 +323,25 @@ def test_dask_not_installed_says_what_to_install(
     assert stopped.value.code == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "pip install 'marsad[dask]'" in lines[0], lines
+
+
+@pytest.mark.corpus
+@needs_script
+def test_compute_workers_on_sqlite_store_what_one_process_stores(
+    corpus_inputs: list[Path], tmp_path: Path
+) -> None:
+    """On SQLite ``--workers 2`` keeps the batches in the driver and computes on two
+    workers: everything stored, entity names too, is what one process stores."""
+    runs = {}
+    for name, args in (("one", ()), ("workers", ("--workers", "2"))):
+        url = f"sqlite:///{tmp_path / f'{name}.db'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        result = marsad(url, "ingest", *args, *map(str, corpus_inputs))
+        assert result.returncode in (0, 1), result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
+        runs[name] = (comparable(url), summary(result.stderr))
+    assert len(runs["one"][0]["articles"]) == ARTICLES + 5
+    assert_same(runs["workers"][0], runs["one"][0])
+    assert runs["workers"][1] == runs["one"][1]
