@@ -22,7 +22,6 @@ from marsad.core.application import Marsad
 from marsad.core.executors import (
     EXECUTORS,
     Executor,
-    ExecutorUsageError,
     InProcess,
     Work,
     make_executor,
@@ -183,12 +182,7 @@ def _print_failures(report: PipelineReport) -> None:
 def _executor(
     marsad: Marsad, executor: str | None, workers: int | None, scheduler: str | None
 ) -> Executor:
-    try:
-        return make_executor(marsad.settings, executor, workers=workers, scheduler=scheduler)
-    except ExecutorUsageError as error:
-        # Printed here, escaped: the message's "marsad[dask]" is not console markup.
-        console.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
-        raise typer.Exit(EXIT_USAGE) from None
+    return make_executor(marsad.settings, executor, workers=workers, scheduler=scheduler)
 
 
 ExecutorOption = Annotated[
@@ -422,7 +416,8 @@ def _guarded(function: Callable[[], T]) -> T:
         if _state["debug"]:
             raise
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        console.print(f"[red]error:[/red] {message}", soft_wrap=True)
+        # Escaped: a message is text, not console markup ("marsad[dask]", "[1, 2]").
+        console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
         if isinstance(error, SQLAlchemyError):
             console.print("(run with --debug for details)")
         raise SystemExit(EXIT_USAGE if isinstance(error, USAGE_ERRORS) else EXIT_FAILURES) from None
