@@ -228,6 +228,10 @@ def _with_rows(session: Session, article_ids: list[int]) -> set[int]:
     return set(session.scalars(select(query.subquery().c.article_id)))
 
 
+# The most values one statement may bind on an SQLite older than 3.32.
+OLDEST_SQLITE_VARIABLES = 999
+
+
 def _insert_new(session: Session, batch: list[_Rows]) -> None:
     """Bulk insert the rows of articles with nothing stored yet."""
     kept = [(rows, rows.kept_claims()) for rows in batch]
@@ -238,14 +242,17 @@ def _insert_new(session: Session, batch: list[_Rows]) -> None:
     # insert them one statement each.
     table = _table(Claim)
     ids: dict[tuple[int, ClaimKind, int, int], int] = {}
-    if claims:
+    # RETURNING sends the rows as one multi-row VALUES list: few enough rows that it
+    # binds at most 999 values, the most an SQLite older than 3.32 allows.
+    per_statement = max(1, OLDEST_SQLITE_VARIABLES // len(claims[0])) if claims else 1
+    for begin in range(0, len(claims), per_statement):
         returned = session.execute(
             insert(table).returning(
                 table.c.id, table.c.article_id, table.c.kind, table.c.start, table.c.end
             ),
-            claims,
+            claims[begin : begin + per_statement],
         )
-        ids = {(row.article_id, row.kind, row.start, row.end): row.id for row in returned}
+        ids.update({(row.article_id, row.kind, row.start, row.end): row.id for row in returned})
     citations: list[Row] = []
     mentions: list[Row] = []
     for rows, indexes in kept:
