@@ -37,10 +37,8 @@ from typing import Any
 
 from marsad.core.application import Marsad
 from marsad.core.compute import Compute, PoolCompute
-from marsad.core.models import Article
-from marsad.core.pipeline import Due, PipelineReport, pending_query
+from marsad.core.pipeline import PipelineReport
 from marsad.core.settings import Settings, SettingsError
-from marsad.core.stages import RegisteredStage
 
 log = logging.getLogger(__name__)
 
@@ -168,12 +166,6 @@ class InProcess(Executor):
             self.compute.close()
 
 
-def _due(marsad: Marsad, work: Work) -> tuple[list[RegisteredStage], Due]:
-    stages = marsad.pipeline().stages
-    selected = [s for s in stages if work.only is None or s.name in work.only]
-    return selected, Due(False, work.retry_failed, marsad.settings.max_attempts)
-
-
 def _batches(marsad: Marsad, work: Work) -> Batches:
     """The given ids in batches, or the pending articles, looked up one batch at a time."""
     size = marsad.settings.batch_size
@@ -181,22 +173,7 @@ def _batches(marsad: Marsad, work: Work) -> Batches:
         for begin in range(0, len(work.ids), size):
             yield list(work.ids[begin : begin + size])
         return
-    selected, due = _due(marsad, work)
-    after = 0
-    while True:
-        with marsad.session_factory() as session:
-            batch = list(
-                session.scalars(
-                    pending_query(selected, due)
-                    .where(Article.id > after)
-                    .order_by(Article.id)
-                    .limit(size)
-                )
-            )
-        if not batch:
-            return
-        after = batch[-1]
-        yield batch
+    yield from marsad.pipeline().pending_batches(only=work.only, retry_failed=work.retry_failed)
 
 
 class _Distributed(Executor):
@@ -235,9 +212,7 @@ class _Distributed(Executor):
     def _still_due(marsad: Marsad, work: Work) -> set[int]:
         # Articles a finished batch left due (a failure with tries left) are not tried
         # again: one run gives each article one try, as in-process.
-        selected, due = _due(marsad, work)
-        with marsad.session_factory() as session:
-            return set(session.scalars(pending_query(selected, due)))
+        return marsad.pipeline().pending_ids(only=work.only, retry_failed=work.retry_failed)
 
     @abstractmethod
     def _drive(self, settings: Settings, work: Work, batches: Batches, done: Done) -> list[int]:

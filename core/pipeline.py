@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,25 +186,43 @@ class Pipeline:
         selected = self._selected(only)
         due = self._due(False, retry_failed)
         report = PipelineReport()
-        after = 0
-        while True:
-            with self.session_factory() as session:
-                candidates: list[int] = list(
-                    session.scalars(
-                        pending_query(selected, due)
-                        .where(Article.id > after)
-                        .order_by(Article.id)
-                        .limit(self.settings.batch_size)
-                    )
-                )
-            if not candidates:
-                return report
-            after = candidates[-1]
+        names = [registered.name for registered in selected]  # ``only`` may be an iterator
+        for candidates in self.pending_batches(only=names, retry_failed=retry_failed):
             with self.coordinator.claim(candidates, wait=False) as claimed:
                 if claimed:
                     self._run_batch(claimed, selected, due, report)
             if on_batch is not None:
                 on_batch(len(candidates))
+        return report
+
+    def pending_batches(
+        self, *, only: Iterable[str] | None = None, retry_failed: bool = False
+    ) -> Iterator[list[int]]:
+        """The ids of the articles with due work, a batch at a time in id order, each
+        looked up when the one before is done (so work done meanwhile is not offered)."""
+        query = pending_query(self._selected(only), self._due(False, retry_failed))
+        after = 0
+        while True:
+            with self.session_factory() as session:
+                batch = list(
+                    session.scalars(
+                        query.where(Article.id > after)
+                        .order_by(Article.id)
+                        .limit(self.settings.batch_size)
+                    )
+                )
+            if not batch:
+                return
+            after = batch[-1]
+            yield batch
+
+    def pending_ids(
+        self, *, only: Iterable[str] | None = None, retry_failed: bool = False
+    ) -> set[int]:
+        """The ids of every article with due work."""
+        query = pending_query(self._selected(only), self._due(False, retry_failed))
+        with self.session_factory() as session:
+            return set(session.scalars(query))
 
     def count_pending(self, *, only: Iterable[str] | None = None) -> int:
         """How many articles have due work (for progress bars and ``marsad status``)."""
