@@ -37,6 +37,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "marsad.plugins.link",
     "marsad.plugins.claims",
     "marsad.plugins.cluster",
+    "marsad.plugins.stories_eval",
     "marsad.plugins.translate",
 )
 
