@@ -66,7 +66,7 @@ def claim_linked(session: Session, article_ids: Collection[int]) -> dict[int, se
 class Cluster(Stage):
     name = "cluster"
     after = ("dedupe", "link")
-    version = "0.3.0"
+    version = "0.4.0"
 
     def process_batch(self, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
         """The articles one after another, as if each came alone (an article's story

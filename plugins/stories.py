@@ -19,10 +19,13 @@ A pair's decision is the same whichever of its articles is processed second, and
 whatever came before: a shared term weighs double when it is in either title (or is
 an entity); a term counts while it is rare, that is while fewer than ``TERM_CAP``
 articles hold it, for every article alike (which of its holders came first does not
-matter); the overlap is of the rare terms each article holds. When an article fills a
-term, its other holders' pairs are decided again. The link points from the article
-of larger id to the other. Running the stage again on an article decides its pairs
-with its candidates again and keeps the links the other side found
+matter); the overlap is of the shared rare terms against the smaller article's
+number of terms, which is fixed when the article is processed (kept in
+``Article.extra["story_terms"]``). So when an article fills a term, a pair's score
+and overlap can only fall, and only for pairs that shared the term: the links between
+its other holders are decided again, and nothing else is. The link points from the
+article of larger id to the other. Running the stage again on an article decides its
+pairs with its candidates again and keeps the links the other side found
 (:func:`save_article_links`).
 """
 
@@ -57,8 +60,9 @@ LEAD_CHARS = 1000  # enough for LEAD_WORDS words of ordinary text
 MIN_TERM_CHARS = 3
 MIN_SHARED = 5  # rare terms shared by both articles
 MIN_SCORE = 8.0  # entities and title terms count double
-MIN_OVERLAP = 0.3  # of the smaller article's terms
+MIN_OVERLAP = 0.2  # of the smaller article's terms (all of them, rare or not)
 WINDOW = timedelta(days=2)
+TERM_COUNT = "story_terms"  # Article.extra key: the article's number of terms
 MAX_LINKS = 20
 MAX_SPLIT = 1000  # articles of a story whose links are read to split it
 ID_CHUNK = 400  # ids per IN list: old SQLite builds allow 999 variables
@@ -229,8 +233,9 @@ def link_same_story(
     """Index the article's terms, decide SAME_STORY with its candidates; return its links.
 
     A term whose index the article fills (its row is the ``TERM_CAP``-th) is common
-    from now on for every article, so the pairs of its other holders, decided while it
-    was rare, are decided again: the result is the one any other order would give.
+    from now on for every article, so the links between its other holders, decided
+    while it was rare, are decided again: the result is the one any other order would
+    give.
     ``known`` keeps what the stage reads but does not change across a batch.
     """
     known = known if known is not None else Known(session)
@@ -241,18 +246,13 @@ def link_same_story(
     filled = _index_terms(session, article.id, terms, near, indexed)
     known.indexing(article.id, gone=indexed - terms.keys(), new=near.held - held)
     known.indexed[article.id] = set(near.held)
+    if article.extra.get(TERM_COUNT) != len(terms):
+        article.extra = {**article.extra, TERM_COUNT: len(terms)}
+    known.counts[article.id] = len(terms)
     links = _decide(session, article, terms, near, known)
-    revisit = sorted({other for value in filled for other in near.holders[value]})
-    if not revisit:
-        return links
-    known.load(revisit)
-    others = list(session.scalars(select(Article).where(Article.id.in_(revisit))))
-    # Their terms' holders in one read (the first of them would read most anyway).
-    known.read_terms(value for other in others for value in known.terms_of(other))
-    for other in others:
-        other_terms = known.terms_of(other)
-        near_other = _holders(other.id, other_terms, known)
-        _decide(session, other, other_terms, near_other, known)
+    holders = {other for value in filled for other in near.holders[value]}
+    if holders:
+        _decide_again(session, holders, known)
     return links
 
 
@@ -274,6 +274,7 @@ class Known:
     times: dict[int, datetime | None] = field(default_factory=dict)
     outlets: dict[int, int | None] = field(default_factory=dict)
     titles: dict[int, set[int]] = field(default_factory=dict)
+    counts: dict[int, int] = field(default_factory=dict)  # their number of terms
     rows: dict[int, list[int]] = field(default_factory=dict)  # term -> its holders
     same_story: dict[int, set[LinkKey]] = field(default_factory=dict)  # their SAME_STORY links
 
@@ -300,9 +301,11 @@ class Known:
                     if article_id in self.copies:
                         self.copies[article_id].update((source_id, target_id))
         self.load_rows(ids)
-        self._load_same_story(ids)
+        self.load_same_story(ids)
 
-    def _load_same_story(self, ids: list[int]) -> None:
+    def load_same_story(self, article_ids: Collection[int]) -> None:
+        """Read the SAME_STORY links of these articles (those not read yet)."""
+        ids = sorted(set(article_ids) - self.same_story.keys())
         for begin in range(0, len(ids), ID_CHUNK):
             chunk = ids[begin : begin + ID_CHUNK]
             for article_id in chunk:
@@ -374,19 +377,36 @@ class Known:
             self.terms[article.id] = article_terms(article, self.entities[article.id])
         return self.terms[article.id]
 
-    def describe(self, article_ids: list[int]) -> None:
-        """Read the time, outlet and title terms of these articles (only candidates
-        need them, so they are not read with every index row)."""
-        missing = [article_id for article_id in article_ids if article_id not in self.times]
+    def describe(self, article_ids: Collection[int]) -> None:
+        """Read the time, outlet, title terms and number of terms of these articles
+        (only candidates need them, so they are not read with every index row)."""
+        missing = sorted(set(article_ids) - self.times.keys())
+        uncounted = []
         for begin in range(0, len(missing), ID_CHUNK):
-            for other_id, published_at, outlet_id, title in self.session.execute(
-                select(Article.id, Article.published_at, Article.outlet_id, Article.title).where(
-                    Article.id.in_(missing[begin : begin + ID_CHUNK])
-                )
+            for other_id, published_at, outlet_id, title, extra in self.session.execute(
+                select(
+                    Article.id,
+                    Article.published_at,
+                    Article.outlet_id,
+                    Article.title,
+                    Article.extra,
+                ).where(Article.id.in_(missing[begin : begin + ID_CHUNK]))
             ):
                 self.times[other_id] = published_at
                 self.outlets[other_id] = outlet_id
                 self.titles[other_id] = title_terms(title)
+                if TERM_COUNT in (extra or {}):
+                    self.counts[other_id] = extra[TERM_COUNT]
+                elif other_id not in self.counts:
+                    uncounted.append(other_id)
+        if uncounted:  # indexed by a version of the stage that did not count them
+            self.load(uncounted)
+            for other in self.session.scalars(select(Article).where(Article.id.in_(uncounted))):
+                self.counts[other.id] = len(self.terms_of(other))
+
+    def entity_terms(self, article_id: int) -> set[int]:
+        self.load([article_id])
+        return {tr.term_key(f"entity:{entity_id}") for entity_id in self.entities[article_id]}
 
 
 @dataclass
@@ -477,28 +497,16 @@ def _decide(
         if sum(weights) >= MIN_SCORE:
             scored.append((sum(weights), other_id))
     scored.sort(reverse=True)
-    chosen = [other_id for _, other_id in scored[:MAX_LINKS]]
     # Copies are already linked by dedupe; a SAME_STORY link would say less.
     known.load([article.id])
     linked = known.copies[article.id]
-    mine = sum(1 for value in near.held if not near.full(value))
-    rare = _rare_counts(chosen, known)
     links = []
     for score, other_id in scored[:MAX_LINKS]:
         if other_id in linked:
             continue
-        overlap = len(shared[other_id]) / max(1, min(mine, rare.get(other_id, 0)))
-        if overlap < MIN_OVERLAP:
-            continue
-        links.append(
-            ArticleLink(
-                source_id=max(article.id, other_id),
-                target_id=min(article.id, other_id),
-                kind=ArticleLinkKind.SAME_STORY,
-                score=round(score, 2),
-                evidence={"shared_terms": len(shared[other_id]), "overlap": round(overlap, 3)},
-            )
-        )
+        link = _same_story(article.id, other_id, score, len(shared[other_id]), known)
+        if link is not None:
+            links.append(link)
     undecided = {other_id for _, other_id in scored[MAX_LINKS:]}
     same_story = [ArticleLinkKind.SAME_STORY]
     save_article_links(session, article.id, same_story, links, undecided, known)
@@ -542,21 +550,7 @@ def save_article_links(
         and (partner := key[0] if key[1] == article_id else key[1]) not in undecided
     }
     if stale:
-        session.execute(
-            delete(ArticleLink).where(
-                or_(
-                    *(
-                        and_(
-                            ArticleLink.source_id == source_id,
-                            ArticleLink.target_id == target_id,
-                            ArticleLink.kind == kind,
-                        )
-                        for source_id, target_id, kind in stale
-                    )
-                )
-            ),
-            execution_options={"synchronize_session": False},
-        )
+        delete_links(session, stale)
         split_stories(session, {article_id, *stale.values()})
     if known is not None:
         known.linked(gone=stale, made=[key for key in wanted if key not in stored])
@@ -566,6 +560,25 @@ def save_article_links(
             session, ArticleLink, rows, ("source_id", "target_id", "kind"), ("score", "evidence")
         )
         join_stories(session, [key[:2] for key in wanted if key not in stored])
+
+
+def delete_links(session: Session, keys: Iterable[LinkKey]) -> None:
+    """Delete these links, each given by its source, target and kind."""
+    session.execute(
+        delete(ArticleLink).where(
+            or_(
+                *(
+                    and_(
+                        ArticleLink.source_id == source_id,
+                        ArticleLink.target_id == target_id,
+                        ArticleLink.kind == kind,
+                    )
+                    for source_id, target_id, kind in keys
+                )
+            )
+        ),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def link_rows(links: Iterable[ArticleLink | ClaimLink]) -> list[dict[str, Any]]:
@@ -610,16 +623,63 @@ def upsert(
     )
 
 
-def _rare_counts(article_ids: list[int], known: Known) -> dict[int, int]:
-    """Per article, its term rows whose term is not full (fewer than ``TERM_CAP`` rows)."""
-    known.load_rows(article_ids)
-    known.read_terms(value for article_id in article_ids for value in known.indexed[article_id])
-    return {
-        article_id: sum(
-            1 for value in known.indexed[article_id] if len(known.rows[value]) < TERM_CAP
+def _same_story(
+    article_id: int, other_id: int, score: float, shared: int, known: Known
+) -> ArticleLink | None:
+    """The pair's link, when its shared rare terms are enough of the smaller article's."""
+    overlap = shared / max(1, min(known.counts[article_id], known.counts[other_id]))
+    if overlap < MIN_OVERLAP:
+        return None
+    return ArticleLink(
+        source_id=max(article_id, other_id),
+        target_id=min(article_id, other_id),
+        kind=ArticleLinkKind.SAME_STORY,
+        score=round(score, 2),
+        evidence={"shared_terms": shared, "overlap": round(overlap, 3)},
+    )
+
+
+def _decide_again(session: Session, holders: set[int], known: Known) -> None:
+    """Decide again the SAME_STORY links between these holders of a term that just
+    filled: without it their score and overlap fall, so a link may go (a pair not
+    linked stays unlinked). A link that holds takes its new score and evidence."""
+    known.load_same_story(holders)
+    pairs = sorted(
+        {key for holder in holders for key in known.same_story[holder] if set(key[:2]) <= holders}
+    )
+    if not pairs:
+        return
+    linked = {article_id for key in pairs for article_id in key[:2]}
+    known.load(linked)
+    known.describe(linked)
+    both = {key: known.indexed[key[0]] & known.indexed[key[1]] for key in pairs}
+    known.read_terms(value for values in both.values() for value in values)
+    kept, gone = [], []
+    for source_id, target_id, kind in pairs:
+        shared = [
+            value for value in both[source_id, target_id, kind] if len(known.rows[value]) < TERM_CAP
+        ]
+        doubled = known.titles[source_id] | known.titles[target_id] | known.entity_terms(source_id)
+        score = sum(2.0 if value in doubled else 1.0 for value in shared)
+        link = None
+        if len(shared) >= MIN_SHARED and score >= MIN_SCORE:
+            link = _same_story(source_id, target_id, score, len(shared), known)
+        if link is None:
+            gone.append((source_id, target_id, kind))
+        else:
+            kept.append(link)
+    if kept:
+        upsert(
+            session,
+            ArticleLink,
+            link_rows(kept),
+            ("source_id", "target_id", "kind"),
+            ("score", "evidence"),
         )
-        for article_id in article_ids
-    }
+    if gone:
+        delete_links(session, gone)
+        known.linked(gone=gone, made=())
+        split_stories(session, {article_id for key in gone for article_id in key[:2]})
 
 
 def split_stories(session: Session, article_ids: Collection[int]) -> None:

@@ -83,3 +83,19 @@ def test_a_batch_clusters_as_its_articles_alone_and_a_rerun_keeps_the_story(
     rerun = together.pipeline().run(report.article_ids, only=["cluster"], force=True)
     assert not rerun.failures and rerun.runs == {"ok": len(report.article_ids)}
     assert clustered(together) == before
+
+
+def test_articles_clustered_before_terms_were_counted_link_alike(seeded_app: Marsad) -> None:
+    """Articles indexed by cluster 0.3.0 have no term count stored: it is computed."""
+    before = clustered(seeded_app)
+    assert before[2]  # SAME_STORY links, decided again below
+    with seeded_app.session_factory() as session:
+        for article in session.scalars(select(Article)):
+            assert article.extra.pop("story_terms") > 0
+            article.extra = dict(article.extra)
+        session.commit()
+        ids = sorted(session.scalars(select(Article.id)))
+    # The last seed alone: its candidates are read without a stored count.
+    rerun = seeded_app.pipeline().run(ids[-1:], only=["cluster"], force=True)
+    assert not rerun.failures
+    assert clustered(seeded_app) == before

@@ -1,0 +1,95 @@
+"""SAME_STORY links and stories do not depend on the order articles came in.
+
+Terms fill (reach ``TERM_CAP`` holders) at different moments in different orders, so
+this checks the rule that makes the result the same: counts fixed per article, and the
+links of a filled term's holders decided again.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import corpus_path, require_postgres
+from sqlalchemy import func, select
+
+from marsad.core import Article, ArticleLink, ArticleLinkKind, TextKey
+from marsad.core.application import Marsad
+from marsad.core.db import make_engine
+from marsad.core.plugins import make_plugins
+from marsad.core.schema import upgrade
+from marsad.core.settings import Settings
+from marsad.plugins import textreuse
+from marsad.plugins.stories import TERM_CAP
+
+ARTICLES = 400
+
+
+def day_items() -> list[dict[str, object]]:
+    """The first ``ARTICLES`` articles with text of 2015-07-25, as the dump has them."""
+    with zipfile.ZipFile(corpus_path("saudinewsnet", "2015-07-25.zip")) as zipped:
+        (member,) = zipped.namelist()
+        items = json.loads(zipped.read(member))
+    return [item for item in items if str(item.get("content")).strip()][:ARTICLES]
+
+
+def clustered(url: str, items: list[dict[str, object]], folder: Path) -> dict[str, Any]:
+    """Ingest the items in this order into an empty database; what cluster made."""
+    path = folder / "day.zip"
+    with zipfile.ZipFile(path, "w") as zipped:
+        zipped.writestr("day.json", json.dumps(items, ensure_ascii=False))
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    settings = Settings(database_url=url)
+    app = Marsad(settings, plugins=make_plugins(settings, load_entry_points=False))
+    try:
+        report = app.ingest([path])
+        assert not app.pipeline().run(report.article_ids).failures
+        with app.session_factory() as session:
+            url_of = dict(session.execute(select(Article.id, Article.url)).all())
+            links = {
+                (*sorted((url_of[link.source_id], url_of[link.target_id])), link.score)
+                for link in session.scalars(
+                    select(ArticleLink).where(ArticleLink.kind == ArticleLinkKind.SAME_STORY)
+                )
+            }
+            stories: dict[int | None, set[str]] = {}
+            for article_id, story_id in session.execute(select(Article.id, Article.story_id)):
+                stories.setdefault(story_id, set()).add(url_of[article_id])
+            holders = (
+                select(TextKey.value)
+                .where(TextKey.kind == textreuse.TERM)
+                .group_by(TextKey.value)
+                .having(func.count() >= TERM_CAP)
+            )
+            filled = session.scalar(select(func.count()).select_from(holders.subquery()))
+    finally:
+        app.close()
+    partition = sorted(sorted(members) for members in stories.values())
+    return {"links": links, "stories": partition, "filled": filled}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_same_links_and_stories_in_either_order(
+    database: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    items = day_items()
+    results = []
+    for name, order in (("forward", items), ("backward", items[::-1])):
+        folder = tmp_path / name
+        folder.mkdir()
+        if database == "sqlite":
+            url = f"sqlite:///{folder / 'marsad.db'}"
+        else:
+            url = require_postgres(request.getfixturevalue("postgres")).create_database()
+        results.append(clustered(url, order, folder))
+    forward, backward = results
+    # Terms filled, so the order mattered to when they did, and links were made.
+    assert forward["filled"] > 0 and forward["links"]
+    assert forward["links"] == backward["links"]
+    assert forward["stories"] == backward["stories"]
