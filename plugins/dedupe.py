@@ -14,7 +14,9 @@ the same index counts: a key is common when ``KEY_CAP`` articles hold it, for ev
 article alike (which of them came first does not matter), and a sentence is
 boilerplate of an outlet when ``BOILERPLATE_COUNT + 1`` of its articles hold it, the
 pair's own included. When an article's new rows make a key common or boilerplate, the
-pairs of its other holders are decided again (:func:`relink`). The original is chosen
+pairs of its other holders are decided again (:meth:`Linker.relink`), but only where
+that can change them: band and anchor keys are ranked, not compared, so a holder whose
+candidates stay the same keeps its links. The original is chosen
 from the pair alone. Running the stage again keeps the article's index rows that
 still hold, decides its pairs with its candidates again and keeps the links found
 from the other side (:func:`marsad.plugins.stories.save_article_links`).
@@ -167,6 +169,16 @@ class Neighbourhood:
             view.holders[value].append(own)
         view.outlets.update(self.outlets)
         view.outlets[own] = article.outlet_id
+        return view
+
+    def without(self, article_id: int, values: set[int]) -> Neighbourhood:
+        """The same counts, but the article's rows of these values."""
+        view = Neighbourhood(repeats=self.repeats)
+        for value, ids in self.holders.items():
+            view.holders[value].extend(
+                [other for other in ids if other != article_id] if value in values else ids
+            )
+        view.outlets.update(self.outlets)
         return view
 
     def crossed(self, article: Article, new: set[int]) -> set[int]:
@@ -707,6 +719,11 @@ class StoredLinks:
                     if end in reading:
                         self.of[end][(source_id, target_id, kind)] = (score, evidence)
 
+    def partners(self, article_id: int) -> set[int]:
+        """The articles linked to this one."""
+        self._read([article_id])
+        return {end for key in self.of[article_id] for end in key[:2]} - {article_id}
+
     def save(self, article_id: int, links: list[ArticleLink], undecided: set[int]) -> None:
         """:func:`save_article_links` for the article, unless it would change nothing."""
         self._read([article_id])
@@ -755,33 +772,61 @@ class Linker:
         links = self.link_pairs(article, features, view, features.keys())
         crossed = view.crossed(article, new)
         revisit = sorted({other for value in crossed for other in near.holders[value]})
+        # Only sentence keys are compared: when only band and anchor keys crossed, they
+        # change whom their holders rank as candidates and nothing else.
+        kinds = features.keys()
+        ranked_only = all(kinds[value] != tr.SENTENCE for value in crossed)
         for other_id in revisit:
-            self.relink(other_id)
+            self.relink(other_id, (article.id, crossed) if ranked_only else None)
         return links
 
-    def relink(self, article_id: int) -> None:
-        """Decide an indexed article's pairs again, from its index rows and sketch."""
+    def relink(self, article_id: int, ranked_only: tuple[int, set[int]] | None = None) -> None:
+        """Decide an indexed article's pairs again, from its index rows and sketch.
+
+        ``ranked_only``: the article whose rows made these band or anchor values cross.
+        If without those rows the article would rank the same candidates, or fewer
+        with none of those it drops linked to it (and the same past the limit), every
+        pair it would compare is compared on the same sentences as when it was decided,
+        so its links stand and nothing is compared.
+        """
         found = self.index.candidates([article_id])
         if article_id not in found:
             return
         article, side = found[article_id]
         kinds = self.index.kinds(article_id)
-        near = self.index.lookup(article_id, list(kinds))
-        self.link_pairs(article, side, near.with_own(article, set(kinds)), kinds)
+        view = self.index.lookup(article_id, list(kinds)).with_own(article, set(kinds))
+        if ranked_only is not None:
+            before, past_before = self.ranked(article, kinds, view.without(*ranked_only))
+            now, past_now = self.ranked(article, kinds, view)
+            dropped = set(before) - set(now)
+            if (
+                set(now) <= set(before)
+                and past_before == past_now
+                and not dropped & self.links.partners(article_id)
+            ):
+                return
+        self.link_pairs(article, side, view, kinds)
+
+    def ranked(
+        self, article: Article, kinds: dict[int, int], view: Neighbourhood
+    ) -> tuple[list[int], set[int]]:
+        """The article's candidates, best first, and the articles past the limit."""
+        if not kinds:
+            return [], set()
+        same_text = self.index.same_text(article)
+        ignored = view.ignored_sentences(article.outlet_id)
+        keys = IndexedKeys(kinds)
+        ranked = rank_candidates(keys, view, ignored, same_text, limit=None, exclude=article.id)
+        return ranked[:MAX_CANDIDATES], set(ranked[MAX_CANDIDATES:])
 
     def link_pairs(
         self, article: Article, mine: Side, view: Neighbourhood, kinds: dict[int, int]
     ) -> list[ArticleLink]:
         """Compare the article (its index keys ``kinds``) with its candidates, ranked on
         ``view``, which counts the article itself; store the links and return them."""
-        keys = IndexedKeys(kinds)
         links: list[ArticleLink] = []
-        undecided: set[int] = set()
-        if keys.kinds:
-            same_text = self.index.same_text(article)
-            ignored = view.ignored_sentences(article.outlet_id)
-            ranked = rank_candidates(keys, view, ignored, same_text, limit=None, exclude=article.id)
-            candidates, undecided = ranked[:MAX_CANDIDATES], set(ranked[MAX_CANDIDATES:])
+        candidates, undecided = self.ranked(article, kinds, view)
+        if candidates:
             others = self.index.candidates(candidates)
             pairs = self.pair_view(view, others)
             for other_id in candidates:

@@ -1,8 +1,8 @@
-"""SAME_STORY links and stories do not depend on the order articles came in.
+"""Article links and stories do not depend on the order articles came in.
 
-Terms fill (reach ``TERM_CAP`` holders) at different moments in different orders, so
-this checks the rule that makes the result the same: counts fixed per article, and the
-links of a filled term's holders decided again.
+Index keys become common (cluster's terms, dedupe's keys) at different moments in
+different orders, so this checks the rules that make the result the same: pairs
+decided again when a key crosses its cap, and only the pairs that crossing can change.
 """
 
 from __future__ import annotations
@@ -51,12 +51,13 @@ def clustered(url: str, items: list[dict[str, object]], folder: Path) -> dict[st
         assert not app.pipeline().run(report.article_ids).failures
         with app.session_factory() as session:
             url_of = dict(session.execute(select(Article.id, Article.url)).all())
-            links = {
-                (*sorted((url_of[link.source_id], url_of[link.target_id])), link.score)
-                for link in session.scalars(
-                    select(ArticleLink).where(ArticleLink.kind == ArticleLinkKind.SAME_STORY)
-                )
-            }
+            links = set()
+            for link in session.scalars(select(ArticleLink)):
+                pair = sorted((url_of[link.source_id], url_of[link.target_id]))
+                # Which of two copies published at once is the original is the one
+                # ingested first: a copy link is compared without its direction.
+                same = link.kind is ArticleLinkKind.SAME_STORY
+                links.add((*pair, link.kind, link.score if same else None))
             stories: dict[int | None, set[str]] = {}
             for article_id, story_id in session.execute(select(Article.id, Article.story_id)):
                 stories.setdefault(story_id, set()).add(url_of[article_id])
