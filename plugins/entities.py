@@ -5,8 +5,9 @@ same article: "الكاظمي" to "مصطفى الكاظمي" (the last word(s) 
 الوزراء العراقي" to the name that follows that title elsewhere in the article; an
 office named after its owner ("المكتب الإعلامي لـ"الكاظمي"") is named after the
 owner's title ("المكتب الإعلامي لرئيس الوزراء العراقي"). Across articles, entities
-are one row per (type, key): the key folds spelling variants of given names
-(``lexicons/given_names.txt``: "جوزيف بايدن" is "جو بايدن"). A name the article
+are one row per (type, key), stored by :mod:`marsad.plugins.entity_rows`: the key
+folds spelling variants of given names (``lexicons/given_names.txt``: "جوزيف بايدن" is
+"جو بايدن"). A name the article
 does not resolve ("ترامب" alone) is its own entity: reusing one found by alias in
 other articles would make the result depend on which was stored first. Titles are
 never stored as aliases:
@@ -22,11 +23,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
-from marsad.core import Entity, EntityAlias
 from marsad.plugins.arabic import match_key
 from marsad.plugins.speakers import (
     ORG_HEADS,
@@ -244,60 +240,6 @@ def entity_key(kind: str, name: str) -> str:
     if len(words) > 1:
         words[0] = _given_names().get(words[0], words[0])
     return " ".join(words)
-
-
-class EntityStore:
-    """Entities and aliases in the shared tables, safe against concurrent workers.
-
-    Two workers may create the same (type, key) at once: each insert runs in a
-    savepoint, and the loser of the race re-reads the winner's row.
-    """
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self._cache: dict[tuple[str, str], Entity] = {}
-        self._aliases: set[tuple[int, str]] = set()
-
-    def get(self, kind: str, name: str, key: str | None = None) -> Entity:
-        key = (key or entity_key(kind, name))[:300]
-        cached = self._cache.get((kind, key))
-        if cached is not None:
-            return cached
-        entity = self._select(kind, key)
-        if entity is None:
-            try:
-                with self.session.begin_nested():
-                    entity = Entity(type=kind, key=key, name=name[:300])
-                    self.session.add(entity)
-            except IntegrityError:
-                entity = self._select(kind, key)
-                if entity is None:
-                    raise
-        self._cache[(kind, key)] = entity
-        return entity
-
-    def alias(self, entity: Entity, alias: str) -> None:
-        alias = " ".join(alias.split())[:300]
-        if not alias or (entity.id, alias) in self._aliases:
-            return
-        self._aliases.add((entity.id, alias))
-        exists = self.session.scalars(
-            select(EntityAlias.id).where(
-                EntityAlias.entity_id == entity.id, EntityAlias.alias == alias
-            )
-        ).first()
-        if exists is not None:
-            return
-        try:
-            with self.session.begin_nested():
-                self.session.add(EntityAlias(entity_id=entity.id, alias=alias))
-        except IntegrityError:
-            pass  # added by another worker meanwhile: what we wanted
-
-    def _select(self, kind: str, key: str) -> Entity | None:
-        return self.session.scalars(
-            select(Entity).where(Entity.type == kind, Entity.key == key)
-        ).first()
 
 
 @dataclass(frozen=True)

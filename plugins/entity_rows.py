@@ -1,15 +1,17 @@
 """The entities and aliases of a whole batch, in a few statements.
 
-Entities are shared rows: one per (type, key), whichever article named it first. For
-a batch, one SELECT finds the stored ones, one INSERT .. ON CONFLICT DO NOTHING adds
-the missing ones and one SELECT more reads their ids; aliases likewise. Another
-process creating the same entity or alias at the same time makes no one fail: its
-row is kept (the insert skips it) and read back. Rows are inserted sorted, so two
-PostgreSQL transactions wait on each other's rows in one order and cannot deadlock.
+Entities are shared rows: one per (type, key). For a batch, one INSERT .. ON CONFLICT
+adds the missing ones and renames the stored ones whose batch brings a better name, and
+one SELECT reads their ids; aliases are read, and the missing ones added with ON
+CONFLICT DO NOTHING. Another process creating the same entity or alias at the same
+time makes no one fail. Rows are written sorted, so two PostgreSQL transactions wait
+on each other's rows in one order and cannot deadlock.
 
-What is stored is exactly what :class:`marsad.plugins.entities.EntityStore` stores
-one entity at a time: the name of the first reference to a new (type, key), in the
-order given, and every alias of every reference (spaces folded, empty ones left out).
+An entity's name is the best of every name its references gave: the longest (the
+fullest form: "محمد بن سلمان بن عبدالعزيز" over "محمد بن سلمان"), then the first in code
+point order. It does not depend on the order articles came in, nor on which worker
+stored which batch first. Every alias of every reference is kept (spaces folded, empty
+ones left out).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
@@ -37,24 +39,41 @@ def store_entities(session: Session, refs: Iterable[EntityRef]) -> dict[EntityRe
     as_stored = _stored_form(session, Entity.__table__.c.key.type)
     type_as_stored = _stored_form(session, Entity.__table__.c.type.type)
     key_of: dict[EntityRef, EntityKey] = {}
-    names: dict[EntityKey, str] = {}  # a new entity takes the name of its first reference
+    names: dict[EntityKey, str] = {}
+    as_named = _stored_form(session, Entity.__table__.c.name.type)
     for ref in refs:
         if ref not in key_of:
             key = (type_as_stored(ref.type), as_stored(ref.key[:300]))
             key_of[ref] = key
-            names.setdefault(key, ref.name[:300])
-    ids = _entity_ids(session, list(names))
-    missing = sorted(key for key in names if key not in ids)
-    if missing:
-        insert = insert_ignoring_duplicates(session)
-        session.execute(
-            insert(Entity).on_conflict_do_nothing(index_elements=["type", "key"]),
-            [{"type": kind, "key": key, "name": names[(kind, key)]} for kind, key in missing],
+            name = as_named(ref.name[:300])
+            names[key] = min(names.get(key, name), name, key=_name_order)
+    if names:
+        insert = insert_ignoring_duplicates(session)(Entity)
+        new: ColumnElement[str] = insert.excluded.name
+        stored: ColumnElement[str] = Entity.__table__.c.name
+        if session.get_bind().dialect.name == "postgresql":  # else the database's locale
+            new, stored = new.collate("C"), stored.collate("C")
+        better = or_(
+            func.length(new) > func.length(stored),
+            and_(func.length(new) == func.length(stored), new < stored),
         )
-        ids.update(_entity_ids(session, missing))
+        rows = [{"type": kind, "key": key, "name": names[kind, key]} for kind, key in names]
+        session.execute(
+            insert.on_conflict_do_update(
+                index_elements=["type", "key"], set_={"name": insert.excluded.name}, where=better
+            ),
+            sorted(rows, key=lambda row: (row["type"], row["key"])),
+        )
+    ids = _entity_ids(session, list(names))
     by_ref = {ref: ids[key] for ref, key in key_of.items()}
     _store_aliases(session, by_ref)
     return by_ref
+
+
+def _name_order(name: str) -> tuple[int, str]:
+    """Best first: the longest, then the first in code point order (as the databases
+    compare text in :func:`store_entities`: SQLite's BINARY, PostgreSQL's C collation)."""
+    return -len(name), name
 
 
 def _store_aliases(session: Session, by_ref: dict[EntityRef, int]) -> None:

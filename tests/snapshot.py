@@ -4,6 +4,8 @@ Ids differ between databases, executors and batch sizes, so every row is written
 its references replaced by natural keys: an article by its input's fingerprint, a
 claim by (article, kind, start, end), an entity by (type, key), a story by its
 members. Times of the run (``finished_at``, durations) and stage notes are left out.
+:func:`comparable` also replaces the ids left inside values (link evidence, claim
+translations), which follow the order batches ran in.
 
     python tests/snapshot.py sqlite:///marsad.db out.json
     python tests/snapshot.py --compare a.json b.json   # prints the first differences
@@ -143,6 +145,64 @@ def snapshot(url: str) -> dict[str, Any]:
     return tables
 
 
+def comparable(url: str) -> dict[str, Any]:
+    """``snapshot(url)`` with the ids it leaves inside values replaced by natural keys:
+    claim and article ids in link evidence, a claim's id as its translation's position.
+    Ids follow the order batches ran in, which executors do not keep."""
+    tables = snapshot(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        rows = session.execute(select(Article.id, RawInput.sha256).join(RawInput))
+        article = {article_id: sha for article_id, sha in rows}
+        claim = {
+            c.id: f"{article[c.article_id]}:{c.kind.value}:{c.start}:{c.end}"
+            for c in session.scalars(select(Claim))
+        }
+    engine.dispose()
+
+    def keyed(value: Any) -> Any:
+        if isinstance(value, dict):
+            table = {"claim_id": claim, "article_id": article}
+            return {k: table[k].get(v, v) if k in table else keyed(v) for k, v in value.items()}
+        return [keyed(v) for v in value] if isinstance(value, list) else value
+
+    def encode(row: Any) -> str:
+        return json.dumps(row, sort_keys=True, ensure_ascii=False)
+
+    for name in ("article_links", "claim_links"):
+        tables[name] = sorted(
+            (
+                {**r, "evidence": sides_sorted(r["kind"], keyed(r["evidence"]))}
+                for r in tables[name]
+            ),
+            key=encode,
+        )
+    for row in tables["translations"]:
+        if row["field"] == "claim":
+            row["position"] = claim.get(row["position"], row["position"])
+    tables["translations"].sort(key=encode)
+    tables["entities"].sort(key=encode)
+    return tables
+
+
+def sides_sorted(kind: str, evidence: Any) -> Any:
+    """A link without a direction is stored with the later-stored side as source, and
+    snapshot sorts its ids: its evidence's sides are sorted the same way here."""
+    if kind not in SYMMETRIC or not isinstance(evidence, dict):
+        return evidence
+    source, target = evidence.get("source"), evidence.get("target")
+    if not isinstance(source, dict) or not isinstance(target, dict):
+        return evidence
+    if str(source.get("claim_id")) <= str(target.get("claim_id")):
+        return evidence
+    swapped = {**evidence, "source": target, "target": source}
+    if isinstance(evidence.get("intervals"), list):
+        swapped["intervals"] = evidence["intervals"][::-1]
+    if evidence.get("negated") in ("a", "b"):
+        swapped["negated"] = "b" if evidence["negated"] == "a" else "a"
+    return swapped
+
+
 def differences(a: dict[str, Any], b: dict[str, Any], limit: int = 5) -> list[str]:
     """The first differing rows of each table, as readable lines."""
     found = []
@@ -173,7 +233,7 @@ def main() -> None:
         lines = differences(a, b)
         print("\n".join(lines) if lines else "same")
         sys.exit(1 if lines else 0)
-    data = snapshot(args.first)
+    data = comparable(args.first)
     Path(args.second).write_text(json.dumps(data, ensure_ascii=False, default=str), "utf-8")
     print({table: (len(v) if isinstance(v, list) else v) for table, v in data.items()})
 

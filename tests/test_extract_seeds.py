@@ -231,35 +231,44 @@ def test_a_bad_article_fails_alone_and_the_batch_lands(
         assert ids[2] not in set(session.scalars(select(EntityMention.article_id)))
 
 
-def test_entities_another_process_creates_meanwhile(
-    app: Marsad, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    ref = EntityRef("PERSON", "جوزيف بايدن", entity_key("PERSON", "جوزيف بايدن"), ("جوزيف بايدن",))
+def test_an_entity_takes_its_best_name_whoever_stored_it_first(app: Marsad) -> None:
+    """Another process stored the entity under a shorter name: the fuller name wins, a
+    shorter one later does not take it back, and every alias is kept."""
+    full = EntityRef("PERSON", "جوزيف بايدن", entity_key("PERSON", "جوزيف بايدن"), ("جوزيف بايدن",))
+    short = EntityRef("PERSON", "جو بايدن", full.key, ("بايدن",))
     other = EntityRef("ORG", "البيت الأبيض", entity_key("ORG", "البيت الأبيض"), ("البيت الأبيض",))
     with app.session_factory() as winner:
-        winner.add(Entity(type="PERSON", key=ref.key, name="جو بايدن"))
+        winner.add(Entity(type="PERSON", key=full.key, name="جو بايدن"))
         winner.commit()
-    looks: list[int] = []
-    original = entity_rows._entity_ids
-
-    def stale(session: Session, keys: Any) -> dict[tuple[str, str], int]:
-        looks.append(len(keys))
-        # The first look happened before the winner committed: it saw nothing.
-        return {} if len(looks) == 1 else original(session, keys)
-
-    monkeypatch.setattr(entity_rows, "_entity_ids", stale)
-    with app.session_factory() as loser:
-        ids = entity_rows.store_entities(loser, [ref, other, ref])
-        loser.commit()
-    assert looks == [2, 2]
+    with app.session_factory() as session:
+        ids = entity_rows.store_entities(session, [full, other, full])
+        assert entity_rows.store_entities(session, [short]) == {short: ids[full]}
+        session.commit()
     with app.session_factory() as session:
         entities = {e.id: (e.type, e.name) for e in session.scalars(select(Entity))}
         aliases = {
             (entities[a.entity_id][1], a.alias) for a in session.scalars(select(EntityAlias))
         }
-    assert entities[ids[ref]] == ("PERSON", "جو بايدن") and len(entities) == 2
+    assert entities[ids[full]] == ("PERSON", "جوزيف بايدن") and len(entities) == 2
     assert entities[ids[other]] == ("ORG", "البيت الأبيض")
-    assert aliases == {("جو بايدن", "جوزيف بايدن"), ("البيت الأبيض", "البيت الأبيض")}
+    assert aliases == {
+        ("جوزيف بايدن", "جوزيف بايدن"),
+        ("جوزيف بايدن", "بايدن"),
+        ("البيت الأبيض", "البيت الأبيض"),
+    }
+
+
+def test_names_of_equal_length_go_to_the_first_in_code_point_order(app: Marsad) -> None:
+    key = entity_key("PERSON", "مصطفى الكاظمي")
+    names = ["مصطفى الكاظمى", "مصطفى الكاظمي"]  # alef maqsura (U+0649) before ya (U+064A)
+    for order in (names, names[::-1]):
+        with app.session_factory() as session:
+            session.execute(delete(EntityAlias))
+            session.execute(delete(Entity))
+            for name in order:
+                entity_rows.store_entities(session, [EntityRef("PERSON", name, key, (name,))])
+            session.commit()
+            assert session.scalars(select(Entity.name)).all() == ["مصطفى الكاظمى"]
 
 
 def test_two_transactions_create_one_entity_at_once(app: Marsad) -> None:
