@@ -8,10 +8,11 @@ processes, the cluster; each worker builds its plugins on its first batch). The
 variants take turns within each repeat; the median of the repeats is reported, with
 the ratio of 2 workers to 1 beside the 1.8x a second core should give.
 
-Every stage's transaction takes a lock on the stage's name (core/coordination.py), so
-two batches of one stage never run at once: two workers overlap only where they are in
-different stages, and the ratio is expected to stay well below 1.8x until stages that
-read no other article's results run without that lock.
+Dedupe, link and cluster read what their runs on other articles wrote, so each takes a
+lock on its name for its transaction (core/coordination.py): two batches of one of them
+never run at once, and two workers overlap there only when they are in different stages.
+The other stages run in both workers at once. On this 2-core machine PostgreSQL's own
+work (about a third of a core per worker) shares the cores with the workers.
 
     .venv/bin/python bench/executors.py [--articles 1000] [--repeat 3] [--quick]
 
