@@ -176,6 +176,20 @@ def _batches(marsad: Marsad, work: Work) -> Batches:
     yield from marsad.pipeline().pending_batches(only=work.only, retry_failed=work.retry_failed)
 
 
+def _last_split(batches: Batches, parts: int) -> Batches:
+    """The batches, the last one cut in ``parts``: at the end each worker gets a share of
+    it, rather than one worker doing a whole batch while the others wait."""
+    current = next(batches, None)
+    while current is not None:
+        following = next(batches, None)
+        if following is None and parts > 1:
+            size = -(-len(current) // parts)  # rounded up: at most ``parts`` pieces
+            yield from (current[begin : begin + size] for begin in range(0, len(current), size))
+        else:
+            yield current
+        current = following
+
+
 class _Distributed(Executor):
     """The driver's side, shared by the process pool and Dask: hand out batches (a few
     at a time, so the pending work is read as it is needed), merge the reports, and at
@@ -193,7 +207,8 @@ class _Distributed(Executor):
 
         # Workers get the batches' ids, not the whole list again with each batch.
         shipped = replace(work, ids=None)
-        lost = self._drive(marsad.settings, shipped, _batches(marsad, work), done)
+        batches = _last_split(_batches(marsad, work), self._parallelism())
+        lost = self._drive(marsad.settings, shipped, batches, done)
         due = self._still_due(marsad, work) - finished if work.ids is None else set()
         left = sorted(set(lost) | due)
         if left:
@@ -213,6 +228,10 @@ class _Distributed(Executor):
         # Articles a finished batch left due (a failure with tries left) are not tried
         # again: one run gives each article one try, as in-process.
         return marsad.pipeline().pending_ids(only=work.only, retry_failed=work.retry_failed)
+
+    @abstractmethod
+    def _parallelism(self) -> int:
+        """How many batches the workers run at once."""
 
     @abstractmethod
     def _drive(self, settings: Settings, work: Work, batches: Batches, done: Done) -> list[int]:
@@ -242,6 +261,9 @@ class ProcessPool(_Distributed):
                 initargs=(logging.getLogger().getEffectiveLevel(),),
             )
         return self._pool
+
+    def _parallelism(self) -> int:
+        return self.workers
 
     def worker_pids(self) -> list[int]:
         """The pool's worker processes (started as batches are handed out)."""
@@ -345,11 +367,15 @@ class Dask(_Distributed):
         pids: dict[str, int] = self.client().run(os.getpid)
         return pids
 
+    def _parallelism(self) -> int:
+        threads: dict[str, int] = self.client().nthreads()
+        return max(1, sum(threads.values()))
+
     def _drive(self, settings: Settings, work: Work, batches: Batches, done: Done) -> list[int]:
         distributed = _distributed()
         client = self.client()
         # Two batches per worker thread, so a worker never waits for the driver.
-        window = 2 * max(1, sum(client.nthreads().values()))
+        window = 2 * self._parallelism()
         in_flight: dict[Any, list[int]] = {}
 
         def submit() -> Any:

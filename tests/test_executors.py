@@ -25,7 +25,7 @@ from test_kill_and_concurrency import write_inputs
 from marsad.core import cli
 from marsad.core.application import Marsad
 from marsad.core.db import make_engine
-from marsad.core.executors import Dask, Executor, InProcess, ProcessPool, Work
+from marsad.core.executors import Dask, Executor, InProcess, ProcessPool, Work, _last_split
 from marsad.core.pipeline import PipelineReport
 from marsad.core.schema import upgrade
 from marsad.core.settings import Settings
@@ -258,3 +258,14 @@ def test_compute_workers_on_sqlite_store_what_one_process_stores(
     assert len(runs["one"][0]["articles"]) == ARTICLES + 5
     assert_same(runs["workers"][0], runs["one"][0])
     assert runs["workers"][1] == runs["one"][1]
+
+
+def test_the_last_batch_is_shared_between_the_workers() -> None:
+    assert list(_last_split(iter([[1, 2, 3, 4], [5, 6, 7, 8, 9]]), 2)) == [
+        [1, 2, 3, 4],
+        [5, 6, 7],
+        [8, 9],
+    ]
+    assert list(_last_split(iter([[1, 2, 3]]), 1)) == [[1, 2, 3]]
+    assert list(_last_split(iter([[1]]), 3)) == [[1]]
+    assert list(_last_split(iter([]), 2)) == []
