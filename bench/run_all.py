@@ -209,6 +209,17 @@ def executors_headline(_: str) -> Headline:
     )
 
 
+def batch_sizes_headline(_: str) -> Headline:
+    data = read("batch_sizes.json")
+    return Headline(
+        f"{data['articles']} articles/s by batch size: "
+        + "; ".join(
+            f"{kind} " + ", ".join(f"{size}: {f['articles_per_s']}" for size, f in by_size.items())
+            for kind, by_size in data["figures"].items()
+        )
+    )
+
+
 def first_line(stdout: str) -> Headline:
     lines = [line.strip() for line in stdout.splitlines() if line.strip()]
     return Headline(lines[0][:110] if lines else "-")
@@ -242,6 +253,7 @@ PLANS: dict[str, Plan] = {
     "claims.py": Plan(("--quick", "--repeat", "1"), 120, 300, claims_headline, ("claims.json",)),
     "eval_dedupe.py": Plan((), 150, 400, eval_dedupe_headline),
     "durability.py": Plan(("--quick",), 300, 600, durability_headline),
+    "batch_sizes.py": Plan(("--repeat", "1"), 200, 600, batch_sizes_headline),
     # 1,000 articles: on 200, the workers' start and the last batch weigh too much.
     "executors.py": Plan(("--articles", "1000", "--repeat", "1"), 300, 900, executors_headline),
 }
