@@ -15,8 +15,9 @@ article alike (which of them came first does not matter), and a sentence is
 boilerplate of an outlet when ``BOILERPLATE_COUNT + 1`` of its articles hold it, the
 pair's own included. When an article's new rows make a key common or boilerplate, the
 pairs of its other holders are decided again (:meth:`Linker.relink`), but only where
-that can change them: band and anchor keys are ranked, not compared, so a holder whose
-candidates stay the same keeps its links. The original is chosen
+that can change them: band and anchor keys are ranked, not compared, so when only those
+crossed, a holder compares only the candidates it did not rank before. The original is
+chosen
 from the pair alone. Running the stage again keeps the article's index rows that
 still hold, decides its pairs with its candidates again and keeps the links found
 from the other side (:func:`marsad.plugins.stories.save_article_links`).
@@ -61,7 +62,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, cast
@@ -719,10 +720,17 @@ class StoredLinks:
                     if end in reading:
                         self.of[end][(source_id, target_id, kind)] = (score, evidence)
 
-    def partners(self, article_id: int) -> set[int]:
-        """The articles linked to this one."""
+    def with_partners(self, article_id: int, partners: Collection[int]) -> list[ArticleLink]:
+        """The article's stored links with these articles."""
         self._read([article_id])
-        return {end for key in self.of[article_id] for end in key[:2]} - {article_id}
+        wanted = set(partners)
+        return [
+            ArticleLink(
+                source_id=source_id, target_id=target_id, kind=kind, score=score, evidence=evidence
+            )
+            for (source_id, target_id, kind), (score, evidence) in self.of[article_id].items()
+            if (target_id if source_id == article_id else source_id) in wanted
+        ]
 
     def save(self, article_id: int, links: list[ArticleLink], undecided: set[int]) -> None:
         """:func:`save_article_links` for the article, unless it would change nothing."""
@@ -783,11 +791,11 @@ class Linker:
     def relink(self, article_id: int, ranked_only: tuple[int, set[int]] | None = None) -> None:
         """Decide an indexed article's pairs again, from its index rows and sketch.
 
-        ``ranked_only``: the article whose rows made these band or anchor values cross.
-        If without those rows the article would rank the same candidates, or fewer
-        with none of those it drops linked to it (and the same past the limit), every
-        pair it would compare is compared on the same sentences as when it was decided,
-        so its links stand and nothing is compared.
+        ``ranked_only``: the article whose rows made these band or anchor values cross
+        (no sentence key did). Those keys are ranked, not compared: a candidate the
+        article ranked without those rows too is compared on the same sentences as
+        when the pair was decided, so the pair's stored link (or none) stands. Only
+        the new candidates are compared, and links to those it no longer ranks go.
         """
         found = self.index.candidates([article_id])
         if article_id not in found:
@@ -795,17 +803,10 @@ class Linker:
         article, side = found[article_id]
         kinds = self.index.kinds(article_id)
         view = self.index.lookup(article_id, list(kinds)).with_own(article, set(kinds))
+        settled: set[int] = set()
         if ranked_only is not None:
-            before, past_before = self.ranked(article, kinds, view.without(*ranked_only))
-            now, past_now = self.ranked(article, kinds, view)
-            dropped = set(before) - set(now)
-            if (
-                set(now) <= set(before)
-                and past_before == past_now
-                and not dropped & self.links.partners(article_id)
-            ):
-                return
-        self.link_pairs(article, side, view, kinds)
+            settled = set(self.ranked(article, kinds, view.without(*ranked_only))[0])
+        self.link_pairs(article, side, view, kinds, settled)
 
     def ranked(
         self, article: Article, kinds: dict[int, int], view: Neighbourhood
@@ -820,16 +821,23 @@ class Linker:
         return ranked[:MAX_CANDIDATES], set(ranked[MAX_CANDIDATES:])
 
     def link_pairs(
-        self, article: Article, mine: Side, view: Neighbourhood, kinds: dict[int, int]
+        self,
+        article: Article,
+        mine: Side,
+        view: Neighbourhood,
+        kinds: dict[int, int],
+        settled: Collection[int] = (),
     ) -> list[ArticleLink]:
         """Compare the article (its index keys ``kinds``) with its candidates, ranked on
-        ``view``, which counts the article itself; store the links and return them."""
-        links: list[ArticleLink] = []
+        ``view``, which counts the article itself; store the links and return them.
+        With a candidate in ``settled``, the pair's stored link is kept as it is."""
         candidates, undecided = self.ranked(article, kinds, view)
-        if candidates:
-            others = self.index.candidates(candidates)
+        links = self.links.with_partners(article.id, [o for o in candidates if o in settled])
+        fresh = [other_id for other_id in candidates if other_id not in settled]
+        if fresh:
+            others = self.index.candidates(fresh)
             pairs = self.pair_view(view, others)
-            for other_id in candidates:
+            for other_id in fresh:
                 if other_id not in others:
                     continue
                 other, side = others[other_id]
