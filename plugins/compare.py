@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from marsad.core import ClaimKind, ClaimLinkKind, Qualifier, QuantityKind
 from marsad.plugins.arabic import match_key, sentences
@@ -82,6 +82,17 @@ class ClaimView:
     negated: bool = False
     sentence_start: int | None = None  # where ``sentence`` starts in the article text
     quantity_kind: QuantityKind | None = None
+
+    # Cached on the claim: the link stage compares each claim with many candidates.
+    @cached_property
+    def sites(self) -> frozenset[str]:
+        """Sites its sentence names (see :func:`anchors`)."""
+        return anchors(self.sentence)
+
+    @cached_property
+    def context(self) -> frozenset[str]:
+        """Content words of its sentence but the claim's own."""
+        return content_words(self.sentence) - content_words(self.text)
 
     def span(self) -> dict[str, object]:
         return {
@@ -244,15 +255,14 @@ def interval(claim: ClaimView) -> tuple[float, float]:
 
 
 def same_context(a: ClaimView, b: ClaimView) -> tuple[bool, dict[str, object]]:
-    sites_a, sites_b = anchors(a.sentence), anchors(b.sentence)
+    sites_a, sites_b = a.sites, b.sites
     if sites_a and sites_b:
         shared = sorted(sites_a & sites_b)
         return bool(shared), {"rule": "same site", "sites": shared}
     apart = different_cities(a.sentence, b.sentence)
     if apart is not None:
         return False, {"rule": "different cities", "cities": apart}
-    words_a = content_words(a.sentence) - content_words(a.text)
-    words_b = content_words(b.sentence) - content_words(b.text)
+    words_a, words_b = a.context, b.context
     union = words_a | words_b
     share = len(words_a & words_b) / len(union) if union else 0.0
     return share >= MIN_CONTEXT, {"rule": "shared context words", "share": round(share, 4)}
@@ -315,6 +325,8 @@ def _contained(part: frozenset[str], other: frozenset[str]) -> float:
 def _counts(a: ClaimView, b: ClaimView) -> Relation | None:
     if a.unit != b.unit:
         return None
+    if not (a.sites & b.sites or a.context & b.context):
+        return None  # what same_context would find, told cheaply: most candidates
     related, context = same_context(a, b)
     if not related or states_both(a, b):
         return None
