@@ -42,6 +42,7 @@ from marsad.core.models import (
     Sentence,
     StageRun,
     Story,
+    TermCount,
     TextKey,
     Translation,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "StageContext",
     "StageRun",
     "Story",
+    "TermCount",
     "TextKey",
     "Translation",
     "Translator",

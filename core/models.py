@@ -423,6 +423,19 @@ class TextKey(Base):
     kind: Mapped[int] = mapped_column(SmallInteger)
 
 
+class TermCount(Base):
+    """How many terms (of its title, lead and entities) an article has, set when the
+    ``cluster`` stage processes it: the fixed denominator of its SAME_STORY overlap
+    (:mod:`marsad.plugins.stories`), read for candidates without their text."""
+
+    __tablename__ = "term_counts"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    terms: Mapped[int]
+
+
 class MinHashSignature(Base):
     """An article's text sketch: MinHash signature and keyed sentences, for comparing.
 

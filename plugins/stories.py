@@ -20,8 +20,8 @@ whatever came before: a shared term weighs double when it is in either title (or
 an entity); a term counts while it is rare, that is while fewer than ``TERM_CAP``
 articles hold it, for every article alike (which of its holders came first does not
 matter); the overlap is of the shared rare terms against the smaller article's
-number of terms, which is fixed when the article is processed (kept in
-``Article.extra["story_terms"]``). So when an article fills a term, a pair's score
+number of terms, which is fixed when the article is processed (kept in the
+``term_counts`` table). So when an article fills a term, a pair's score
 and overlap can only fall, and only for pairs that shared the term: the links between
 its other holders are decided again, and nothing else is. The link points from the
 article of larger id to the other. Running the stage again on an article decides its
@@ -50,6 +50,7 @@ from marsad.core import (
     ClaimLink,
     EntityMention,
     Story,
+    TermCount,
     TextKey,
 )
 from marsad.plugins import textreuse as tr
@@ -62,7 +63,6 @@ MIN_SHARED = 5  # rare terms shared by both articles
 MIN_SCORE = 8.0  # entities and title terms count double
 MIN_OVERLAP = 0.2  # of the smaller article's terms (all of them, rare or not)
 WINDOW = timedelta(days=2)
-TERM_COUNT = "story_terms"  # Article.extra key: the article's number of terms
 MAX_LINKS = 20
 MAX_SPLIT = 1000  # articles of a story whose links are read to split it
 ID_CHUNK = 400  # ids per IN list: old SQLite builds allow 999 variables
@@ -246,8 +246,13 @@ def link_same_story(
     filled = _index_terms(session, article.id, terms, near, indexed)
     known.indexing(article.id, gone=indexed - terms.keys(), new=near.held - held)
     known.indexed[article.id] = set(near.held)
-    if article.extra.get(TERM_COUNT) != len(terms):
-        article.extra = {**article.extra, TERM_COUNT: len(terms)}
+    upsert(
+        session,
+        TermCount,
+        [{"article_id": article.id, "terms": len(terms)}],
+        ("article_id",),
+        ("terms",),
+    )
     known.counts[article.id] = len(terms)
     links = _decide(session, article, terms, near, known)
     holders = {other for value in filled for other in near.holders[value]}
@@ -381,25 +386,24 @@ class Known:
         """Read the time, outlet, title terms and number of terms of these articles
         (only candidates need them, so they are not read with every index row)."""
         missing = sorted(set(article_ids) - self.times.keys())
-        uncounted = []
         for begin in range(0, len(missing), ID_CHUNK):
-            for other_id, published_at, outlet_id, title, extra in self.session.execute(
-                select(
-                    Article.id,
-                    Article.published_at,
-                    Article.outlet_id,
-                    Article.title,
-                    Article.extra,
-                ).where(Article.id.in_(missing[begin : begin + ID_CHUNK]))
+            chunk = missing[begin : begin + ID_CHUNK]
+            for other_id, published_at, outlet_id, title in self.session.execute(
+                select(Article.id, Article.published_at, Article.outlet_id, Article.title).where(
+                    Article.id.in_(chunk)
+                )
             ):
                 self.times[other_id] = published_at
                 self.outlets[other_id] = outlet_id
                 self.titles[other_id] = title_terms(title)
-                if TERM_COUNT in (extra or {}):
-                    self.counts[other_id] = extra[TERM_COUNT]
-                elif other_id not in self.counts:
-                    uncounted.append(other_id)
-        if uncounted:  # indexed by a version of the stage that did not count them
+            counted = select(TermCount.article_id, TermCount.terms).where(
+                TermCount.article_id.in_(chunk)
+            )
+            self.counts.update(
+                (article_id, terms) for article_id, terms in self.session.execute(counted)
+            )
+        uncounted = [article_id for article_id in missing if article_id not in self.counts]
+        if uncounted:  # clustered by a version of the stage that did not count terms
             self.load(uncounted)
             for other in self.session.scalars(select(Article).where(Article.id.in_(uncounted))):
                 self.counts[other.id] = len(self.terms_of(other))
