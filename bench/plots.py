@@ -4,6 +4,8 @@
   ``executors.json`` (bench/executors.py); skipped, with a message, when it is absent;
 - ``scaling.png``: time per article of the last increment against corpus size, a line
   per database, with the 1.3x ceiling; and the stages' share of it (``scaling.json``);
+  ``scaling_full.png`` likewise from ``scaling_full.json``, a longer run kept apart
+  (``bench/scaling.py --full``, or ``--sizes``, copied there);
 - ``stages.png``: where an article's time goes in an ingest, ms per article by stage,
   per database (``throughput.json``).
 
@@ -128,8 +130,10 @@ def plot_executors() -> Path | None:
     return save(figure, "executors.png")
 
 
-def plot_scaling() -> Path | None:
-    data = load("scaling.json")
+def plot_scaling(name: str = "scaling") -> Path | None:
+    """``NAME.png`` from ``NAME.json``: ``scaling`` from make bench, ``scaling_full``
+    from a longer run of bench/scaling.py kept under that name."""
+    data = load(f"{name}.json")
     if data is None:
         return None
     step = data.get("step", 1000)
@@ -167,7 +171,7 @@ def plot_scaling() -> Path | None:
         axes.grid(alpha=0.3)
         axes.legend(fontsize="small")
     total.set_title(f"Ingest time per article of the last {step:,} added")
-    return save(figure, "scaling.png")
+    return save(figure, f"{name}.png")
 
 
 def plot_stages() -> Path | None:
@@ -207,6 +211,8 @@ def main() -> None:
     folder = parser.parse_args().results
     for plot in (plot_executors, plot_scaling, plot_stages):
         plot()
+    if (folder / "scaling_full.json").exists():
+        plot_scaling("scaling_full")
 
 
 if __name__ == "__main__":
