@@ -81,6 +81,7 @@ class Cluster(Stage):
         with titled_at_end(session):
             for article in articles:
                 self._cluster(session, article, known, by_claims[article.id])
+        known.write_counts()
         return dict.fromkeys(ids)
 
     def _cluster(

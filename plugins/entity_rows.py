@@ -1,11 +1,14 @@
 """The entities and aliases of a whole batch, in a few statements.
 
-Entities are shared rows: one per (type, key). For a batch, one INSERT .. ON CONFLICT
-adds the missing ones and renames the stored ones whose batch brings a better name, and
-one SELECT reads their ids; aliases are read, and the missing ones added with ON
-CONFLICT DO NOTHING. Another process creating the same entity or alias at the same
-time makes no one fail. Rows are written sorted, so two PostgreSQL transactions wait
-on each other's rows in one order and cannot deadlock.
+Entities are shared rows: one per (type, key). For a batch, one SELECT finds the
+stored ones, one INSERT .. ON CONFLICT DO NOTHING adds the missing ones and one SELECT
+more reads their ids; an entity the batch names better is renamed by an UPDATE that
+checks again that the new name is better. Aliases likewise are read, and the missing
+ones added. Another process creating the same entity or alias at the same time makes
+no one fail, and only a rename locks a stored row (rare once names settle), so
+workers naming the same people do not wait on each other. Rows are written sorted, so
+two PostgreSQL transactions wait on each other's rows in one order and cannot
+deadlock.
 
 An entity's name is the best of every name its references gave: the longest (the
 fullest form: "محمد بن سلمان بن عبدالعزيز" over "محمد بن سلمان"), then the first in code
@@ -17,9 +20,19 @@ ones left out).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
@@ -32,6 +45,7 @@ CHUNK = 1000
 T = TypeVar("T")
 
 EntityKey = tuple[str, str]  # (type, key) as the database stores it
+_ENTITIES = cast(Table, Entity.__table__)
 
 
 def store_entities(session: Session, refs: Iterable[EntityRef]) -> dict[EntityRef, int]:
@@ -47,24 +61,24 @@ def store_entities(session: Session, refs: Iterable[EntityRef]) -> dict[EntityRe
             key_of[ref] = key
             name = as_named(ref.name[:300])
             names[key] = min(names.get(key, name), name, key=_name_order)
-    if names:
-        insert = insert_ignoring_duplicates(session)(Entity)
-        new: ColumnElement[str] = insert.excluded.name
-        stored: ColumnElement[str] = Entity.__table__.c.name
-        if session.get_bind().dialect.name == "postgresql":  # else the database's locale
-            new, stored = new.collate("C"), stored.collate("C")
-        better = or_(
-            func.length(new) > func.length(stored),
-            and_(func.length(new) == func.length(stored), new < stored),
-        )
-        rows = [{"type": kind, "key": key, "name": names[kind, key]} for kind, key in names]
+    stored = _stored_entities(session, list(names))
+    missing = sorted(key for key in names if key not in stored)
+    if missing:
+        insert = insert_ignoring_duplicates(session)
         session.execute(
-            insert.on_conflict_do_update(
-                index_elements=["type", "key"], set_={"name": insert.excluded.name}, where=better
-            ),
-            sorted(rows, key=lambda row: (row["type"], row["key"])),
+            insert(Entity).on_conflict_do_nothing(index_elements=["type", "key"]),
+            [{"type": kind, "key": key, "name": names[(kind, key)]} for kind, key in missing],
         )
-    ids = _entity_ids(session, list(names))
+        stored.update(_stored_entities(session, missing))
+    # Stored by an earlier batch, or by another process meanwhile, under a lesser name.
+    renames = [
+        {"entity_id": stored[key][0], "new_name": name}
+        for key, name in sorted(names.items())
+        if _name_order(name) < _name_order(stored[key][1])
+    ]
+    if renames:
+        session.execute(_rename(session), renames)
+    ids = {key: entity_id for key, (entity_id, _) in stored.items()}
     by_ref = {ref: ids[key] for ref, key in key_of.items()}
     _store_aliases(session, by_ref)
     return by_ref
@@ -100,21 +114,44 @@ def _store_aliases(session: Session, by_ref: dict[EntityRef, int]) -> None:
         )
 
 
-def _entity_ids(session: Session, keys: Sequence[EntityKey]) -> dict[EntityKey, int]:
-    """The stored ids of these (type, key)s, by type: each a range of the unique index."""
+def _stored_entities(
+    session: Session, keys: Sequence[EntityKey]
+) -> dict[EntityKey, tuple[int, str]]:
+    """The stored id and name of these (type, key)s, by type: each a range of the
+    unique index."""
     by_type: dict[str, list[str]] = {}
     for kind, key in keys:
         by_type.setdefault(kind, []).append(key)
-    ids: dict[EntityKey, int] = {}
+    found: dict[EntityKey, tuple[int, str]] = {}
     for kind, type_keys in by_type.items():
         for chunk in _chunks(type_keys):
-            found = session.execute(
-                select(Entity.id, Entity.type, Entity.key).where(
+            rows = session.execute(
+                select(Entity.id, Entity.type, Entity.key, Entity.name).where(
                     Entity.type == kind, Entity.key.in_(chunk)
                 )
             )
-            ids.update(((row.type, row.key), row.id) for row in found)
-    return ids
+            found.update(((row.type, row.key), (row.id, row.name)) for row in rows)
+    return found
+
+
+def _rename(session: Session) -> Update:
+    """Rename an entity, unless its stored name is as good: decided again in the
+    statement, since another process may have renamed it since it was read."""
+    new_name = bindparam("new_name", type_=Entity.__table__.c.name.type)
+    new: ColumnElement[str] = new_name
+    stored: ColumnElement[str] = Entity.__table__.c.name
+    if session.get_bind().dialect.name == "postgresql":  # else the database's locale
+        new, stored = new.collate("C"), stored.collate("C")
+    better = or_(
+        func.length(new) > func.length(stored),
+        and_(func.length(new) == func.length(stored), new < stored),
+    )
+    # The table, not the class: a plain executemany, not an ORM bulk update.
+    return (
+        update(_ENTITIES)
+        .where(_ENTITIES.c.id == bindparam("entity_id"), better)
+        .values(name=new_name)
+    )
 
 
 def _stored_form(session: Session, column_type: TypeEngine[Any]) -> Callable[[str], str]:

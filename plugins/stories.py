@@ -227,18 +227,16 @@ def _within(a: datetime | None, b: datetime | None) -> bool:
     return a is None or b is None or abs(a - b) <= WINDOW
 
 
-def link_same_story(
-    session: Session, article: Article, known: Known | None = None
-) -> list[ArticleLink]:
+def link_same_story(session: Session, article: Article, known: Known) -> list[ArticleLink]:
     """Index the article's terms, decide SAME_STORY with its candidates; return its links.
 
     A term whose index the article fills (its row is the ``TERM_CAP``-th) is common
     from now on for every article, so the links between its other holders, decided
     while it was rare, are decided again: the result is the one any other order would
     give.
-    ``known`` keeps what the stage reads but does not change across a batch.
+    ``known`` keeps what the stage reads but does not change across a batch, and the
+    articles' term counts until :meth:`Known.write_counts`.
     """
-    known = known if known is not None else Known(session)
     known.load([article.id])
     terms = known.terms_of(article)
     near = _holders(article.id, terms, known)
@@ -246,14 +244,7 @@ def link_same_story(
     filled = _index_terms(session, article.id, terms, near, indexed)
     known.indexing(article.id, gone=indexed - terms.keys(), new=near.held - held)
     known.indexed[article.id] = set(near.held)
-    upsert(
-        session,
-        TermCount,
-        [{"article_id": article.id, "terms": len(terms)}],
-        ("article_id",),
-        ("terms",),
-    )
-    known.counts[article.id] = len(terms)
+    known.counts[article.id] = known.counted[article.id] = len(terms)
     links = _decide(session, article, terms, near, known)
     holders = {other for value in filled for other in near.holders[value]}
     if holders:
@@ -280,6 +271,7 @@ class Known:
     outlets: dict[int, int | None] = field(default_factory=dict)
     titles: dict[int, set[int]] = field(default_factory=dict)
     counts: dict[int, int] = field(default_factory=dict)  # their number of terms
+    counted: dict[int, int] = field(default_factory=dict)  # counts of this batch, to write
     rows: dict[int, list[int]] = field(default_factory=dict)  # term -> its holders
     same_story: dict[int, set[LinkKey]] = field(default_factory=dict)  # their SAME_STORY links
 
@@ -407,6 +399,13 @@ class Known:
             self.load(uncounted)
             for other in self.session.scalars(select(Article).where(Article.id.in_(uncounted))):
                 self.counts[other.id] = len(self.terms_of(other))
+
+    def write_counts(self) -> None:
+        """Store the term counts of the articles processed (one statement a batch)."""
+        rows = [{"article_id": a, "terms": n} for a, n in sorted(self.counted.items())]
+        if rows:
+            upsert(self.session, TermCount, rows, ("article_id",), ("terms",))
+        self.counted.clear()
 
     def entity_terms(self, article_id: int) -> set[int]:
         self.load([article_id])
