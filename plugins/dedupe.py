@@ -16,11 +16,14 @@ boilerplate of an outlet when ``BOILERPLATE_COUNT + 1`` of its articles hold it,
 pair's own included. When an article's new rows make a key common or boilerplate, the
 pairs of its other holders are decided again (:meth:`Linker.relink`), but only where
 that can change them: band and anchor keys are ranked, not compared, so when only those
-crossed, a holder compares only the candidates it did not rank before. The original is
-chosen
-from the pair alone. Running the stage again keeps the article's index rows that
-still hold, decides its pairs with its candidates again and keeps the links found
-from the other side (:func:`marsad.plugins.stories.save_article_links`).
+crossed, a holder compares only the candidates it did not rank before. That relies on
+every pair among an article's candidates having been decided, which the candidate
+limit alone would not ensure: the limit is one-sided, so the articles past a new
+article's limit are decided again in full, and those that rank it among their best
+decide the pair. The original is chosen from the pair alone. Running the stage again
+keeps the article's index rows that still hold, decides its pairs with its candidates
+again and keeps the links found from the other side
+(:func:`marsad.plugins.stories.save_article_links`).
 
 A batch is processed as its articles one after another would be, in the same order
 (:meth:`Dedupe.process_batch`): each article sees the index rows of those before it
@@ -777,7 +780,7 @@ class Linker:
         near = self.index.lookup(article.id, list(features.keys()))
         held, new = self.index.store(article, features, near)
         view = near.with_own(article, held)
-        links = self.link_pairs(article, features, view, features.keys())
+        links, past_limit = self.link_pairs(article, features, view, features.keys())
         crossed = view.crossed(article, new)
         revisit = sorted({other for value in crossed for other in near.holders[value]})
         # Only sentence keys are compared: when only band and anchor keys crossed, they
@@ -785,7 +788,13 @@ class Linker:
         kinds = features.keys()
         ranked_only = all(kinds[value] != tr.SENTENCE for value in crossed)
         for other_id in revisit:
-            self.relink(other_id, (article.id, crossed) if ranked_only else None)
+            if other_id not in past_limit:
+                self.relink(other_id, (article.id, crossed) if ranked_only else None)
+        # The candidate limit is one-sided: an article past this one's limit may rank
+        # this one among its own best, and then only it decides their pair (else the
+        # pair would stay undecided, and a later relink would take it as settled).
+        for other_id in sorted(past_limit):
+            self.relink(other_id)
         return links
 
     def relink(self, article_id: int, ranked_only: tuple[int, set[int]] | None = None) -> None:
@@ -827,10 +836,11 @@ class Linker:
         view: Neighbourhood,
         kinds: dict[int, int],
         settled: Collection[int] = (),
-    ) -> list[ArticleLink]:
+    ) -> tuple[list[ArticleLink], set[int]]:
         """Compare the article (its index keys ``kinds``) with its candidates, ranked on
-        ``view``, which counts the article itself; store the links and return them.
-        With a candidate in ``settled``, the pair's stored link is kept as it is."""
+        ``view``, which counts the article itself; store the links and return them, with
+        the candidates past the limit. With a candidate in ``settled``, the pair's
+        stored link is kept as it is."""
         candidates, undecided = self.ranked(article, kinds, view)
         links = self.links.with_partners(article.id, [o for o in candidates if o in settled])
         fresh = [other_id for other_id in candidates if other_id not in settled]
@@ -846,7 +856,7 @@ class Linker:
                 if link is not None:
                     links.append(link)
         self.links.save(article.id, links, undecided)
-        return links
+        return links, undecided
 
     def pair_view(
         self, view: Neighbourhood, others: dict[int, tuple[Article, Side]]

@@ -7,8 +7,10 @@ under ``CI=true``, where they fail.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -151,6 +153,30 @@ def fresh_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 MakeApp = Callable[..., Marsad]
+
+
+def saudinewsnet_day(day: str, articles: int) -> list[dict[str, object]]:
+    """The first ``articles`` articles with text of a SaudiNewsNet day, as the dump has them."""
+    with zipfile.ZipFile(corpus_path("saudinewsnet", f"{day}.zip")) as zipped:
+        (member,) = zipped.namelist()
+        items = json.loads(zipped.read(member))
+    return [item for item in items if str(item.get("content")).strip()][:articles]
+
+
+def ingest_items(url: str, items: list[dict[str, object]], folder: Path, **settings: Any) -> Marsad:
+    """Ingest SaudiNewsNet items, in this order, into a new database at ``url`` and run
+    every stage (but ``settings``' disabled plugins); the caller closes the app."""
+    path = folder / "day.zip"
+    with zipfile.ZipFile(path, "w") as zipped:
+        zipped.writestr("day.json", json.dumps(items, ensure_ascii=False))
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    configured = Settings(database_url=url, **settings)
+    app = Marsad(configured, plugins=make_plugins(configured, load_entry_points=False))
+    report = app.ingest([path])
+    assert not app.pipeline().run(report.article_ids).failures
+    return app
 
 
 @pytest.fixture

@@ -7,48 +7,24 @@ decided again when a key crosses its cap, and only the pairs that crossing can c
 
 from __future__ import annotations
 
-import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import corpus_path, require_postgres
+from conftest import ingest_items, require_postgres, saudinewsnet_day
 from sqlalchemy import func, select
 
 from marsad.core import Article, ArticleLink, ArticleLinkKind, TextKey
-from marsad.core.application import Marsad
-from marsad.core.db import make_engine
-from marsad.core.plugins import make_plugins
-from marsad.core.schema import upgrade
-from marsad.core.settings import Settings
 from marsad.plugins import textreuse
 from marsad.plugins.stories import TERM_CAP
 
 ARTICLES = 400
 
 
-def day_items() -> list[dict[str, object]]:
-    """The first ``ARTICLES`` articles with text of 2015-07-25, as the dump has them."""
-    with zipfile.ZipFile(corpus_path("saudinewsnet", "2015-07-25.zip")) as zipped:
-        (member,) = zipped.namelist()
-        items = json.loads(zipped.read(member))
-    return [item for item in items if str(item.get("content")).strip()][:ARTICLES]
-
-
 def clustered(url: str, items: list[dict[str, object]], folder: Path) -> dict[str, Any]:
     """Ingest the items in this order into an empty database; what cluster made."""
-    path = folder / "day.zip"
-    with zipfile.ZipFile(path, "w") as zipped:
-        zipped.writestr("day.json", json.dumps(items, ensure_ascii=False))
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    settings = Settings(database_url=url)
-    app = Marsad(settings, plugins=make_plugins(settings, load_entry_points=False))
+    app = ingest_items(url, items, folder)
     try:
-        report = app.ingest([path])
-        assert not app.pipeline().run(report.article_ids).failures
         with app.session_factory() as session:
             url_of = dict(session.execute(select(Article.id, Article.url)).all())
             links = set()
@@ -79,7 +55,7 @@ def clustered(url: str, items: list[dict[str, object]], folder: Path) -> dict[st
 def test_same_links_and_stories_in_either_order(
     database: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    items = day_items()
+    items = saudinewsnet_day("2015-07-25", ARTICLES)
     results = []
     for name, order in (("forward", items), ("backward", items[::-1])):
         folder = tmp_path / name
