@@ -115,6 +115,10 @@ def ingest(
     return report
 
 
+# Rows per INSERT: six variables each stay under the 999 that old SQLite builds allow.
+RECORDS_PER_INSERT = 150
+
+
 def store_records(session: Session, records: Iterable[RawRecord]) -> list[Article | None]:
     """Store each record not stored yet, with an empty article for the pipeline.
 
@@ -124,27 +128,42 @@ def store_records(session: Session, records: Iterable[RawRecord]) -> list[Articl
     fingerprint that is already there, so each input is stored once and no process
     fails for it.
     """
+    records = list(records)
+    fingerprints = [record_fingerprint(record) for record in records]
+    first: dict[str, int] = {}  # fingerprint -> the first record that has it
+    for index, fingerprint in enumerate(fingerprints):
+        first.setdefault(fingerprint, index)
+    # One multi-row statement per chunk, not one per record; RETURNING names the rows
+    # this call inserted, by fingerprint (a conflicting row returns nothing).
     insert = insert_ignoring_duplicates(session)
-    created: list[Article | None] = []
-    for record in records:
+    inserted: dict[str, int] = {}
+    unique = list(first.items())
+    for begin in range(0, len(unique), RECORDS_PER_INSERT):
+        now = utcnow()
+        rows = [
+            {
+                "sha256": fingerprint,
+                "source": records[index].source,
+                "media_type": records[index].media_type,
+                "content": records[index].content,
+                "hints": records[index].hints,
+                "ingested_at": now,
+            }
+            for fingerprint, index in unique[begin : begin + RECORDS_PER_INSERT]
+        ]
         statement = (
             insert(RawInput)
-            .values(
-                sha256=record_fingerprint(record),
-                source=record.source,
-                media_type=record.media_type,
-                content=record.content,
-                hints=record.hints,
-                ingested_at=utcnow(),
-            )
+            .values(rows)
             .on_conflict_do_nothing(index_elements=["sha256"])
-            .returning(RawInput.id)
+            .returning(RawInput.sha256, RawInput.id)
         )
-        raw_input_id = session.scalar(statement)
-        if raw_input_id is None:
+        inserted.update((sha256, raw_id) for sha256, raw_id in session.execute(statement))
+    created: list[Article | None] = []
+    for index, fingerprint in enumerate(fingerprints):
+        if first[fingerprint] != index or fingerprint not in inserted:
             created.append(None)
             continue
-        article = Article(raw_input_id=raw_input_id)
+        article = Article(raw_input_id=inserted[fingerprint])
         session.add(article)
         created.append(article)
     session.flush()
