@@ -37,7 +37,7 @@ from functools import cache, cached_property, lru_cache
 from marsad.core import ClaimKind, ClaimLinkKind, Qualifier, QuantityKind
 from marsad.plugins.arabic import match_key, sentences
 from marsad.plugins.polarity import negation_in_scope, polarity_conflict
-from marsad.plugins.tokens import bare, keys, read_lexicon, tokenize
+from marsad.plugins.tokens import bare, keys, read_lexicon, tokenize, word_texts
 
 SAME_QUOTE = 0.8
 CORROBORATES = 0.5
@@ -128,9 +128,9 @@ def content_words(text: str) -> frozenset[str]:
 
 def _content_words(text: str) -> frozenset[str]:
     words = set()
-    for token in tokenize(match_key(text)):
-        if token.kind in ("word", "num") and token.text not in STOP_WORDS:
-            word = bare(token.text)
+    for found in word_texts(match_key(text), numbers=True):
+        if found not in STOP_WORDS:
+            word = bare(found)
             words.add(_VARIANTS.get(word, word))
     return frozenset(words)
 
@@ -192,7 +192,7 @@ def _key_words(text: str) -> tuple[str, ...]:
 
 
 def _read_key_words(text: str) -> tuple[str, ...]:
-    return tuple(_bare_key(t.text) for t in tokenize(match_key(text)) if t.kind == "word")
+    return tuple(_bare_key(word) for word in word_texts(match_key(text)))
 
 
 _cached_key_words = lru_cache(maxsize=8192)(_read_key_words)
@@ -376,9 +376,7 @@ def _frame_words(text: str) -> list[str]:
     # The first three letters without clitics: a light root that takes the verb's
     # inflections ("سقطت أربعة صواريخ" / "صاروخين سقطا") and the noun's plurals.
     return [
-        bare(token.text)[:FRAME_ROOT]
-        for token in tokenize(match_key(text))
-        if token.kind == "word" and token.text not in STOP_WORDS
+        bare(word)[:FRAME_ROOT] for word in word_texts(match_key(text)) if word not in STOP_WORDS
     ]
 
 

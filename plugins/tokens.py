@@ -41,6 +41,19 @@ def tokenize(key: str) -> list[Token]:
     ]
 
 
+# The "word" (and "num") alternatives of ``_TOKEN`` alone find the same texts as
+# ``tokenize`` does for those kinds: no other alternative starts on a letter or a
+# digit, and each consumes one character. ``findall`` makes no token to throw away.
+_WORD = re.compile(r"[^\W\d_]+")
+_WORD_OR_NUMBER = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)?")
+
+
+def word_texts(key: str, *, numbers: bool = False) -> list[str]:
+    """The texts of the "word" tokens of ``tokenize(key)`` (with ``numbers``, of the
+    "num" tokens too), in order, without their offsets."""
+    return (_WORD_OR_NUMBER if numbers else _WORD).findall(key)
+
+
 def pair_quotes(tokens: list[Token]) -> list[tuple[int, int]]:
     """Pairs of quote-mark token indexes, paired by position (first with second...).
 

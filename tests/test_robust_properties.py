@@ -48,7 +48,7 @@ from marsad.plugins.numbers import find_quantities
 from marsad.plugins.polarity import numbers, polarity_conflict
 from marsad.plugins.relate import relate
 from marsad.plugins.statements import StatementFinder
-from marsad.plugins.tokens import lines, pair_quotes, tokenize
+from marsad.plugins.tokens import lines, pair_quotes, tokenize, word_texts
 from marsad.plugins.translate import OfflineTranslator
 
 FEW = settings(max_examples=100, deadline=None, derandomize=True)
@@ -105,6 +105,10 @@ def test_tokens_and_lines(text: str) -> None:
         previous_end = token.end
     for first, second in pair_quotes(tokens):
         assert first < second
+    words = [token.text for token in tokens if token.kind == "word"]
+    numbers = [token.text for token in tokens if token.kind in ("word", "num")]
+    assert word_texts(key) == words
+    assert word_texts(key, numbers=True) == numbers
     for line in lines(text):
         assert text[line.base : line.base + len(line.text)] == line.text
         for begin, end in line.sentences:
