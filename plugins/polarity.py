@@ -24,7 +24,7 @@ from difflib import SequenceMatcher
 from functools import cache, lru_cache
 
 from marsad.plugins.arabic import match_key
-from marsad.plugins.tokens import bare, keys, read_lexicon, tokenize
+from marsad.plugins.tokens import bare, keys, read_lexicon, word_texts
 
 NEGATORS = keys("لا لم لن ليس ليست غير عدم دون بدون نفى نفت ينفي تنفي نفي ينفى")
 # Verbs that negate what follows them: "روسيا ترفض تطوير الدفاع" / "تطوير الدفاع".
@@ -51,7 +51,7 @@ def _stems(words: str) -> tuple[str, ...]:
 
 
 def _words(text: str) -> list[str]:
-    return [t.text for t in tokenize(match_key(text)) if t.kind == "word"]
+    return word_texts(match_key(text))
 
 
 PREFIX_STEM = 4  # a stem this long also matches the start of a word ("ارتفاع" in "ارتفاعا")

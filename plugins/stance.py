@@ -30,7 +30,7 @@ from marsad.core import InputError
 from marsad.plugins.arabic import match_key
 from marsad.plugins.compare import content_words, similarity
 from marsad.plugins.polarity import negated, numbers, polarity_conflict, substitution
-from marsad.plugins.tokens import bare, tokenize
+from marsad.plugins.tokens import bare, word_texts
 
 LABELS = ("corroborates", "contradicts", "unrelated")
 CHAR_N = 3  # character n-grams of the words only one text uses
@@ -164,7 +164,7 @@ def _alignment(a: str, b: str) -> dict[str, float]:
 
 
 def _words(text: str) -> list[str]:
-    return [token.text for token in tokenize(match_key(text)) if token.kind == "word"]
+    return word_texts(match_key(text))
 
 
 def _stems(text: str) -> frozenset[str]:
