@@ -220,6 +220,15 @@ def batch_sizes_headline(_: str) -> Headline:
     )
 
 
+def pure_compute_headline(_: str) -> Headline:
+    data = read("pure_compute.json")
+    parts = ", ".join(f"{stage} {ms}" for stage, ms in data["ms_per_article"].items())
+    return Headline(
+        f"{data['sum_ms_per_article']} CPU ms/article without a database ({parts}): "
+        f"at most {data['most_articles_per_s_one_core']:.0f} articles/s a core"
+    )
+
+
 def first_line(stdout: str) -> Headline:
     lines = [line.strip() for line in stdout.splitlines() if line.strip()]
     return Headline(lines[0][:110] if lines else "-")
@@ -239,6 +248,7 @@ PLANS: dict[str, Plan] = {
         ("--budget", "480", "--postgresql-articles", "500"), 480, 900, throughput_headline
     ),
     "scaling.py": Plan(("--budget", "720"), 720, 1000, scaling_headline),
+    "pure_compute.py": Plan((), 40, 300, pure_compute_headline),
     "eval_ans.py": Plan(("--quick",), 10, 120, first_line),  # --quick saves nothing
     "stance.py": Plan((), 40, 300, stance_headline),
     "pg_jit.py": Plan(
