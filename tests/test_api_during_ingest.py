@@ -43,7 +43,8 @@ def test_ingest_article_while_an_ingest_runs(
 ) -> None:
     app = make_app(api_token=TOKEN)
     api = ApiClient(app)
-    folder = many_articles(tmp_path / "inbox", 80)
+    # Enough that the ingest outlasts the two mutations: with 80, it once ended first.
+    folder = many_articles(tmp_path / "inbox", 160)
     env = {**os.environ, "MARSAD_DATABASE_URL": db_url, "MARSAD_BATCH_SIZE": "10"}
     background = subprocess.Popen(
         [str(MARSAD), "ingest", str(folder)],
