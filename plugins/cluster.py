@@ -17,21 +17,26 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import select, union_all, update
+from sqlalchemy import or_, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 
-from marsad.core import Article, Claim, ClaimLink, Stage, StageContext, Story, hookimpl
+from marsad.core import Article, ArticleLink, Claim, ClaimLink, Stage, StageContext, Story, hookimpl
 from marsad.core.stages import Outcome
 from marsad.plugins.stories import ID_CHUNK, Known, link_same_story, title_story, titled_at_end
 
 
-def _article_linked(known: Known, article_id: int) -> set[int]:
-    """Articles joined to this one by an article link of any kind: its copy links, read
-    for the batch (only dedupe writes them, before this stage), and its SAME_STORY
-    links, which ``known`` keeps current as this stage writes them."""
-    linked = set(known.copies[article_id])
-    for source_id, target_id, _ in known.same_story_of(article_id):
-        linked.update((source_id, target_id))
+def _article_linked(session: Session, article_id: int) -> set[int]:
+    """Articles joined to this one by an article link of any kind (itself included).
+
+    Read when the article is clustered, not with the batch: dedupe runs beside this
+    stage in other workers and may link or unlink the article meanwhile."""
+    linked: set[int] = set()
+    for source, target in session.execute(
+        select(ArticleLink.source_id, ArticleLink.target_id).where(
+            or_(ArticleLink.source_id == article_id, ArticleLink.target_id == article_id)
+        )
+    ):
+        linked.update((source, target))
     return linked
 
 
@@ -89,7 +94,7 @@ class Cluster(Stage):
     ) -> None:
         link_same_story(session, article, known)
         session.flush()
-        neighbours = (_article_linked(known, article.id) | by_claims) - {article.id}
+        neighbours = (_article_linked(session, article.id) | by_claims) - {article.id}
         story_of: dict[int, int | None] = {}
         if neighbours:
             stories = select(Article.id, Article.story_id).where(Article.id.in_(neighbours))
