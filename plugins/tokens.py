@@ -18,8 +18,10 @@ from typing import NamedTuple
 
 from marsad.plugins.arabic import fold, key_span_to_text, match_key
 
+_WORD_PATTERN = r"[^\W\d_]+"
+_NUMBER_PATTERN = r"\d+(?:[.,]\d+)?"
 _TOKEN = re.compile(
-    r"(?P<word>[^\W\d_]+)|(?P<num>\d+(?:[.,]\d+)?)|(?P<quote>\")|(?P<punct>[^\w\s])"
+    rf"(?P<word>{_WORD_PATTERN})|(?P<num>{_NUMBER_PATTERN})|(?P<quote>\")|(?P<punct>[^\w\s])"
 )
 SENTENCE_END = frozenset(".!?")
 QUOTE = '"'
@@ -44,8 +46,8 @@ def tokenize(key: str) -> list[Token]:
 # The "word" (and "num") alternatives of ``_TOKEN`` alone find the same texts as
 # ``tokenize`` does for those kinds: no other alternative starts on a letter or a
 # digit, and each consumes one character. ``findall`` makes no token to throw away.
-_WORD = re.compile(r"[^\W\d_]+")
-_WORD_OR_NUMBER = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)?")
+_WORD = re.compile(_WORD_PATTERN)
+_WORD_OR_NUMBER = re.compile(f"{_WORD_PATTERN}|{_NUMBER_PATTERN}")
 
 
 def word_texts(key: str, *, numbers: bool = False) -> list[str]:
