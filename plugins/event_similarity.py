@@ -1,0 +1,283 @@
+"""How likely two articles report one event, from their titles and leads alone.
+
+A story gathers the reports of one *happening*, not of one topic: two days' weather
+forecasts, two congratulation cables of one template or a police search and the
+arrest that followed share most of their words and are still two events. So the
+weight of a pair (:func:`event_weight`) is
+
+* the cosine of the two articles' term vectors: the words of the title (counted
+  twice) and of the lead (the first ``LEAD_CHARS`` characters), each weighted by
+  how rare it is in news at large (its inverse document frequency in a background
+  corpus, :class:`Background`), words common in news left out; and
+* lowered (times ``UNCOVERED_FACTOR``) when the title of either does not find itself
+  in the other: less than ``MIN_COVERAGE`` of its rare title words, on average over
+  the two sides, appear anywhere in the other article. Reports of one event name
+  what their titles name (the country congratulated, the place hit, the arrest);
+  a different event of the same topic does not.
+
+The background frequencies are fixed (they ship with the package, built by
+``scripts/build_background_df.py`` from SaudiNewsNet days that no evaluation uses),
+so a pair's weight is a pure function of its two articles: it does not change as
+the corpus grows and does not depend on the order articles came in.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.resources import files
+
+from marsad.plugins.textreuse import words
+from marsad.plugins.tokens import bare
+
+LEAD_CHARS = 1200  # about the first two paragraphs
+TITLE_COUNT = 2  # a title word counts as this many lead words
+COMMON_SHARE = 0.02  # a word in more than this share of background articles says nothing
+MIN_COVERAGE = 0.5
+UNCOVERED_FACTOR = 0.5
+BACKGROUND_FILE = "background_df.txt.gz"
+
+# Function words and reporting verbs, as match keys (ة -> ه, ى -> ي, hamza folded):
+# frequent everywhere, so they say nothing about the event.
+STOPWORDS = frozenset(
+    [
+        "في",
+        "من",
+        "الي",
+        "علي",
+        "عن",
+        "ان",
+        "او",
+        "ثم",
+        "قد",
+        "لا",
+        "ما",
+        "مع",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "تلك",
+        "التي",
+        "الذي",
+        "الذين",
+        "اللذين",
+        "كان",
+        "كانت",
+        "يكون",
+        "قال",
+        "وقال",
+        "اضاف",
+        "واضاف",
+        "اكد",
+        "واكد",
+        "اوضح",
+        "واوضح",
+        "بين",
+        "بعد",
+        "قبل",
+        "خلال",
+        "حيث",
+        "كما",
+        "لم",
+        "لن",
+        "عند",
+        "ضمن",
+        "اكثر",
+        "اقل",
+        "اول",
+        "امس",
+        "اليوم",
+        "يوم",
+        "وفي",
+        "ومن",
+        "والي",
+        "وعلي",
+        "وعن",
+        "وان",
+        "انه",
+        "انها",
+        "ايضا",
+        "حتي",
+        "منذ",
+        "تم",
+        "وقد",
+        "الا",
+        "غير",
+        "كل",
+        "بعض",
+        "اي",
+        "هو",
+        "هي",
+        "هم",
+        "نحو",
+        "عام",
+        "عبر",
+        "لدي",
+        "لها",
+        "له",
+        "بها",
+        "به",
+        "فيه",
+        "فيها",
+        "منها",
+        "منه",
+        "عليه",
+        "عليها",
+        "اليه",
+        "الان",
+        "وذلك",
+        "وهو",
+        "وهي",
+        "وهذا",
+        "وهذه",
+        "لكن",
+        "ولكن",
+        "اذا",
+        "اذ",
+        "بان",
+        "بانه",
+        "بانها",
+        "لان",
+        "وكان",
+        "وكانت",
+        "حول",
+        "دون",
+        "مثل",
+        "ذات",
+        "عدد",
+        "عده",
+        "جميع",
+        "كافه",
+        "اطار",
+        "مجال",
+        "اجل",
+        "سوف",
+        "وسوف",
+        "تحت",
+        "فوق",
+        "امام",
+        "وراء",
+        "لدى",
+        "الذي",
+        "والتي",
+        "والذي",
+    ]
+)
+
+
+def event_words(text: str) -> list[str]:
+    """The words of a text as compared here: match keys without their clitics,
+    function words left out."""
+    return [word for key in words(text) if (word := _event_word(key))]
+
+
+@lru_cache(maxsize=1 << 17)
+def _event_word(key: str) -> str:
+    """A key word as compared, or "" to leave out (cached: news repeats its words,
+    and every candidate's profile reads a whole text)."""
+    if key in STOPWORDS:
+        return ""
+    word = bare(key)
+    return word if len(word) >= 2 else ""
+
+
+@dataclass(frozen=True)
+class Background:
+    """How many background articles hold each word (words in fewer than three are
+    not listed: they count as unseen)."""
+
+    articles: int
+    frequency: Mapping[str, int]
+
+    def idf(self, word: str) -> float:
+        return math.log((self.articles + 1) / (self.frequency.get(word, 0) + 1))
+
+    def common(self, word: str) -> bool:
+        return self.frequency.get(word, 0) > self.articles * COMMON_SHARE
+
+    @staticmethod
+    def parse(lines: Iterable[str]) -> Background:
+        """Read the format :func:`Background.lines` writes."""
+        articles = 0
+        frequency: dict[str, int] = {}
+        for line in lines:
+            name, _, value = line.rstrip("\n").partition("\t")
+            if name == "# articles":
+                articles = int(value)
+            elif name and not name.startswith("#"):
+                frequency[name] = int(value)
+        if articles <= 0:
+            raise ValueError("background frequencies without an '# articles' line")
+        return Background(articles, frequency)
+
+    def lines(self, minimum: int = 3) -> list[str]:
+        """One word and its count a line, sorted, after the number of articles."""
+        kept = sorted(word for word, n in self.frequency.items() if n >= minimum)
+        return [f"# articles\t{self.articles}", *(f"{w}\t{self.frequency[w]}" for w in kept)]
+
+
+@cache
+def background() -> Background:
+    """The frequencies shipped with the package."""
+    data = files("marsad.plugins").joinpath("lexicons", BACKGROUND_FILE).read_bytes()
+    return Background.parse(gzip.decompress(data).decode("utf-8").splitlines())
+
+
+@dataclass(frozen=True)
+class EventProfile:
+    """What :func:`event_weight` needs of one article."""
+
+    vector: Mapping[str, float]  # unit length
+    title_weights: Mapping[str, float]  # rare title words and their idf
+    words: frozenset[str]  # every word of the article
+
+
+def profile(title: str | None, text: str | None, known: Background | None = None) -> EventProfile:
+    known = known or background()
+    title_words = event_words(title or "")
+    counts = Counter({w: TITLE_COUNT * n for w, n in Counter(title_words).items()})
+    counts.update(event_words((text or "")[:LEAD_CHARS]))
+    raw = {w: (1 + math.log(n)) * known.idf(w) for w, n in counts.items() if not known.common(w)}
+    norm = math.sqrt(sum(x * x for x in raw.values())) or 1.0
+    return EventProfile(
+        vector={w: x / norm for w, x in raw.items()},
+        title_weights={w: known.idf(w) for w in title_words if not known.common(w)},
+        words=frozenset(
+            word for key in set(words(f"{title or ''} {text or ''}")) if (word := _event_word(key))
+        ),
+    )
+
+
+def cosine(a: EventProfile, b: EventProfile) -> float:
+    # In a fixed order, so that the sum is the same float whichever side is ``a``.
+    return sum(a.vector[w] * b.vector[w] for w in sorted(a.vector.keys() & b.vector.keys()))
+
+
+def coverage(a: EventProfile, b: EventProfile) -> float:
+    """The share of ``a``'s rare title words (by weight) found anywhere in ``b``."""
+    total = sum(a.title_weights.values())
+    if not total:
+        return 1.0
+    return sum(x for w, x in a.title_weights.items() if w in b.words) / total
+
+
+def event_weight(a: EventProfile, b: EventProfile) -> float:
+    """How strongly two articles look like reports of one event, from 0 to 1; the
+    same whichever comes first."""
+    weight = cosine(a, b)
+    if (coverage(a, b) + coverage(b, a)) / 2 < MIN_COVERAGE:
+        weight *= UNCOVERED_FACTOR
+    return weight
+
+
+def event_evidence(a: EventProfile, b: EventProfile) -> dict[str, float]:
+    """What :func:`event_weight` saw, for a person to check: the cosine and how much of
+    each title the other article names."""
+    return {
+        "cosine": round(cosine(a, b), 3),
+        "title_coverage": round((coverage(a, b) + coverage(b, a)) / 2, 3),
+    }

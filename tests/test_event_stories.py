@@ -1,0 +1,132 @@
+"""The pieces stories are made of, alone: how two articles are weighed as reports of
+one event, and how weighted pairs are grouped into stories with ids that last."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from marsad.plugins.event_clusters import average_linkage, central, keep_names
+from marsad.plugins.event_similarity import (
+    MIN_COVERAGE,
+    UNCOVERED_FACTOR,
+    Background,
+    background,
+    cosine,
+    coverage,
+    event_weight,
+    event_words,
+    profile,
+)
+
+# Two cables of one template to two countries: one topic, two events.
+TUNISIA = (
+    "القيادة تهنئ الرئيس التونسي بذكرى إعلان الجمهورية",
+    "بعث خادم الحرمين الشريفين برقية تهنئة للرئيس الباجي قايد السبسي رئيس الجمهورية "
+    "التونسية بمناسبة ذكرى إعلان الجمهورية لبلاده. وأعرب عن أصدق التهاني وأطيب التمنيات.",
+)
+TUNISIA_AGAIN = (
+    "خادم الحرمين يهنئ الرئيس التونسي بذكرى إعلان الجمهورية",
+    "بعث خادم الحرمين الشريفين برقية تهنئة إلى الرئيس الباجي قايد السبسي بمناسبة ذكرى "
+    "إعلان الجمهورية التونسية، معربا عن أطيب التمنيات لحكومة وشعب تونس.",
+)
+MALDIVES = (
+    "القيادة تهنئ رئيس المالديف بذكرى الاستقلال",
+    "بعث خادم الحرمين الشريفين برقية تهنئة للرئيس عبدالله يامين رئيس جمهورية المالديف "
+    "بمناسبة ذكرى استقلال بلاده. وأعرب عن أصدق التهاني وأطيب التمنيات.",
+)
+
+
+def test_the_shipped_background_reads() -> None:
+    known = background()
+    assert known.articles > 10_000 and len(known.frequency) > 10_000
+    # A word in every other article says little, a name in few says much.
+    assert known.common("الي") or "الي" not in event_words("إلى")
+    assert known.idf("سبسي") > known.idf("ملك")
+
+
+def test_the_background_format_round_trips_and_a_bad_one_is_refused() -> None:
+    known = Background(10, {"تونس": 3, "ملك": 9, "نادر": 1})
+    again = Background.parse(known.lines())
+    assert again == Background(10, {"تونس": 3, "ملك": 9})  # under three: unseen
+    with pytest.raises(ValueError, match="articles"):
+        Background.parse(["تونس\t3"])
+
+
+def test_two_reports_of_one_event_weigh_more_than_two_events_of_one_template() -> None:
+    tunisia, again, maldives = (profile(*texts) for texts in (TUNISIA, TUNISIA_AGAIN, MALDIVES))
+    same, different = event_weight(tunisia, again), event_weight(tunisia, maldives)
+    assert same > different
+    # The same weight from either side, to the last bit.
+    assert event_weight(maldives, tunisia) == different
+    assert event_weight(again, tunisia) == same
+
+
+def test_a_title_the_other_article_does_not_name_halves_the_weight() -> None:
+    """Two notices of one template about two incidents: what differs is in the titles."""
+    template = (
+        "أوضح المتحدث الرسمي لمديرية الدفاع المدني أن الفرق باشرت بلاغا عن سقوط مقذوف "
+        "من داخل الأراضي اليمنية، {what}، وتم اتخاذ الإجراءات اللازمة."
+    )
+    qanbura = profile(
+        "وفاة عامل بسقوط مقذوف على مزرعة في القنبورة",
+        template.format(what="في مزرعة بقرية القنبورة نتج عنه وفاة عامل"),
+    )
+    najran = profile(
+        "إصابة ثلاثة أطفال بمقذوف على منزل في نجران",
+        template.format(what="على منزل مواطن بنجران نتج عنه إصابة ثلاثة أطفال"),
+    )
+    qanbura_again = profile(
+        "مقذوف من اليمن يقتل عاملا في مزرعة بالقنبورة",
+        template.format(what="على مزرعة في القنبورة مما أدى إلى وفاة عامل"),
+    )
+    assert (coverage(qanbura, najran) + coverage(najran, qanbura)) / 2 < MIN_COVERAGE
+    assert event_weight(qanbura, najran) == cosine(qanbura, najran) * UNCOVERED_FACTOR
+    assert event_weight(qanbura, qanbura_again) == cosine(qanbura, qanbura_again)
+    assert event_weight(qanbura, qanbura_again) > event_weight(qanbura, najran)
+
+
+def test_a_stray_link_does_not_chain_two_groups() -> None:
+    # Two tightly knit groups, and one strong link between them.
+    weights = {pair: 0.8 for pair in [(1, 2), (1, 3), (2, 3), (4, 5), (4, 6), (5, 6)]}
+    weights[3, 4] = 0.7  # weaker than the links within each group, as a stray link is
+    assert average_linkage(range(1, 8), weights, 0.35) == [[1, 2, 3], [4, 5, 6], [7]]
+    # With enough links between them, they are one group.
+    weights.update({(1, 4): 0.6, (2, 5): 0.6, (3, 6): 0.6, (2, 4): 0.5, (1, 5): 0.6})
+    assert average_linkage(range(1, 8), weights, 0.35) == [[1, 2, 3, 4, 5, 6], [7]]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_groups_do_not_depend_on_the_order_of_the_input(seed: int) -> None:
+    rng = random.Random(seed)
+    members = list(range(40))
+    weights = {
+        (a, b): round(rng.random(), 2)
+        for a in members
+        for b in members
+        if a < b and rng.random() < 0.15
+    }
+    expected = average_linkage(members, weights, 0.35)
+    rng.shuffle(members)
+    shuffled = dict(rng.sample(sorted(weights.items()), len(weights)))
+    assert average_linkage(members, shuffled, 0.35) == expected
+    assert sorted(m for group in expected for m in group) == sorted(members)
+
+
+def test_the_most_central_member_titles_the_group() -> None:
+    weights = {(1, 2): 0.4, (2, 3): 0.9, (1, 3): 0.4, (3, 4): 0.5}
+    assert central([1, 2, 3, 4], weights, lambda member: member) == 3
+    # Equal strength: the tie-break decides (here the smaller member).
+    assert central([1, 2], {(1, 2): 0.5}, lambda member: member) == 1
+
+
+def test_stories_keep_their_ids_as_they_grow_split_and_merge() -> None:
+    # Story 7 grows by a new article (5): it keeps its id.
+    assert keep_names([[1, 2, 5]], {1: 7, 2: 7, 5: None}) == [7]
+    # Story 7 splits: the larger part keeps it, the other is new.
+    assert keep_names([[1], [2, 3]], {1: 7, 2: 7, 3: 7}) == [None, 7]
+    # Stories 7 and 9 merge: the one holding more of the members names the whole.
+    assert keep_names([[1, 2, 3]], {1: 9, 2: 7, 3: 7}) == [7]
+    # A tie goes to the smaller id, and each id names one group only.
+    assert keep_names([[1, 2], [3, 4]], {1: 9, 2: 7, 3: 9, 4: 7}) == [7, 9]
