@@ -9,7 +9,7 @@ runs per article are timed in CPU seconds (``time.process_time``):
 - normalize: ``display_text`` of each paragraph and the match key;
 - extract: ``find_claims`` on the normalized text;
 - dedupe: ``Features.of`` (shingles, MinHash, bands, anchors, keyed sentences);
-- cluster: ``article_terms`` (lead and title terms; no entities);
+- cluster: ``profile`` (the event profile of title and lead);
 - translate: the offline transliteration of the title and paragraphs.
 
 Comparing pairs (dedupe's sketches, link's claims, cluster's SAME_STORY) is left out:
@@ -45,9 +45,9 @@ from marsad.core.schema import upgrade  # noqa: E402
 from marsad.core.settings import Settings  # noqa: E402
 from marsad.plugins.claimfinder import find_claims  # noqa: E402
 from marsad.plugins.dedupe import Features  # noqa: E402
+from marsad.plugins.event_similarity import profile  # noqa: E402
 from marsad.plugins.normalize import _normalize  # noqa: E402
 from marsad.plugins.parse import parse_input  # noqa: E402
-from marsad.plugins.stories import article_terms  # noqa: E402
 from marsad.plugins.translate import OfflineTranslator  # noqa: E402
 
 
@@ -100,7 +100,7 @@ def main() -> None:
         article = Article(text=text, title=normalized.title)
         timed("extract", find_claims, text)
         timed("dedupe", Features.of, article)
-        timed("cluster", article_terms, article, set())
+        timed("cluster", profile, article.title, article.text)
         texts = [normalized.title or "", *normalized.paragraphs]
         timed("translate", translator.translate, texts, "ar", "en")
         processed += 1

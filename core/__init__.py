@@ -42,7 +42,7 @@ from marsad.core.models import (
     Sentence,
     StageRun,
     Story,
-    TermCount,
+    StoryChange,
     TextKey,
     Translation,
 )
@@ -81,7 +81,7 @@ __all__ = [
     "StageContext",
     "StageRun",
     "Story",
-    "TermCount",
+    "StoryChange",
     "TextKey",
     "Translation",
     "Translator",

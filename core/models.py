@@ -196,10 +196,14 @@ class RawInput(Base):
 
 
 class Story(Base):
+    """The articles that report one event (``Article.story_id``), titled and summed up
+    by the most central of them (:mod:`marsad.plugins.stories`)."""
+
     __tablename__ = "stories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str | None] = mapped_column(CleanText())
+    summary: Mapped[str | None] = mapped_column(CleanText())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -423,17 +427,19 @@ class TextKey(Base):
     kind: Mapped[int] = mapped_column(SmallInteger)
 
 
-class TermCount(Base):
-    """How many terms (of its title, lead and entities) an article has, set when the
-    ``cluster`` stage processes it: the fixed denominator of its SAME_STORY overlap
-    (:mod:`marsad.plugins.stories`), read for candidates without their text."""
+class StoryChange(Base):
+    """An article whose copy links changed after the ``cluster`` stage placed it: its
+    story is computed again by the next batch of that stage, which deletes the row.
 
-    __tablename__ = "term_counts"
+    The ``dedupe`` stage writes these rather than moving stories itself, so only the
+    cluster stage, under its turn, ever writes stories; a row left by a killed or
+    concurrent run is found by whichever batch comes next."""
+
+    __tablename__ = "story_changes"
 
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
-    terms: Mapped[int]
 
 
 class MinHashSignature(Base):

@@ -88,7 +88,7 @@ from marsad.core import (
 )
 from marsad.plugins import textreuse as tr
 from marsad.plugins.arabic import sentences
-from marsad.plugins.stories import save_article_links
+from marsad.plugins.stories import mark_story_changes, save_article_links
 
 KEY_CAP = 20
 BOILERPLATE_COUNT = 2
@@ -748,9 +748,12 @@ class StoredLinks:
             for key in stored
             if key not in wanted and (key[0] if key[1] == article_id else key[1]) not in undecided
         ]
-        if not stale and all(stored.get(key) == value for key, value in wanted.items()):
+        moved = [key for key, value in wanted.items() if stored.get(key) != value]
+        if not stale and not moved:
             return
         save_article_links(self.session, article_id, _LINK_KINDS, links, undecided)
+        # A copy link's weight ties stories: the cluster stage places both ends again.
+        mark_story_changes(self.session, {end for key in [*stale, *moved] for end in key[:2]})
         for key in stale:
             for end in key[:2]:
                 if end in self.of:

@@ -27,7 +27,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, or_, select, union
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from marsad.core import (
     Article,
@@ -46,7 +46,6 @@ from marsad.plugins.arabic import match_key
 from marsad.plugins.claimfinder import FoundClaims, find_claims
 from marsad.plugins.entities import EntityRef
 from marsad.plugins.entity_rows import store_entities
-from marsad.plugins.stories import split_stories
 
 Row = dict[str, Any]
 
@@ -74,11 +73,9 @@ class Extract(Stage):
             return outcomes
         stored = _with_rows(session, [article.id for article, _ in found])
         if stored:
-            # A run again may drop claim links (link's output) and split the stories
-            # they joined (cluster's): wait for those stages' turns first, before this
-            # transaction holds any row another of their runs may need.
+            # A run again may drop claim links (link's output): wait for that stage's
+            # turn first, before this transaction holds any row its runs may need.
             ctx.take_turn("link")
-            ctx.take_turn("cluster")
         entity_ids = store_entities(
             session, (ref for _, claims in found for ref in _entity_refs(claims))
         )
@@ -349,24 +346,13 @@ def sync_claims(session: Session, article_id: int, drafts: list[Row]) -> list[in
         stored.append(row)
     gone = [row.id for row in existing.values()]
     stale = changed + gone
-    linked: set[int] = set()
     if stale:
         touching = or_(ClaimLink.source_id.in_(stale), ClaimLink.target_id.in_(stale))
-        source, target = aliased(Claim), aliased(Claim)
-        for pair in session.execute(
-            select(source.article_id, target.article_id)
-            .join(ClaimLink, ClaimLink.source_id == source.id)
-            .join(target, ClaimLink.target_id == target.id)
-            .where(touching)
-        ):
-            linked.update(pair)
         session.execute(delete(ClaimLink).where(touching))
         session.execute(delete(Citation).where(Citation.claim_id.in_(gone)))
     for row in existing.values():
         session.delete(row)
     session.flush()
-    if linked:
-        split_stories(session, linked)  # the links that joined them may be gone
     return [row.id for row in stored]
 
 

@@ -60,7 +60,7 @@ from marsad.core import Article, Claim, ClaimLink, Stage, StageContext, hookimpl
 from marsad.core.stages import Outcome
 from marsad.plugins.arabic import match_key
 from marsad.plugins.compare import ClaimView, Relation, compare
-from marsad.plugins.stories import link_rows, split_stories, upsert
+from marsad.plugins.stories import link_rows, upsert
 
 WINDOW = timedelta(days=3)  # news on one event: the day before and after, and some
 PER_SIDE = 100  # claims on one slot before and after the article's time
@@ -360,21 +360,13 @@ def save_claim_links(
         if (source_id, target_id) in judged and (source_id, target_id, kind) not in wanted
     }
     if stale:
-        articles = articles_of(session, {claim for pair in stale.values() for claim in pair})
         session.execute(
             delete(ClaimLink).where(ClaimLink.id.in_(list(stale))),
             execution_options={"synchronize_session": False},
         )
-        split_stories(session, articles)  # the links that joined them may be gone
     rows = link_rows(wanted.values())
     if rows:
         upsert(session, ClaimLink, rows, ("source_id", "target_id", "kind"), ("score", "evidence"))
-
-
-def articles_of(session: Session, claim_ids: set[int]) -> set[int]:
-    return set(
-        session.scalars(select(Claim.article_id).where(Claim.id.in_(sorted(claim_ids))).distinct())
-    )
 
 
 @hookimpl

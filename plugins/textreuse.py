@@ -63,7 +63,8 @@ SENTENCE_MATCH = 0.5  # shared trigrams / trigrams of the shorter sentence
 BAND = 1
 ANCHOR = 2
 SENTENCE = 3
-TERM = 4
+# 4: the rare terms of cluster 0.4.0, retired (migration 0005 deletes their rows).
+EVENT_WORD = 5
 
 _DIGITS = re.compile(r"\d+")
 _MASK63 = (1 << 63) - 1
@@ -171,8 +172,9 @@ def sentence_key(sentence_words: Sequence[str]) -> int:
     return key63(SENTENCE, _DIGITS.sub("0", " ".join(sentence_words)).encode())
 
 
-def term_key(term: str) -> int:
-    return key63(TERM, term.encode())
+def event_word_key(word: str, day: int | None) -> int:
+    """A word of an article published on ``day`` (a date's ordinal; None: unknown)."""
+    return key63(EVENT_WORD, f"{word}@{'' if day is None else day}".encode())
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:

@@ -40,7 +40,7 @@ from marsad.core.models import (
     Sentence,
     StageRun,
     Story,
-    TermCount,
+    StoryChange,
     TextKey,
     Translation,
 )
@@ -132,7 +132,7 @@ def snapshot(url: str) -> dict[str, Any]:
                     session, ClaimLink, {"source_id": ref(claim), "target_id": ref(claim)}
                 ),
                 "text_keys": len(session.scalars(select(TextKey.value)).all()),
-                "term_counts": _rows(session, TermCount, by_article),
+                "story_changes": _rows(session, StoryChange, by_article),
                 "minhash_signatures": _rows(session, MinHashSignature, by_article),
                 "translations": _rows(session, Translation, by_article),
                 "stage_runs": _rows(session, StageRun, {**by_article, "attempts": lambda a: a}),

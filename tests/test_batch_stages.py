@@ -176,8 +176,9 @@ def test_a_stage_without_a_process_method_is_refused() -> None:
         order_stages([RegisteredStage(Empty(), "somebody")])
 
 
-def test_extract_run_again_waits_for_the_cluster_turn(postgres: PostgresServer | None) -> None:
-    """A rerun of extract may split stories: it waits while another process clusters."""
+def test_extract_run_again_waits_for_the_link_turn(postgres: PostgresServer | None) -> None:
+    """A rerun of extract may drop claim links: it waits while another process links.
+    (Stories do not hang on claims: only the cluster stage writes them.)"""
     url = require_postgres(postgres).create_database()
     settings = Settings(database_url=url)
     app = Marsad(settings, plugins=make_plugins(settings, load_entry_points=False))
@@ -191,16 +192,12 @@ def test_extract_run_again_waits_for_the_cluster_turn(postgres: PostgresServer |
         app.pipeline().run(ids, only=["extract"], force=True)
         done.set()
 
-    with app.engine.connect() as other:  # another process's cluster batch
-        other.execute(
-            text("SELECT pg_advisory_lock(:ns, hashtext('cluster'))"), {"ns": STAGE_LOCKS}
-        )
+    with app.engine.connect() as other:  # another process's link batch
+        other.execute(text("SELECT pg_advisory_lock(:ns, hashtext('link'))"), {"ns": STAGE_LOCKS})
         worker = threading.Thread(target=rerun)
         worker.start()
-        assert not done.wait(2), "the rerun did not wait for the cluster turn"
-        other.execute(
-            text("SELECT pg_advisory_unlock(:ns, hashtext('cluster'))"), {"ns": STAGE_LOCKS}
-        )
+        assert not done.wait(2), "the rerun did not wait for the link turn"
+        other.execute(text("SELECT pg_advisory_unlock(:ns, hashtext('link'))"), {"ns": STAGE_LOCKS})
         worker.join(60)
     app.close()
     assert done.is_set()

@@ -44,11 +44,14 @@ def link_table(session: Session) -> set[tuple[str, str, ArticleLinkKind]]:
 
 
 def between(session: Session, a: str, b: str) -> list[ArticleLink]:
+    """The dedupe stage's links between two seeds (SAME_STORY is the cluster stage's)."""
     by_name = {name: id_ for id_, name in names(session).items()}
     ids = {by_name[a], by_name[b]}
     return [
         link
-        for link in session.scalars(select(ArticleLink))
+        for link in session.scalars(
+            select(ArticleLink).where(ArticleLink.kind != ArticleLinkKind.SAME_STORY)
+        )
         if {link.source_id, link.target_id} == ids
     ]
 

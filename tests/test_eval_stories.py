@@ -248,5 +248,8 @@ def test_the_dev_gold_on_its_two_days(tmp_path: Path) -> None:
             assert 0 < scores[name] <= 1, (name, scores)
         assert 0 < scores["pairwise_precision"] <= 1 and 0 < scores["pairwise_recall"] <= 1
         assert scores["correct_pairs"] <= min(scores["gold_pairs"], scores["story_pairs"])
-    assert 0 <= figures["hard_negatives_merged"] <= 24
     assert figures["split_events"] <= 64 and figures["wrong_merges"] <= figures["scores"]["stories"]
+    # What cluster 0.5.0 reaches (docs/stories.md): a guard against going back.
+    scores = figures["scores"]
+    assert scores["bcubed_precision"] >= 0.95 and scores["bcubed_f1"] >= 0.91, scores
+    assert figures["hard_negatives_merged"] <= 4

@@ -25,7 +25,7 @@ from marsad.core.application import Marsad
 from marsad.core.plugins import make_plugins
 from marsad.core.schema import upgrade
 from marsad.core.settings import Settings
-from marsad.plugins import dedupe, stories
+from marsad.plugins import dedupe
 
 ARTICLES = 240
 SMALL_CAP = 6
@@ -94,9 +94,8 @@ def outcome(app: Marsad) -> dict[str, set[Any]]:
 def test_second_half_first_gives_the_same_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Index keys shared by more than a few articles count as common: small caps make
+    # Index keys shared by more than a few articles count as common: a small cap makes
     # a few hundred articles meet them as a large archive would.
-    monkeypatch.setattr(stories, "TERM_CAP", SMALL_CAP)
     monkeypatch.setattr(dedupe, "KEY_CAP", SMALL_CAP)
     records = day_records(ARTICLES)
     half = len(records) // 2

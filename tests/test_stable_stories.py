@@ -1,19 +1,22 @@
-"""A story is a connected group of linked articles, with an id that lasts.
+"""A story is a group of linked articles, with an id that lasts.
 
 When an article changes so that nothing links it to its story any more, a run again
-takes it out of the story; the rest keep the story and its id.
+takes it out of the story; the rest keep the story and its id. A request to place an
+article again (``story_changes``) that a run left behind is taken by the next one.
 """
 
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 from typing import Any
 
 from conftest import SEEDS, MakeApp
-from sqlalchemy import delete, select
+from sqlalchemy import func, select
 
-from marsad.core import Article, ArticleLink, ArticleLinkKind, Story, TermCount
+from marsad.core import Article, ArticleLink, ArticleLinkKind, Story, StoryChange
 from marsad.core.application import Marsad
+from marsad.plugins.stories import link_weight, summary_of
 
 UNRELATED = "نص آخر تماما عن موضوع مختلف لا علاقة له بالاتصال الهاتفي بين الرئيسين."
 
@@ -85,16 +88,47 @@ def test_a_batch_clusters_as_its_articles_alone_and_a_rerun_keeps_the_story(
     assert clustered(together) == before
 
 
-def test_articles_clustered_before_terms_were_counted_link_alike(seeded_app: Marsad) -> None:
-    """Articles clustered by 0.3.0 have no stored term count: it is computed."""
+def test_a_request_left_by_a_killed_run_is_taken_by_the_next_batch(
+    seeded_app: Marsad, tmp_path: Path
+) -> None:
+    """Dedupe asks cluster to place an article again; a run killed before cluster took
+    the request leaves it in the database, and the next batch of cluster takes it."""
     before = clustered(seeded_app)
-    assert before[2]  # SAME_STORY links, decided again below
     with seeded_app.session_factory() as session:
-        assert all(count.terms > 0 for count in session.scalars(select(TermCount)))
-        session.execute(delete(TermCount))
+        seed = session.scalars(select(Article).order_by(Article.id)).first()
+        assert seed is not None
+        seed.story = Story(title="misplaced")  # as if its copy links changed since
+        session.add(StoryChange(article_id=seed.id))
         session.commit()
-        ids = sorted(session.scalars(select(Article.id)))
-    # The last seed alone: its candidates are read without a stored count.
-    rerun = seeded_app.pipeline().run(ids[-1:], only=["cluster"], force=True)
-    assert not rerun.failures
-    assert clustered(seeded_app) == before
+    assert stories(seeded_app) != before[0]
+    # Something new to cluster: an unrelated article, so a batch of cluster runs.
+    other = tmp_path / "other.txt"
+    other.write_text("موضوع مختلف\n\n" + UNRELATED, encoding="utf-8")
+    report = seeded_app.ingest([other])
+    assert not seeded_app.pipeline().run(report.article_ids).failures
+    after = stories(seeded_app)
+    assert {name: after[name] for name in before[0]} == before[0]
+    with seeded_app.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(StoryChange)) == 0
+        assert session.scalar(select(func.count()).where(Story.title == "misplaced")) == 0
+
+
+def test_the_story_is_titled_and_summed_up_by_its_most_central_article(
+    seeded_app: Marsad,
+) -> None:
+    with seeded_app.session_factory() as session:
+        articles = {a.id: a for a in session.scalars(select(Article))}
+        pairs: dict[tuple[int, int], float] = {}  # a pair weighs its strongest link
+        for link in session.scalars(select(ArticleLink)):
+            pair = (link.source_id, link.target_id)
+            weight = link_weight(link.kind, link.score, link.evidence)
+            pairs[min(pair), max(pair)] = max(weight, pairs.get((min(pair), max(pair)), 0.0))
+        strength = dict.fromkeys(articles, 0.0)
+        for (a, b), weight in pairs.items():
+            strength[a] += weight
+            strength[b] += weight
+        (story,) = session.scalars(select(Story)).all()
+        most = articles[max(strength, key=lambda article_id: strength[article_id])]
+        assert story.title == most.title
+        assert story.summary and story.summary == summary_of(most.text)
+        assert most.text and most.text.startswith(story.summary.rstrip("…"))

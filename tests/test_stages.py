@@ -153,7 +153,6 @@ def test_builtin_stages_are_ordered() -> None:
         ("normalize", "dedupe"),
         ("normalize", "extract"),
         ("extract", "link"),
-        ("link", "cluster"),
         ("dedupe", "cluster"),
         ("extract", "translate"),
     ]:
