@@ -30,7 +30,8 @@ class Report:
     published_at: datetime | None
 
 
-# Only sorts after every known time's key part; never shown.
+# Stands in for a missing time in a sort key, where the flag before it already puts
+# every missing time after the known ones; it is never shown.
 _UNKNOWN_TIME = datetime.min.replace(tzinfo=UTC)
 
 
