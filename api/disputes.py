@@ -4,14 +4,50 @@ A slot in dispute is a connected group of the story's claims, joined by their li
 (any kind), that holds at least one CONTRADICTS link. Its claims are grouped by what
 they say - a quantity's value, qualifier and negation, or a statement's text - and
 each group lists the outlets that carry it and the sources they cite for it.
+
+Each value also keeps its reports (its claims with their article's outlet and
+publication time) in publication order, so that a figure that rose as reports came in
+can be told from outlets that disagree at the same moment; ``timeline`` orders a
+story's values the same way.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from marsad.core import models as db
+
+
+@dataclass(frozen=True)
+class Report:
+    """One claim carrying a value, with what is known of when and where it appeared."""
+
+    claim: db.Claim
+    outlet: str | None
+    published_at: datetime | None
+
+
+# Stands in for a missing time in a sort key, where the flag before it already puts
+# every missing time after the known ones; it is never shown.
+_UNKNOWN_TIME = datetime.min.replace(tzinfo=UTC)
+
+
+def publication_key(report: Report) -> tuple[bool, datetime, int, int, int]:
+    """Earliest publication first; articles without a known time after all the others.
+
+    Ties and unknown times fall back on the article id, which is ingest order, then on
+    the claim's place in its article, so the order is the same on every request.
+    """
+    claim = report.claim
+    unknown = report.published_at is None
+    return (unknown, report.published_at or _UNKNOWN_TIME, claim.article_id, claim.start, claim.id)
+
+
+def in_publication_order(reports: Iterable[Report]) -> tuple[Report, ...]:
+    return tuple(sorted(reports, key=publication_key))
 
 
 @dataclass(frozen=True)
@@ -20,6 +56,12 @@ class DisputeValue:
     claims: tuple[db.Claim, ...]
     outlets: tuple[str, ...]
     cited_sources: tuple[str, ...]
+    # The value's claims again, in publication order: the first one is who reported it first.
+    reports: tuple[Report, ...]
+
+    @property
+    def first(self) -> Report:
+        return self.reports[0]
 
 
 @dataclass(frozen=True)
@@ -44,8 +86,10 @@ def disputes(
     links: list[db.ClaimLink],
     outlets: dict[int, str],
     sources: dict[int, list[str]],
+    published: dict[int, datetime],
 ) -> list[DisputeRows]:
-    """``outlets``: article id -> outlet name; ``sources``: claim id -> cited sources."""
+    """``outlets``: article id -> outlet name; ``sources``: claim id -> cited sources;
+    ``published``: article id -> publication time, for the articles whose time is known."""
     by_id = {claim.id: claim for claim in claims}
     parent = {claim.id: claim.id for claim in claims}
 
@@ -79,8 +123,19 @@ def disputes(
                     sorted({outlets[c.article_id] for c in group if c.article_id in outlets})
                 ),
                 cited_sources=tuple(sorted({s for c in group for s in sources.get(c.id, [])})),
+                reports=in_publication_order(
+                    Report(c, outlets.get(c.article_id), published.get(c.article_id)) for c in group
+                ),
             )
             for value, group in by_value.items()
         )
         found.append(DisputeRows(slot=members[0].slot_key or "", values=values))
     return sorted(found, key=lambda d: d.values[0].claims[0].id)
+
+
+def timeline(found: Iterable[DisputeRows]) -> list[DisputeRows]:
+    """The same slots, each with its values in the order they were first reported."""
+    return [
+        replace(slot, values=tuple(sorted(slot.values, key=lambda v: publication_key(v.first))))
+        for slot in found
+    ]

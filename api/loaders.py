@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import or_, select
@@ -213,7 +214,8 @@ class Loaders:
 
     @classmethod
     def _disputes_by_story(cls, session: Session, keys: list[int]) -> list[list[DisputeRows]]:
-        """Four statements for any number of stories: claims, links, outlets, sources."""
+        """Four statements for any number of stories: claims, links, articles (outlet
+        and publication time), sources."""
         pairs = cls._story_claims(session, keys)
         ids = [claim.id for _, claim in pairs]
         links = list(
@@ -223,14 +225,17 @@ class Loaders:
                 )
             )
         )
-        outlets: dict[int, str] = {
-            article_id: name
-            for article_id, name in session.execute(
-                select(db.Article.id, db.Outlet.name)
-                .join(db.Outlet, db.Article.outlet_id == db.Outlet.id)
-                .where(db.Article.story_id.in_(keys))
-            )
-        }
+        outlets: dict[int, str] = {}
+        published: dict[int, datetime] = {}
+        for article_id, name, published_at in session.execute(
+            select(db.Article.id, db.Outlet.name, db.Article.published_at)
+            .outerjoin(db.Outlet, db.Article.outlet_id == db.Outlet.id)
+            .where(db.Article.story_id.in_(keys))
+        ):
+            if name is not None:
+                outlets[article_id] = name
+            if published_at is not None:
+                published[article_id] = published_at
         sources: dict[int, list[str]] = defaultdict(list)
         for claim_id, source in session.execute(
             select(db.Citation.claim_id, db.Citation.source).where(db.Citation.claim_id.in_(ids))
@@ -238,7 +243,7 @@ class Loaders:
             if claim_id is not None:
                 sources[claim_id].append(source)
         return [
-            disputes([claim for _, claim in group], links, outlets, sources)
+            disputes([claim for _, claim in group], links, outlets, sources, published)
             for group in many_per_key(keys, pairs, lambda pair: pair[0])
         ]
 

@@ -16,7 +16,8 @@ from strawberry.scalars import JSON
 
 from marsad.api import enums  # noqa: F401  (registers the enums first)
 from marsad.api.context import Info
-from marsad.api.disputes import DisputeRows
+from marsad.api.disputes import DisputeRows, timeline
+from marsad.api.disputes import DisputeValue as DisputeValueRows  # a GraphQL type has its name
 from marsad.api.fields import field
 from marsad.core import models as db
 from marsad.core.plugins import PluginInfo
@@ -450,10 +451,7 @@ class Claim(relay.Node):
 
     @strawberry.field
     async def article(self, info: Info) -> Article:
-        row = await info.context.loaders.article.load(self.article_id)
-        if row is None:  # a claim cannot outlive its article (ON DELETE CASCADE)
-            raise LookupError(f"article {self.article_id} of claim {self.id} is gone")
-        return Article.from_row(row)
+        return await _claims_article(info, self.article_id)
 
     @field(
         "Links to other claims, in both directions: in other articles, or in this one "
@@ -469,6 +467,13 @@ class Claim(relay.Node):
     async def citations(self, info: Info) -> list[Citation]:
         rows = await info.context.loaders.citations_by_claim.load(self.id)
         return [Citation.from_row(row) for row in rows]
+
+
+async def _claims_article(info: Info, article_id: int) -> Article:
+    row = await info.context.loaders.article.load(article_id)
+    if row is None:  # a claim cannot outlive its article (ON DELETE CASCADE)
+        raise LookupError(f"article {article_id} of a claim is gone")
+    return Article.from_row(row)
 
 
 @strawberry.type(name="Story", description="Articles from any outlet about the same event.")
@@ -503,6 +508,21 @@ class Story(relay.Node):
         rows = await info.context.loaders.disputes_by_story.load(self.id)
         return [Dispute.from_rows(row) for row in rows]
 
+    @field(
+        "How the figures moved: the slots of `disputes`, each with its values in the order "
+        "they were first reported and every report of each value in publication order."
+    )
+    async def timeline(self, info: Info) -> list[TimelineSlot]:
+        rows = await info.context.loaders.disputes_by_story.load(self.id)
+        return [TimelineSlot.from_rows(row) for row in timeline(rows)]
+
+
+ORDER_RULE = (
+    "Publication order: earliest `publishedAt` first; articles without a known time come "
+    "after all the dated ones, and ties and unknown times go by article id, which is "
+    "ingest order (then by the claim's place in its article)."
+)
+
 
 @strawberry.type(description="One value on a disputed slot and who backs it.")
 class DisputeValue:
@@ -510,6 +530,31 @@ class DisputeValue:
     outlets: list[str]
     cited_sources: list[str]
     claims: list[Claim]
+    first_reported_at: datetime | None = strawberry.field(
+        description="The earliest publication time among the articles carrying this value; "
+        "null when none of them has a known time."
+    )
+    first_outlet: str | None = strawberry.field(
+        description="The outlet of `firstArticle`; null when that article has no known outlet."
+    )
+    first_article_id: strawberry.Private[int]
+
+    @classmethod
+    def from_rows(cls, row: DisputeValueRows) -> DisputeValue:
+        first = row.first
+        return cls(
+            value=row.value,
+            outlets=list(row.outlets),
+            cited_sources=list(row.cited_sources),
+            claims=[Claim.from_row(c) for c in row.claims],
+            first_reported_at=first.published_at,
+            first_outlet=first.outlet,
+            first_article_id=first.claim.article_id,
+        )
+
+    @field("The first article carrying this value. " + ORDER_RULE)
+    async def first_article(self, info: Info) -> Article:
+        return await _claims_article(info, self.first_article_id)
 
 
 @strawberry.type(description="A slot (what is counted or said) on which sources disagree.")
@@ -519,14 +564,76 @@ class Dispute:
 
     @classmethod
     def from_rows(cls, row: DisputeRows) -> Dispute:
+        return cls(slot=row.slot, values=[DisputeValue.from_rows(v) for v in row.values])
+
+
+@strawberry.type(description="One claim reporting a value on a timeline slot.")
+class TimelineReport:
+    claim: Claim
+    outlet: str | None = strawberry.field(description="The article's outlet, when known.")
+    published_at: datetime | None = strawberry.field(
+        description="The article's publication time; null when unknown."
+    )
+    repeats: bool = strawberry.field(
+        description="False for the first report of this value, true for every later one "
+        "(another claim of the same value in the same article included)."
+    )
+    article_id: strawberry.Private[int]
+
+    @field("The article that carries the claim.")
+    async def article(self, info: Info) -> Article:
+        return await _claims_article(info, self.article_id)
+
+
+@strawberry.type(description="One value on a timeline slot and every report of it.")
+class TimelineValue:
+    value: str
+    first_reported_at: datetime | None = strawberry.field(
+        description="When the value was first reported: the earliest publication time among "
+        "the articles carrying it; null when none of them has a known time."
+    )
+    first_outlet: str | None = strawberry.field(
+        description="The outlet of the first report; null when its article has no known outlet."
+    )
+    reports: list[TimelineReport] = strawberry.field(
+        description="Every claim carrying the value, in publication order (see `TimelineSlot`)."
+    )
+
+
+@strawberry.type(
+    description="A disputed slot of a story as the reports came in: the values in the order "
+    "they were first reported. " + ORDER_RULE
+)
+class TimelineSlot:
+    slot: str = strawberry.field(description="The slot, as `Dispute.slot` names it.")
+    ordered: bool = strawberry.field(
+        description="True when every report on the slot has a known publication time, so the "
+        "order is chronological throughout; false when some of it is ingest order."
+    )
+    values: list[TimelineValue] = strawberry.field(
+        description="The competing values, by their first report in publication order."
+    )
+
+    @classmethod
+    def from_rows(cls, row: DisputeRows) -> TimelineSlot:
         return cls(
             slot=row.slot,
+            ordered=all(r.published_at is not None for v in row.values for r in v.reports),
             values=[
-                DisputeValue(
+                TimelineValue(
                     value=v.value,
-                    outlets=list(v.outlets),
-                    cited_sources=list(v.cited_sources),
-                    claims=[Claim.from_row(c) for c in v.claims],
+                    first_reported_at=v.first.published_at,
+                    first_outlet=v.first.outlet,
+                    reports=[
+                        TimelineReport(
+                            claim=Claim.from_row(r.claim),
+                            outlet=r.outlet,
+                            published_at=r.published_at,
+                            repeats=position > 0,
+                            article_id=r.claim.article_id,
+                        )
+                        for position, r in enumerate(v.reports)
+                    ],
                 )
                 for v in row.values
             ],

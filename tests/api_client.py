@@ -7,13 +7,15 @@ inserts some directly to give those resolvers something to resolve.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import anyio
 import httpx
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from marsad.api import create_app
 from marsad.core import models as db
@@ -52,6 +54,31 @@ class ApiClient:
         result = self.execute(query, variables)
         assert result.get("errors"), result
         return "; ".join(error["message"] for error in result["errors"])
+
+
+# Not queries for data: SQLite's explicit BEGIN (core.db) and the statement timeout
+# each PostgreSQL read sets for its transaction (api.db).
+NOT_COUNTED = ("BEGIN", "SELECT set_config('statement_timeout'")
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.startswith(NOT_COUNTED):
+            self.statements.append(statement)
+
+
+@contextmanager
+def counting_statements(marsad: Marsad) -> Iterator[StatementCounter]:
+    """Every statement that reads or writes data on ``marsad``'s engine meanwhile."""
+    counter = StatementCounter()
+    event.listen(marsad.engine, "before_cursor_execute", counter)
+    try:
+        yield counter
+    finally:
+        event.remove(marsad.engine, "before_cursor_execute", counter)
 
 
 @dataclass(frozen=True)

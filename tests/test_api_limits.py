@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from api_client import ApiClient, add_claims
-from sqlalchemy import event
+from api_client import ApiClient, StatementCounter, add_claims, counting_statements
 
 from marsad.api import loaders
 from marsad.api.limits import MAX_ALIASES, MAX_DEPTH
@@ -29,26 +27,10 @@ def api(seeded_app: Marsad) -> ApiClient:
     return ApiClient(seeded_app)
 
 
-# Not queries for data: SQLite's explicit BEGIN (core.db) and the statement timeout
-# each PostgreSQL read sets for its transaction (api.db).
-NOT_COUNTED = ("BEGIN", "SELECT set_config('statement_timeout'")
-
-
-class StatementCounter:
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.startswith(NOT_COUNTED):
-            self.statements.append(statement)
-
-
 @pytest.fixture
 def counter(seeded_app: Marsad) -> Iterator[StatementCounter]:
-    counter = StatementCounter()
-    event.listen(seeded_app.engine, "before_cursor_execute", counter)
-    yield counter
-    event.remove(seeded_app.engine, "before_cursor_execute", counter)
+    with counting_statements(seeded_app) as counter:
+        yield counter
 
 
 def test_a_page_costs_the_same_statements_whatever_its_size(

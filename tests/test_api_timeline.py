@@ -1,0 +1,237 @@
+"""How figures moved: a story's timeline and the first report of each disputed value.
+
+The pure functions are tested on made-up rows (a figure that rose over time, articles
+without a known time); the API on the five seeds, whose outlets disagree on how many
+rockets fell and of which only two carry a publication time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from api_client import ApiClient, StatementCounter, counting_statements
+from sqlalchemy import update
+from strawberry.relay import from_base64
+
+from marsad.api.disputes import Report, disputes, in_publication_order, timeline
+from marsad.core import models as db
+from marsad.core.application import Marsad
+
+ROCKETS = "unit:صاروخ"
+THREE, FOUR = "3 صاروخ (exact)", "4 صاروخ (exact)"
+
+
+def at(hour: int) -> datetime:
+    return datetime(2021, 2, 24, hour, tzinfo=UTC)
+
+
+def rockets(claim_id: int, article_id: int, value: float, start: int = 0) -> db.Claim:
+    return db.Claim(
+        id=claim_id,
+        article_id=article_id,
+        kind=db.ClaimKind.QUANTITY,
+        text=f"{value:g} rockets",
+        start=start,
+        end=start + 5,
+        negated=False,
+        quantity_value=value,
+        quantity_unit="صاروخ",
+        qualifier=db.Qualifier.EXACT,
+        slot_key=ROCKETS,
+    )
+
+
+def contradicts(source: int, target: int) -> db.ClaimLink:
+    return db.ClaimLink(
+        source_id=source, target_id=target, kind=db.ClaimLinkKind.CONTRADICTS, score=1.0
+    )
+
+
+# -- the pure functions ------------------------------------------------------------
+
+
+def test_publication_order_puts_known_times_first_then_unknown_ones_by_article_id() -> None:
+    rows = [
+        Report(rockets(1, 5, 4), "late", None),
+        Report(rockets(2, 9, 4), "B", at(12)),
+        Report(rockets(3, 7, 3), "A", at(10)),
+        Report(rockets(4, 3, 3), "early", None),
+        Report(rockets(5, 4, 4), "C", at(12)),  # same time as article 9: article id decides
+    ]
+    ordered = in_publication_order(rows)
+    assert [r.claim.article_id for r in ordered] == [7, 4, 9, 3, 5]
+    assert [r.claim.quantity_value for r in ordered] == [3, 4, 4, 3, 4]
+
+
+def test_publication_order_within_one_article_follows_the_text() -> None:
+    rows = [Report(rockets(8, 2, 3, start=40), None, None), Report(rockets(9, 2, 3), None, None)]
+    assert [r.claim.id for r in in_publication_order(rows)] == [9, 8]
+
+
+def test_a_figure_that_rose_is_listed_in_the_order_it_was_reported() -> None:
+    # The 4 was ingested first (lower ids) but published later than the 3.
+    claims = [rockets(1, 1, 4), rockets(2, 2, 3), rockets(3, 3, 3), rockets(4, 4, 4)]
+    links = [contradicts(1, 2), contradicts(2, 3), contradicts(3, 4)]
+    outlets = {1: "Later", 2: "Earlier", 3: "Undated"}
+    published = {1: at(12), 2: at(10)}
+    (slot,) = disputes(claims, links, outlets, {}, published)
+    # disputes keep their own order (first claim id); only the timeline reorders
+    assert [v.value for v in slot.values] == [FOUR, THREE]
+    four, three = slot.values
+    assert (four.first.outlet, four.first.published_at) == ("Later", at(12))
+    assert (three.first.outlet, three.first.published_at) == ("Earlier", at(10))
+    assert [r.claim.article_id for r in three.reports] == [2, 3]
+    assert [r.claim.article_id for r in four.reports] == [1, 4]
+
+    (moved,) = timeline([slot])
+    assert moved.slot == ROCKETS
+    assert [v.value for v in moved.values] == [THREE, FOUR]
+
+
+def test_values_known_only_from_undated_articles_come_last_by_ingest_order() -> None:
+    claims = [rockets(1, 3, 2), rockets(2, 1, 4), rockets(3, 2, 3)]
+    links = [contradicts(1, 2), contradicts(2, 3)]
+    (slot,) = timeline(disputes(claims, links, {}, {}, {2: at(9)}))
+    assert [v.value for v in slot.values] == [
+        "3 صاروخ (exact)",  # article 2 has a time
+        "4 صاروخ (exact)",  # articles 1 and 3 do not: ingest order
+        "2 صاروخ (exact)",
+    ]
+    assert slot.values[1].first.published_at is None
+    assert slot.values[1].first.outlet is None
+
+
+# -- the API on the seeds -------------------------------------------------------------
+
+TIMELINE = """{ stories(first: 5) { edges { node {
+    articles { id publishedAt outlet { name } }
+    disputes { slot values { value firstReportedAt firstOutlet firstArticle { id }
+                             claims { article { id } } } }
+    timeline { slot ordered values { value firstReportedAt firstOutlet reports {
+        article { id } outlet publishedAt repeats claim { id text }
+    } } }
+} } } }"""
+
+
+def article_id(global_id: str) -> int:
+    kind, raw = from_base64(global_id)
+    assert kind == "Article"
+    return int(raw)
+
+
+def rule(report: dict[str, Any]) -> tuple[bool, str, int]:
+    """The ordering rule, written again from what the API answers."""
+    published = report["publishedAt"]
+    return (published is None, published or "", article_id(report["article"]["id"]))
+
+
+def story(api: ApiClient) -> dict[str, Any]:
+    stories = [edge["node"] for edge in api.data(TIMELINE)["stories"]["edges"]]
+    (found,) = [s for s in stories if any(d["slot"] == ROCKETS for d in s["timeline"])]
+    return found
+
+
+def rocket_slot(found: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    (slot,) = [s for s in found["timeline"] if s["slot"] == ROCKETS]
+    return {value["value"]: value for value in slot["values"]}
+
+
+def test_the_seeds_timeline_lists_each_rocket_figure_with_its_reports(
+    seeded_app: Marsad,
+) -> None:
+    found = story(ApiClient(seeded_app))
+    assert [s["slot"] for s in found["timeline"]] == [d["slot"] for d in found["disputes"]]
+    timeline_rockets = rocket_slot(found)
+    assert {THREE, FOUR, "2 صاروخ (exact)"} <= set(timeline_rockets)
+
+    (dispute,) = [d for d in found["disputes"] if d["slot"] == ROCKETS]
+    for value in dispute["values"]:
+        reports = timeline_rockets[value["value"]]["reports"]
+        # the same articles as the dispute's claims, each as often
+        assert sorted(article_id(r["article"]["id"]) for r in reports) == sorted(
+            article_id(c["article"]["id"]) for c in value["claims"]
+        )
+
+    articles = {article_id(a["id"]): a for a in found["articles"]}
+    for value in timeline_rockets.values():
+        reports = value["reports"]
+        assert reports == sorted(reports, key=rule)
+        assert [r["repeats"] for r in reports] == [False] + [True] * (len(reports) - 1)
+        for report in reports:
+            article = articles[article_id(report["article"]["id"])]
+            assert report["publishedAt"] == article["publishedAt"]
+            assert report["outlet"] == (article["outlet"] or {}).get("name")
+        known = [r["publishedAt"] for r in reports if r["publishedAt"] is not None]
+        assert value["firstReportedAt"] == (min(known) if known else None)
+        assert value["firstOutlet"] == reports[0]["outlet"]
+
+    (slot,) = [s for s in found["timeline"] if s["slot"] == ROCKETS]
+    firsts = [rule(value["reports"][0]) for value in slot["values"]]
+    assert firsts == sorted(firsts)
+    assert slot["ordered"] is False  # some seeds carry no publication time
+
+    # Only the Khaleej article is dated among the 3's; the other one comes after it.
+    three = timeline_rockets[THREE]
+    assert three["firstOutlet"] == "الخليج الجديد"
+    assert three["firstReportedAt"] == "2021-02-24T03:34:00+00:00"
+    assert [r["publishedAt"] is None for r in three["reports"]] == [False, True]
+    assert timeline_rockets[FOUR]["firstReportedAt"] is None
+
+
+def test_dispute_values_name_their_first_report(seeded_app: Marsad) -> None:
+    found = story(ApiClient(seeded_app))
+    (dispute,) = [d for d in found["disputes"] if d["slot"] == ROCKETS]
+    timeline_rockets = rocket_slot(found)
+    for value in dispute["values"]:
+        first = timeline_rockets[value["value"]]["reports"][0]
+        assert value["firstArticle"]["id"] == first["article"]["id"]
+        assert value["firstOutlet"] == first["outlet"]
+        assert value["firstReportedAt"] == timeline_rockets[value["value"]]["firstReportedAt"]
+
+
+def test_a_figure_that_rose_on_the_seeds(seeded_app: Marsad) -> None:
+    """Date the articles so that the 3 came at 10:00 and the 4 at 12:00."""
+    api = ApiClient(seeded_app)
+    before = rocket_slot(story(api))
+    three = article_id(before[THREE]["reports"][0]["article"]["id"])
+    four = article_id(before[FOUR]["reports"][0]["article"]["id"])
+    assert three != four
+    with seeded_app.session_factory() as session, session.begin():
+        session.execute(update(db.Article).values(published_at=None))
+        for article, hour in ((three, 10), (four, 12)):
+            session.execute(
+                update(db.Article).where(db.Article.id == article).values(published_at=at(hour))
+            )
+    (slot,) = [s for s in story(api)["timeline"] if s["slot"] == ROCKETS]
+    values = [value["value"] for value in slot["values"]]
+    assert values.index(THREE) < values.index(FOUR) == 1
+    assert slot["values"][0]["firstReportedAt"] == "2021-02-24T10:00:00+00:00"
+    assert slot["values"][1]["firstReportedAt"] == "2021-02-24T12:00:00+00:00"
+
+
+@pytest.fixture
+def statements(seeded_app: Marsad) -> Iterator[StatementCounter]:
+    with counting_statements(seeded_app) as counter:
+        yield counter
+
+
+def test_the_timeline_costs_no_statement_per_article_or_claim(
+    seeded_app: Marsad, statements: StatementCounter
+) -> None:
+    api = ApiClient(seeded_app)
+    disputes_only = "{ stories(first: 5) { edges { node { disputes { slot } } } } }"
+    with_timeline = """{ stories(first: 5) { edges { node { disputes { slot } timeline {
+        slot ordered values { value firstReportedAt firstOutlet reports {
+            outlet publishedAt repeats claim { text } article { title } } }
+    } } } } }"""
+    api.data(with_timeline)  # warm up: connections, dialect checks
+    statements.statements.clear()
+    api.data(disputes_only)
+    base = len(statements.statements)
+    statements.statements.clear()
+    api.data(with_timeline)
+    # the timeline shares the disputes' loader; the reports' articles are one batch
+    assert len(statements.statements) == base + 1, statements.statements
