@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session, raiseload
 from strawberry.dataloader import DataLoader
 
@@ -36,6 +36,20 @@ NO_LAZY = raiseload("*")
 class Speaker:
     name: str
     aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoryMembers:
+    """What a story's articles add up to: how many, how many of unknown outlet, and
+    the span of their known publication times (None when none is known)."""
+
+    articles: int
+    without_outlet: int
+    first_published: datetime | None
+    last_published: datetime | None
+
+
+NO_MEMBERS = StoryMembers(0, 0, None, None)
 
 
 @dataclass(frozen=True)
@@ -133,6 +147,8 @@ class Loaders:
         )
         self.claims_by_story = self._loader(self._claims_by_story)
         self.disputes_by_story = self._loader(self._disputes_by_story)
+        self.story_members = self._loader(self._story_members)
+        self.story_outlets = self._loader(self._story_outlets)
 
     def _loader(self, query: Callable[[Session, list[K]], Sequence[V]]) -> DataLoader[K, V]:
         async def load(keys: list[K]) -> Sequence[V]:
@@ -174,6 +190,39 @@ class Loaders:
             .order_by(db.ClaimLink.id)
         )
         return links_per_key(keys, rows)
+
+    @staticmethod
+    def _story_members(session: Session, keys: list[int]) -> list[StoryMembers]:
+        """One GROUP BY for every story asked for; COUNT(outlet_id) skips the NULLs."""
+        found = {
+            story_id: StoryMembers(articles, articles - with_outlet, first, last)
+            for story_id, articles, with_outlet, first, last in session.execute(
+                select(
+                    db.Article.story_id,
+                    func.count(db.Article.id),
+                    func.count(db.Article.outlet_id),
+                    func.min(db.Article.published_at),
+                    func.max(db.Article.published_at),
+                )
+                .where(db.Article.story_id.in_(keys))
+                .group_by(db.Article.story_id)
+            )
+        }
+        return [found.get(key, NO_MEMBERS) for key in keys]
+
+    @staticmethod
+    def _story_outlets(session: Session, keys: list[int]) -> list[list[str]]:
+        """Each story's outlet names, most articles first, then by name. Sorted here, not
+        in SQL, so that names compare by code point whatever the database's collation."""
+        counts: dict[int | None, list[tuple[int, str]]] = defaultdict(list)
+        for story_id, name, articles in session.execute(
+            select(db.Article.story_id, db.Outlet.name, func.count(db.Article.id))
+            .join(db.Outlet, db.Article.outlet_id == db.Outlet.id)
+            .where(db.Article.story_id.in_(keys))
+            .group_by(db.Article.story_id, db.Outlet.name)
+        ):
+            counts[story_id].append((-articles, name))
+        return [[name for _, name in sorted(counts.get(key, []))] for key in keys]
 
     @staticmethod
     def _translations(

@@ -479,12 +479,18 @@ async def _claims_article(info: Info, article_id: int) -> Article:
 @strawberry.type(name="Story", description="Articles from any outlet about the same event.")
 class Story(relay.Node):
     id: relay.NodeID[int]
-    title: str | None
+    title: str | None = strawberry.field(
+        description="The title of its most central article (the one most like the others)."
+    )
+    summary: str | None = strawberry.field(
+        description="The first sentence of its most central article's text, at most 300 "
+        "characters (cut at a word and ended with '…' when longer)."
+    )
     created_at: datetime
 
     @classmethod
     def from_row(cls, row: db.Story) -> Self:
-        return cls(id=row.id, title=row.title, created_at=row.created_at)
+        return cls(id=row.id, title=row.title, summary=row.summary, created_at=row.created_at)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -497,6 +503,33 @@ class Story(relay.Node):
     async def articles(self, info: Info) -> list[Article]:
         rows = await info.context.loaders.articles_by_story.load(self.id)
         return [Article.from_row(row) for row in rows]
+
+    @field(
+        "The distinct outlets of its articles, the one carrying most of them first (ties "
+        "by name). Articles of unknown outlet are left out: `articlesWithoutOutlet` counts "
+        "them."
+    )
+    async def outlets(self, info: Info) -> list[str]:
+        return await info.context.loaders.story_outlets.load(self.id)
+
+    @field("How many articles it has.")
+    async def article_count(self, info: Info) -> int:
+        return (await info.context.loaders.story_members.load(self.id)).articles
+
+    @field("How many of its articles have no known outlet, so are missing from `outlets`.")
+    async def articles_without_outlet(self, info: Info) -> int:
+        return (await info.context.loaders.story_members.load(self.id)).without_outlet
+
+    @field(
+        "The earliest publication time among its articles; null when none has a known "
+        "time. Articles of unknown time are left out of the span."
+    )
+    async def first_published_at(self, info: Info) -> datetime | None:
+        return (await info.context.loaders.story_members.load(self.id)).first_published
+
+    @field("The latest publication time among its articles; null when none has a known time.")
+    async def last_published_at(self, info: Info) -> datetime | None:
+        return (await info.context.loaders.story_members.load(self.id)).last_published
 
     @field("Every claim of the story's articles.")
     async def claims(self, info: Info) -> list[Claim]:
