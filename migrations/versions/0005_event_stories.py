@@ -6,7 +6,9 @@ nor keeps rare-term rows in ``text_keys`` (kind 4); it indexes a few words of ea
 article by day instead (kind 5), written when it runs again on every article after
 this upgrade. ``story_changes`` lists the articles whose copy links the dedupe stage
 changed after they were clustered, for the cluster stage to place again, and a story
-gains a ``summary`` (the lead of its most central article, set by that run).
+gains a ``summary`` (the lead of its most central article, set by that run). The
+cluster stage's run records are deleted, so it runs again on every article, and the
+stories no article holds go.
 
 Downgrade recreates ``term_counts`` empty (cluster 0.4.0 counts the terms of an
 article without a row from its text), drops ``story_changes`` and the summaries; the
@@ -47,6 +49,16 @@ def upgrade() -> None:
         batch.add_column(sa.Column("summary", sa.Text(), nullable=True))
     op.drop_table("term_counts")
     op.execute(sa.text("DELETE FROM text_keys WHERE kind = :kind").bindparams(kind=TERM_KIND))
+    # Every story is computed again by cluster 0.5.0, whatever runs are recorded (a
+    # database downgraded and upgraded again has 0.5.0 runs and no summaries), and
+    # a story no article holds any more goes.
+    op.execute(sa.text("DELETE FROM stage_runs WHERE stage = 'cluster'"))
+    op.execute(
+        sa.text(
+            "DELETE FROM stories WHERE NOT EXISTS "
+            "(SELECT 1 FROM articles WHERE articles.story_id = stories.id)"
+        )
+    )
 
 
 def downgrade() -> None:
