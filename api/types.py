@@ -483,8 +483,8 @@ class Story(relay.Node):
         description="The title of its most central article (the one most like the others)."
     )
     summary: str | None = strawberry.field(
-        description="The first sentence of its most central article's text, at most 300 "
-        "characters (cut at a word and ended with '…' when longer)."
+        description="The opening sentences of its most central article's text: 80 characters "
+        "or more when the text has them, at most 300 (cut at a word and ended with '…')."
     )
     created_at: datetime
 

@@ -49,7 +49,13 @@ from marsad.core import (
 from marsad.plugins import textreuse as tr
 from marsad.plugins.arabic import sentences
 from marsad.plugins.event_clusters import Pair, average_linkage, central, keep_names
-from marsad.plugins.event_similarity import EventProfile, event_evidence, event_weight, profile
+from marsad.plugins.event_similarity import (
+    LEAD_CHARS,
+    EventProfile,
+    event_evidence,
+    event_weight,
+    profile,
+)
 
 INDEXED_WORDS = 20
 MIN_SHARED_WORDS = 2
@@ -57,6 +63,7 @@ WINDOW_DAYS = 2
 MIN_LINK_WEIGHT = 0.1
 JOIN_AVERAGE = 0.35
 SUMMARY_CHARS = 300
+SUMMARY_MIN_CHARS = 80
 MAX_GROUP = 2000  # articles of a connected group read to place them in stories
 ID_CHUNK = 400  # ids per IN list: old SQLite builds allow 999 variables
 LinkKey = tuple[int, int, ArticleLinkKind]  # source, target, kind
@@ -308,14 +315,28 @@ def take_story_changes(session: Session) -> set[int]:
 
 
 def link_weight(kind: ArticleLinkKind, score: float, evidence: dict[str, Any]) -> float:
-    """How strongly an article link ties its two articles to one story."""
+    """How strongly an article link ties its two articles to one story.
+
+    A duplicate weighs 1 and a SAME_STORY link its score. A reuse weighs the smaller
+    of its two shares, and only when a reused passage starts in the lead of both
+    articles: an article belongs to the event its title and lead report, and a
+    round-up or a background paragraph reuses another event's text further down.
+    """
     if kind is ArticleLinkKind.DUPLICATE:
         return 1.0
-    if kind is ArticleLinkKind.REUSES:
-        shares = [evidence.get("share_of_source"), evidence.get("share_of_target")]
-        known = [share for share in shares if isinstance(share, (int, float))]
-        return float(min(known)) if known else score
-    return score
+    if kind is not ArticleLinkKind.REUSES:
+        return score
+    passages = evidence.get("passages") or []
+    in_leads = any(
+        passage.get("start", LEAD_CHARS) < LEAD_CHARS
+        and passage.get("original_start", LEAD_CHARS) < LEAD_CHARS
+        for passage in passages
+    )
+    shares = [evidence.get("share_of_source"), evidence.get("share_of_target")]
+    known = [share for share in shares if isinstance(share, (int, float))]
+    if not passages or not known:  # evidence of another form: the score is a share
+        return score
+    return float(min(known)) if in_leads else 0.0
 
 
 @dataclass
@@ -327,23 +348,25 @@ class _Group:
 
 
 def _connected_group(session: Session, new: Collection[int], again: Collection[int]) -> _Group:
-    """The ``new`` articles, those of ``again`` already placed (with a story), and the
-    placed articles linked to them through links of ``JOIN_AVERAGE`` and up,
-    transitively, up to ``MAX_GROUP``."""
+    """The ``new`` articles, those of ``again`` already placed (with a story), and,
+    transitively, the placed articles linked to them through links of
+    ``JOIN_AVERAGE`` and up and the other articles of their stories, up to
+    ``MAX_GROUP``. A story is read whole, so that parts of it no link joins any more
+    are told apart (and only one of them keeps its id)."""
     group = _Group()
-    ids = sorted({*new, *again})
-    for chunk in chunked(ids):
+    for chunk in chunked(sorted({*new, *again})):
         rows = session.execute(select(Article.id, Article.story_id).where(Article.id.in_(chunk)))
         group.stories.update(
             (article_id, story_id)
             for article_id, story_id in rows
             if story_id is not None or article_id in new
         )
+    read_stories: set[int] = set()
     frontier = sorted(group.stories)
     while frontier:
         reached: set[int] = set()
         for chunk in chunked(frontier):
-            links = session.execute(
+            for source_id, target_id, kind, score, evidence in session.execute(
                 select(
                     ArticleLink.source_id,
                     ArticleLink.target_id,
@@ -351,28 +374,33 @@ def _connected_group(session: Session, new: Collection[int], again: Collection[i
                     ArticleLink.score,
                     ArticleLink.evidence,
                 ).where(or_(ArticleLink.source_id.in_(chunk), ArticleLink.target_id.in_(chunk)))
-            )
-            for source_id, target_id, kind, score, evidence in links:
+            ):
                 pair = (min(source_id, target_id), max(source_id, target_id))
                 weight = link_weight(kind, score, evidence or {})
                 group.weights[pair] = max(group.weights.get(pair, 0.0), weight)
                 if weight >= JOIN_AVERAGE:
                     reached.update(end for end in pair if end not in group.stories)
-        if len(group.stories) + len(reached) > MAX_GROUP:
-            reached = set(sorted(reached)[: max(0, MAX_GROUP - len(group.stories))])
-        placed: list[tuple[int, int | None]] = []
-        ids = sorted(reached)
-        for chunk in chunked(ids):
-            placed.extend(
+        stories = {story for story in group.stories.values() if story is not None} - read_stories
+        read_stories |= stories
+        placed: dict[int, int | None] = {}
+        for chunk in chunked(sorted(reached)):
+            placed.update(
                 session.execute(
                     select(Article.id, Article.story_id).where(
-                        Article.id.in_(chunk),
-                        Article.story_id.is_not(None),
+                        Article.id.in_(chunk), Article.story_id.is_not(None)
                     )
-                )
+                ).all()
             )
-        group.stories.update(placed)
-        frontier = sorted(article_id for article_id, _ in placed)
+        for chunk in chunked(sorted(stories)):
+            placed.update(
+                session.execute(
+                    select(Article.id, Article.story_id).where(Article.story_id.in_(chunk))
+                ).all()
+            )
+        fresh = sorted(set(placed) - group.stories.keys())
+        fresh = fresh[: max(0, MAX_GROUP - len(group.stories))]
+        group.stories.update((article_id, placed[article_id]) for article_id in fresh)
+        frontier = fresh
     group.weights = {
         pair: weight
         for pair, weight in group.weights.items()
@@ -397,9 +425,14 @@ def place_in_stories(session: Session, new: Collection[int], again: Collection[i
     clusters = average_linkage(group.stories, group.weights, JOIN_AVERAGE)
     names = keep_names(clusters, group.stories)
     times = _times(session, group.stories)
+    cluster_of = {member: index for index, members in enumerate(clusters) for member in members}
+    within: list[dict[Pair, float]] = [{} for _ in clusters]
+    for pair, weight in group.weights.items():
+        if cluster_of[pair[0]] == cluster_of[pair[1]]:
+            within[cluster_of[pair[0]]][pair] = weight
     centrals = [
-        central(members, group.weights, lambda m: (times[m] is None, times[m], m))
-        for members in clusters
+        central(members, weights, lambda m: (times[m] is None, times[m], m))
+        for members, weights in zip(clusters, within, strict=True)
     ]
     leads = _titles_and_summaries(session, centrals)
     kept = [story_id for story_id in names if story_id is not None]
@@ -465,11 +498,18 @@ def _titles_and_summaries(
 
 
 def summary_of(text: str | None) -> str | None:
-    """The first sentence of a text, cut at a word within ``SUMMARY_CHARS``."""
-    first = next((s.text.strip() for s in sentences(text or "") if s.text.strip()), "")
-    if len(first) > SUMMARY_CHARS:
-        first = first[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
-    return first or None
+    """The opening sentences of a text, enough to say something (``SUMMARY_MIN_CHARS``:
+    "A royal order was issued, as follows:" alone does not), cut at a word within
+    ``SUMMARY_CHARS``."""
+    summary = ""
+    for sentence in sentences(text or ""):
+        # Up to the end of this sentence, paragraph breaks read as spaces.
+        summary = " ".join((text or "")[: sentence.end].split())
+        if len(summary) >= SUMMARY_MIN_CHARS:
+            break
+    if len(summary) > SUMMARY_CHARS:
+        summary = summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+    return summary or None
 
 
 def _insert(session: Session, model: Any) -> postgresql.Insert | sqlite.Insert:

@@ -7,8 +7,10 @@ import random
 
 import pytest
 
+from marsad.core import ArticleLinkKind
 from marsad.plugins.event_clusters import average_linkage, central, keep_names
 from marsad.plugins.event_similarity import (
+    LEAD_CHARS,
     MIN_COVERAGE,
     UNCOVERED_FACTOR,
     Background,
@@ -19,6 +21,7 @@ from marsad.plugins.event_similarity import (
     event_words,
     profile,
 )
+from marsad.plugins.stories import link_weight
 
 # Two cables of one template to two countries: one topic, two events.
 TUNISIA = (
@@ -130,3 +133,18 @@ def test_stories_keep_their_ids_as_they_grow_split_and_merge() -> None:
     assert keep_names([[1, 2, 3]], {1: 9, 2: 7, 3: 7}) == [7]
     # A tie goes to the smaller id, and each id names one group only.
     assert keep_names([[1, 2], [3, 4]], {1: 9, 2: 7, 3: 9, 4: 7}) == [7, 9]
+
+
+def test_a_reuse_ties_a_story_only_through_the_leads() -> None:
+    """A round-up that reuses another event's report further down does not join it."""
+
+    def reuse(start: int, original_start: int) -> float:
+        passage = {"start": start, "original_start": original_start}
+        evidence = {"passages": [passage], "share_of_source": 0.6, "share_of_target": 0.4}
+        return link_weight(ArticleLinkKind.REUSES, 0.6, evidence)
+
+    assert reuse(0, 0) == 0.4  # a copy from the top: the smaller share
+    assert reuse(LEAD_CHARS + 500, 0) == 0.0  # the round-up's third paragraph
+    assert reuse(0, LEAD_CHARS + 500) == 0.0
+    assert link_weight(ArticleLinkKind.DUPLICATE, 0.9, {}) == 1.0
+    assert link_weight(ArticleLinkKind.SAME_STORY, 0.42, {"cosine": 0.42}) == 0.42

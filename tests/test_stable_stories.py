@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from conftest import SEEDS, MakeApp
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from marsad.core import Article, ArticleLink, ArticleLinkKind, Story, StoryChange
+from marsad.core import Article, ArticleLink, ArticleLinkKind, StageRun, Story, StoryChange
 from marsad.core.application import Marsad
 from marsad.plugins.stories import link_weight, summary_of
 
@@ -131,4 +131,29 @@ def test_the_story_is_titled_and_summed_up_by_its_most_central_article(
         most = articles[max(strength, key=lambda article_id: strength[article_id])]
         assert story.title == most.title
         assert story.summary and story.summary == summary_of(most.text)
-        assert most.text and most.text.startswith(story.summary.rstrip("…"))
+        assert most.text and " ".join(most.text.split()).startswith(story.summary.rstrip("…"))
+
+
+def test_a_story_an_older_version_merged_wrongly_is_split_when_clustered_again(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    """After an upgrade every article is clustered again (migration 0005 deletes the
+    runs), here one article a batch: an article no link joins to its old story must
+    leave it, though the rest of that story is not in its batch."""
+    app = make_app(batch_size=1)
+    other = tmp_path / "other.txt"
+    other.write_text("موضوع مختلف\n\n" + UNRELATED, encoding="utf-8")
+    ids = [*app.ingest([other]).article_ids, *app.ingest([SEEDS]).article_ids]
+    assert not app.pipeline().run(ids).failures
+    before = stories(app)
+    seeds_story = before["000_1b35a13412cf49fa.txt"]
+    assert before["other.txt"] != seeds_story
+    with app.session_factory() as session:  # as cluster 0.4.0 could leave it
+        unrelated = session.scalars(select(Article).where(Article.title == "موضوع مختلف")).one()
+        unrelated.story_id = seeds_story
+        session.execute(delete(StageRun).where(StageRun.stage == "cluster"))
+        session.commit()
+    assert not app.pipeline().run_pending().failures
+    after = stories(app)
+    assert after["other.txt"] != seeds_story
+    assert {after[name] for name in after if name != "other.txt"} == {seeds_story}
