@@ -28,7 +28,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 
 from marsad.plugins.textreuse import words
@@ -197,7 +197,12 @@ class Background:
         return math.log((self.articles + 1) / (self.frequency.get(word, 0) + 1))
 
     def common(self, word: str) -> bool:
-        return self.frequency.get(word, 0) > self.articles * COMMON_SHARE
+        return word in self._common
+
+    @cached_property
+    def _common(self) -> frozenset[str]:
+        limit = self.articles * COMMON_SHARE
+        return frozenset(word for word, n in self.frequency.items() if n > limit)
 
     @staticmethod
     def parse(lines: Iterable[str]) -> Background:

@@ -33,7 +33,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, case, delete, insert, null, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -372,7 +372,11 @@ def _connected_group(session: Session, new: Collection[int], again: Collection[i
                     ArticleLink.target_id,
                     ArticleLink.kind,
                     ArticleLink.score,
-                    ArticleLink.evidence,
+                    # Only a reuse is weighed from its evidence: not read for the others.
+                    case(
+                        (ArticleLink.kind == ArticleLinkKind.REUSES, ArticleLink.evidence),
+                        else_=null(),
+                    ),
                 ).where(or_(ArticleLink.source_id.in_(chunk), ArticleLink.target_id.in_(chunk)))
             ):
                 pair = (min(source_id, target_id), max(source_id, target_id))
