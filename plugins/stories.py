@@ -13,15 +13,15 @@ Links are stored from ``MIN_LINK_WEIGHT`` up and point from the article of large
 to the other.
 
 A story is a group of the articles joined by these links and by the dedupe stage's
-copy links (a duplicate weighs 1, a reuse the smaller of its two shares), grouped by
+copy links (:func:`link_weight`), grouped by
 :func:`marsad.plugins.event_clusters.average_linkage` at ``JOIN_AVERAGE``: a story
 and another join only while their articles are on average that strongly linked, so
-a round-up or a shared template cannot chain two events. When an article's links
-change, the stories of its connected group (read through links of ``JOIN_AVERAGE``
-and up, the only ones that can join stories) are computed again
-(:func:`place_in_stories`): stories join, split and keep their ids
-(:func:`marsad.plugins.event_clusters.keep_names`), whatever the order of arrival.
-A story is titled after its most central article.
+one stray link (a round-up, a shared template) does not chain two well-knit events.
+When an article's links change, the stories of its connected group (read through
+links of ``JOIN_AVERAGE`` and up, the only ones that can join stories, and each story
+read whole) are computed again (:func:`place_in_stories`): stories join, split and
+keep their ids (:func:`marsad.plugins.event_clusters.keep_names`), whatever the order
+of arrival. A story is titled and summed up by its most central article.
 """
 
 from __future__ import annotations
@@ -222,12 +222,11 @@ def save_article_links(
             )
         )
     }
-    stale = {
-        key: partner
+    stale = [
+        key
         for key in stored
-        if key not in wanted
-        and (partner := key[0] if key[1] == article_id else key[1]) not in undecided
-    }
+        if key not in wanted and (key[0] if key[1] == article_id else key[1]) not in undecided
+    ]
     if stale:
         delete_links(session, stale)
     rows = link_rows(wanted.values())
@@ -307,10 +306,8 @@ def mark_story_changes(session: Session, article_ids: Collection[int]) -> None:
 def take_story_changes(session: Session) -> set[int]:
     """The articles other stages asked to place again; the requests are done with."""
     marked = set(session.scalars(select(StoryChange.article_id)))
-    if marked:
-        ids = sorted(marked)
-        for chunk in chunked(ids):
-            session.execute(delete(StoryChange).where(StoryChange.article_id.in_(chunk)))
+    for chunk in chunked(sorted(marked)):
+        session.execute(delete(StoryChange).where(StoryChange.article_id.in_(chunk)))
     return marked
 
 
