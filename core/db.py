@@ -10,8 +10,8 @@ that only read keep the deferred BEGIN, so the API never waits for a writer (WAL
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -87,3 +87,13 @@ def insert_ignoring_duplicates(session: Session) -> Callable[..., Any]:
     if dialect == "sqlite":
         return sqlite_insert
     raise NotImplementedError(f"marsad does not support {dialect} databases")
+
+
+T = TypeVar("T")
+
+
+def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """``items`` in slices of ``size``: values for one IN list each, under the
+    database's limit of bound variables."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -19,7 +19,7 @@ ones left out).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from marsad.core import Entity, EntityAlias
-from marsad.core.db import insert_ignoring_duplicates
+from marsad.core.db import chunked, insert_ignoring_duplicates
 from marsad.plugins.entities import EntityRef
 
 # Bound parameters per statement: far below SQLite's limit (32,766).
@@ -101,7 +101,7 @@ def _store_aliases(session: Session, by_ref: dict[EntityRef, int]) -> None:
     if not wanted:
         return
     entity_ids = sorted({entity_id for entity_id, _ in wanted})
-    for chunk in _chunks(entity_ids):
+    for chunk in chunked(entity_ids, CHUNK):
         stored = session.execute(
             select(EntityAlias.entity_id, EntityAlias.alias).where(EntityAlias.entity_id.in_(chunk))
         )
@@ -124,7 +124,7 @@ def _stored_entities(
         by_type.setdefault(kind, []).append(key)
     found: dict[EntityKey, tuple[int, str]] = {}
     for kind, type_keys in by_type.items():
-        for chunk in _chunks(type_keys):
+        for chunk in chunked(type_keys, CHUNK):
             rows = session.execute(
                 select(Entity.id, Entity.type, Entity.key, Entity.name).where(
                     Entity.type == kind, Entity.key.in_(chunk)
@@ -161,8 +161,3 @@ def _stored_form(session: Session, column_type: TypeEngine[Any]) -> Callable[[st
     if processor is None:
         return lambda value: value
     return lambda value: str(processor(value))
-
-
-def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]

@@ -27,14 +27,13 @@ of arrival. A story is titled and summed up by its most central article.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, case, delete, insert, null, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from marsad.core import (
@@ -46,6 +45,7 @@ from marsad.core import (
     StoryChange,
     TextKey,
 )
+from marsad.core.db import chunked, insert_ignoring_duplicates
 from marsad.plugins import textreuse as tr
 from marsad.plugins.arabic import sentences
 from marsad.plugins.event_clusters import Pair, average_linkage, central, keep_names
@@ -67,12 +67,6 @@ SUMMARY_MIN_CHARS = 80
 MAX_GROUP = 2000  # articles of a connected group read to place them in stories
 ID_CHUNK = 400  # ids per IN list: old SQLite builds allow 999 variables
 LinkKey = tuple[int, int, ArticleLinkKind]  # source, target, kind
-
-
-def chunked(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    """``ids`` in slices short enough for one IN list."""
-    for begin in range(0, len(ids), ID_CHUNK):
-        yield ids[begin : begin + ID_CHUNK]
 
 
 def day_of(published_at: datetime | None) -> int | None:
@@ -112,7 +106,7 @@ class Profiles:
 
     def load(self, article_ids: Collection[int]) -> None:
         missing = sorted(set(article_ids) - self.events.keys())
-        for chunk in chunked(missing):
+        for chunk in chunked(missing, ID_CHUNK):
             rows = self.session.execute(
                 select(Article.id, Article.title, Article.text, Article.published_at).where(
                     Article.id.in_(chunk)
@@ -185,7 +179,7 @@ def _candidates(
     word_of = {tr.event_word_key(word, d): word for word in words for d in days}
     shared: dict[int, set[str]] = defaultdict(set)
     keys = sorted(word_of)
-    for chunk in chunked(keys):
+    for chunk in chunked(keys, ID_CHUNK):
         rows = session.execute(
             select(TextKey.value, TextKey.article_id).where(
                 TextKey.value.in_(chunk), TextKey.article_id != article_id
@@ -283,7 +277,7 @@ def upsert(
 
     ``rows`` must not repeat a key: PostgreSQL refuses to update one row twice.
     """
-    statement = _insert(session, model)
+    statement = insert_ignoring_duplicates(session)(model)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=list(keys),
@@ -300,13 +294,15 @@ def mark_story_changes(session: Session, article_ids: Collection[int]) -> None:
     its turn, so two workers never place one article at once."""
     rows = [{"article_id": article_id} for article_id in sorted(set(article_ids))]
     if rows:
-        session.execute(_insert(session, StoryChange).on_conflict_do_nothing(), rows)
+        session.execute(
+            insert_ignoring_duplicates(session)(StoryChange).on_conflict_do_nothing(), rows
+        )
 
 
 def take_story_changes(session: Session) -> set[int]:
     """The articles other stages asked to place again; the requests are done with."""
     marked = set(session.scalars(select(StoryChange.article_id)))
-    for chunk in chunked(sorted(marked)):
+    for chunk in chunked(sorted(marked), ID_CHUNK):
         session.execute(delete(StoryChange).where(StoryChange.article_id.in_(chunk)))
     return marked
 
@@ -351,7 +347,7 @@ def _connected_group(session: Session, new: Collection[int], again: Collection[i
     ``MAX_GROUP``. A story is read whole, so that parts of it no link joins any more
     are told apart (and only one of them keeps its id)."""
     group = _Group()
-    for chunk in chunked(sorted({*new, *again})):
+    for chunk in chunked(sorted({*new, *again}), ID_CHUNK):
         rows = session.execute(select(Article.id, Article.story_id).where(Article.id.in_(chunk)))
         group.stories.update(
             (article_id, story_id)
@@ -362,7 +358,7 @@ def _connected_group(session: Session, new: Collection[int], again: Collection[i
     frontier = sorted(group.stories)
     while frontier:
         reached: set[int] = set()
-        for chunk in chunked(frontier):
+        for chunk in chunked(frontier, ID_CHUNK):
             for source_id, target_id, kind, score, evidence in session.execute(
                 select(
                     ArticleLink.source_id,
@@ -384,7 +380,7 @@ def _connected_group(session: Session, new: Collection[int], again: Collection[i
         stories = {story for story in group.stories.values() if story is not None} - read_stories
         read_stories |= stories
         placed: dict[int, int | None] = {}
-        for chunk in chunked(sorted(reached)):
+        for chunk in chunked(sorted(reached), ID_CHUNK):
             placed.update(
                 session.execute(
                     select(Article.id, Article.story_id).where(
@@ -392,7 +388,7 @@ def _connected_group(session: Session, new: Collection[int], again: Collection[i
                     )
                 ).all()
             )
-        for chunk in chunked(sorted(stories)):
+        for chunk in chunked(sorted(stories), ID_CHUNK):
             placed.update(
                 session.execute(
                     select(Article.id, Article.story_id).where(Article.story_id.in_(chunk))
@@ -439,7 +435,7 @@ def place_in_stories(session: Session, new: Collection[int], again: Collection[i
     kept = [story_id for story_id in names if story_id is not None]
     shown = {
         story_id: (title, summary)
-        for chunk in chunked(kept)
+        for chunk in chunked(kept, ID_CHUNK)
         for story_id, title, summary in session.execute(
             select(Story.id, Story.title, Story.summary).where(Story.id.in_(chunk))
         )
@@ -456,7 +452,7 @@ def place_in_stories(session: Session, new: Collection[int], again: Collection[i
                 update(Story).where(Story.id == story_id).values(title=title, summary=summary)
             )
         moved = [member for member in members if group.stories[member] != story_id]
-        for chunk in chunked(moved):
+        for chunk in chunked(moved, ID_CHUNK):
             session.execute(
                 update(Article)
                 .where(Article.id.in_(chunk))
@@ -476,7 +472,7 @@ def place_in_stories(session: Session, new: Collection[int], again: Collection[i
 def _times(session: Session, article_ids: Collection[int]) -> dict[int, datetime | None]:
     ids = sorted(article_ids)
     times: dict[int, datetime | None] = {}
-    for chunk in chunked(ids):
+    for chunk in chunked(ids, ID_CHUNK):
         times.update(
             session.execute(
                 select(Article.id, Article.published_at).where(Article.id.in_(chunk))
@@ -490,7 +486,7 @@ def _titles_and_summaries(
 ) -> dict[int, tuple[str | None, str | None]]:
     ids = sorted(set(article_ids))
     found: dict[int, tuple[str | None, str | None]] = {}
-    for chunk in chunked(ids):
+    for chunk in chunked(ids, ID_CHUNK):
         rows = session.execute(
             select(Article.id, Article.title, Article.text).where(Article.id.in_(chunk))
         )
@@ -511,12 +507,3 @@ def summary_of(text: str | None) -> str | None:
     if len(summary) > SUMMARY_CHARS:
         summary = summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
     return summary or None
-
-
-def _insert(session: Session, model: Any) -> postgresql.Insert | sqlite.Insert:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(model)
-    if dialect == "sqlite":
-        return sqlite.insert(model)
-    raise NotImplementedError(f"no upsert for the {dialect} database")

@@ -44,9 +44,11 @@ MALDIVES = (
 def test_the_shipped_background_reads() -> None:
     known = background()
     assert known.articles > 10_000 and len(known.frequency) > 10_000
-    # A word in every other article says little, a name in few says much.
-    assert known.common("الي") or "الي" not in event_words("إلى")
+    # A word in many articles says little and is left out; a name in few says much.
+    (kingdom,) = event_words("المملكة")
+    assert known.common(kingdom) and not known.common("سبسي")
     assert known.idf("سبسي") > known.idf("ملك")
+    assert event_words("قال إن المملكة") == [kingdom]  # function words never count
 
 
 def test_the_background_format_round_trips_and_a_bad_one_is_refused() -> None:
