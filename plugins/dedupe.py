@@ -751,7 +751,7 @@ class StoredLinks:
         moved = [key for key, value in wanted.items() if stored.get(key) != value]
         if not stale and not moved:
             return
-        save_article_links(self.session, article_id, _LINK_KINDS, links, undecided)
+        save_article_links(self.session, [article_id], _LINK_KINDS, links, undecided)
         # A copy link's weight ties stories: the cluster stage places both ends again.
         mark_story_changes(self.session, {end for key in [*stale, *moved] for end in key[:2]})
         for key in stale:

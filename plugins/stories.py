@@ -66,6 +66,7 @@ SUMMARY_CHARS = 300
 SUMMARY_MIN_CHARS = 80
 MAX_GROUP = 2000  # articles of a connected group read to place them in stories
 ID_CHUNK = 400  # ids per IN list: old SQLite builds allow 999 variables
+LINK_CHUNK = 300  # links per DELETE: three variables each
 LinkKey = tuple[int, int, ArticleLinkKind]  # source, target, kind
 
 
@@ -125,104 +126,114 @@ def _candidate_profile(title: str | None, text: str | None) -> EventProfile:
 
 
 def link_same_story(session: Session, articles: Sequence[Article], profiles: Profiles) -> set[int]:
-    """Index each article and decide its SAME_STORY links with its candidates, one
-    article after another (so a batch finds its pairs within itself too); return the
-    articles whose links appeared or went."""
-    changed: set[int] = set()
-    for article in sorted(articles, key=lambda a: a.id):
-        event = profiles.add(article)
-        day = profiles.days[article.id]
-        words = indexed_words(event)
+    """Index the batch's articles and decide their SAME_STORY links with their
+    candidates (other articles of the batch among them); return the articles whose
+    links appeared or went.
+
+    The batch is indexed first and its candidates read in one pass, so a pair within
+    the batch is found from both sides, as it is when its articles come in two batches.
+    """
+    batch = sorted(articles, key=lambda article: article.id)
+    words = {article.id: indexed_words(profiles.add(article)) for article in batch}
+    ids = sorted(words)
+    for chunk in chunked(ids, ID_CHUNK):
         session.execute(
-            delete(TextKey).where(TextKey.article_id == article.id, TextKey.kind == tr.EVENT_WORD)
+            delete(TextKey).where(TextKey.article_id.in_(chunk), TextKey.kind == tr.EVENT_WORD)
         )
-        if words:
-            session.execute(
-                insert(TextKey),
-                [
-                    {
-                        "value": tr.event_word_key(word, day),
-                        "article_id": article.id,
-                        "kind": tr.EVENT_WORD,
-                    }
-                    for word in words
-                ],
-            )
+    keys = [
+        {
+            "value": tr.event_word_key(word, profiles.days[article_id]),
+            "article_id": article_id,
+            "kind": tr.EVENT_WORD,
+        }
+        for article_id in ids
+        for word in words[article_id]
+    ]
+    if keys:
+        session.execute(insert(TextKey), keys)
+    found = _candidates(session, words, profiles)
+    profiles.load({other for others in found.values() for other in others})
+    links: dict[Pair, ArticleLink] = {}
+    for article_id in ids:
+        event = profiles.events[article_id]
+        for other_id in found[article_id]:
+            pair = (min(article_id, other_id), max(article_id, other_id))
+            if pair in links:
+                continue  # weighed from the other side, the same both ways
+            weight = event_weight(event, profiles.events[other_id])
+            if weight >= MIN_LINK_WEIGHT:
+                links[pair] = ArticleLink(
+                    source_id=pair[1],
+                    target_id=pair[0],
+                    kind=ArticleLinkKind.SAME_STORY,
+                    score=round(weight, 3),
+                    evidence=event_evidence(event, profiles.events[other_id]),
+                )
+    return save_article_links(session, ids, [ArticleLinkKind.SAME_STORY], list(links.values()))
+
+
+def _candidates(
+    session: Session, words: dict[int, list[str]], profiles: Profiles
+) -> dict[int, set[int]]:
+    """For each article, the indexed articles of the days around its own that share
+    ``MIN_SHARED_WORDS`` indexed words with it: one lookup for the whole batch."""
+    askers: dict[int, list[tuple[int, str]]] = defaultdict(list)  # key -> (article, word)
+    for article_id, article_words in words.items():
+        day = profiles.days[article_id]
         days = (
             profiles.corpus_days()
             if day is None
             else range(day - WINDOW_DAYS, day + WINDOW_DAYS + 1)
         )
-        candidates = _candidates(session, article.id, words, [*days, None])
-        profiles.load(candidates)
-        links = []
-        for other_id in candidates:
-            weight = event_weight(event, profiles.events[other_id])
-            if weight >= MIN_LINK_WEIGHT:
-                links.append(
-                    ArticleLink(
-                        source_id=max(article.id, other_id),
-                        target_id=min(article.id, other_id),
-                        kind=ArticleLinkKind.SAME_STORY,
-                        score=round(weight, 3),
-                        evidence=event_evidence(event, profiles.events[other_id]),
-                    )
-                )
-        changed |= save_article_links(session, article.id, [ArticleLinkKind.SAME_STORY], links)
-    return changed
-
-
-def _candidates(
-    session: Session, article_id: int, words: list[str], days: Collection[int | None]
-) -> list[int]:
-    """Articles of these days that share ``MIN_SHARED_WORDS`` indexed words with it."""
-    word_of = {tr.event_word_key(word, d): word for word in words for d in days}
-    shared: dict[int, set[str]] = defaultdict(set)
-    keys = sorted(word_of)
-    for chunk in chunked(keys, ID_CHUNK):
+        for d in [*days, None]:
+            for word in article_words:
+                askers[tr.event_word_key(word, d)].append((article_id, word))
+    shared: dict[int, dict[int, set[str]]] = {article_id: defaultdict(set) for article_id in words}
+    for chunk in chunked(sorted(askers), ID_CHUNK):
         rows = session.execute(
-            select(TextKey.value, TextKey.article_id).where(
-                TextKey.value.in_(chunk), TextKey.article_id != article_id
-            )
+            select(TextKey.value, TextKey.article_id).where(TextKey.value.in_(chunk))
         )
         for value, other_id in rows:
-            shared[other_id].add(word_of[value])
-    return sorted(other for other, found in shared.items() if len(found) >= MIN_SHARED_WORDS)
+            for article_id, word in askers[value]:
+                if other_id != article_id:
+                    shared[article_id][other_id].add(word)
+    return {
+        article_id: {other for other, found in by_other.items() if len(found) >= MIN_SHARED_WORDS}
+        for article_id, by_other in shared.items()
+    }
 
 
 def save_article_links(
     session: Session,
-    article_id: int,
+    article_ids: Collection[int],
     kinds: Collection[ArticleLinkKind],
     links: list[ArticleLink],
     undecided: Collection[int] = (),
 ) -> set[int]:
-    """Make ``links`` the article's links of ``kinds``, but those with ``undecided``.
+    """Make ``links`` the links of ``kinds`` of these articles, but those with
+    ``undecided``.
 
-    A pair is decided the same from either side, so the article's stored links of
+    A pair is decided the same from either side, so the articles' stored links of
     these kinds that are not wanted any more are deleted, except those with an article
     this run did not judge (``undecided``: one past a candidate limit, whose link was
     found when it was processed). Links that still hold keep their row and id and take
     the new score and evidence (an upsert on source, target and kind). Returns the
     articles at either end of a link that appeared or went: their stories may change.
     """
+    mine, kept = set(article_ids), set(undecided)
     wanted = {(link.source_id, link.target_id, link.kind): link for link in links}
-    stored = {
-        (source_id, target_id, kind)
-        for source_id, target_id, kind in session.execute(
+    stored: set[LinkKey] = set()
+    for chunk in chunked(sorted(mine), ID_CHUNK):
+        found = session.execute(
             select(ArticleLink.source_id, ArticleLink.target_id, ArticleLink.kind).where(
-                or_(ArticleLink.source_id == article_id, ArticleLink.target_id == article_id),
+                or_(ArticleLink.source_id.in_(chunk), ArticleLink.target_id.in_(chunk)),
                 ArticleLink.kind.in_(list(kinds)),
             )
         )
-    }
-    stale = [
-        key
-        for key in stored
-        if key not in wanted and (key[0] if key[1] == article_id else key[1]) not in undecided
-    ]
-    if stale:
-        delete_links(session, stale)
+        stored.update((source_id, target_id, kind) for source_id, target_id, kind in found)
+    stale = sorted(key for key in stored if key not in wanted and not ({*key[:2]} - mine) & kept)
+    for some in chunked(stale, LINK_CHUNK):
+        delete_links(session, some)
     rows = link_rows(wanted.values())
     if rows:
         upsert(
