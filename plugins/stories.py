@@ -156,7 +156,7 @@ def link_same_story(session: Session, articles: Sequence[Article], profiles: Pro
     links: dict[Pair, ArticleLink] = {}
     for article_id in ids:
         event = profiles.events[article_id]
-        for other_id in found[article_id]:
+        for other_id in sorted(found[article_id]):
             pair = (min(article_id, other_id), max(article_id, other_id))
             if pair in links:
                 continue  # weighed from the other side, the same both ways
