@@ -18,8 +18,9 @@ copy links (:func:`link_weight`), grouped by
 and another join only while their articles are on average that strongly linked, so
 one stray link (a round-up, a shared template) does not chain two well-knit events.
 When an article's links change, the stories of its connected group (read through
-links of ``JOIN_AVERAGE`` and up, the only ones that can join stories, and each story
-read whole) are computed again (:func:`place_in_stories`): stories join, split and
+links of ``JOIN_AVERAGE`` and up, the only ones that can join stories, each story
+read whole, and followed only around the days of the articles placed) are computed
+again (:func:`place_in_stories`): stories join, split and
 keep their ids (:func:`marsad.plugins.event_clusters.keep_names`), whatever the order
 of arrival. A story is titled and summed up by its most central article.
 """
@@ -60,6 +61,7 @@ from marsad.plugins.event_similarity import (
 INDEXED_WORDS = 20
 MIN_SHARED_WORDS = 2
 WINDOW_DAYS = 2
+GROUP_DAYS = 2 * WINDOW_DAYS  # how far from the articles placed the search for their group goes on
 MIN_LINK_WEIGHT = 0.1
 JOIN_AVERAGE = 0.35
 SUMMARY_CHARS = 300
@@ -356,15 +358,36 @@ def _connected_group(session: Session, new: Collection[int], again: Collection[i
     transitively, the placed articles linked to them through links of
     ``JOIN_AVERAGE`` and up and the other articles of their stories, up to
     ``MAX_GROUP``. A story is read whole, so that parts of it no link joins any more
-    are told apart (and only one of them keeps its id)."""
+    are told apart (and only one of them keeps its id).
+
+    The search goes on only from articles published within ``GROUP_DAYS`` of one it
+    started from (or of unknown day): an article further away is taken in with its
+    story when a link reaches it, but its own links lead no further. Otherwise a chain
+    of daily reports (weather, markets, one case day after day) would bring the whole
+    archive into every batch's group.
+    """
     group = _Group()
+    days: dict[int, int | None] = {}
     for chunk in chunked(sorted({*new, *again}), ID_CHUNK):
-        rows = session.execute(select(Article.id, Article.story_id).where(Article.id.in_(chunk)))
-        group.stories.update(
-            (article_id, story_id)
-            for article_id, story_id in rows
-            if story_id is not None or article_id in new
+        rows = session.execute(
+            select(Article.id, Article.story_id, Article.published_at).where(Article.id.in_(chunk))
         )
+        for article_id, story_id, published_at in rows:
+            if story_id is not None or article_id in new:
+                group.stories[article_id] = story_id
+                days[article_id] = day_of(published_at)
+    starts = set(group.stories)
+    near = {
+        day + shift
+        for day in days.values()
+        if day is not None
+        for shift in range(-GROUP_DAYS, GROUP_DAYS + 1)
+    }
+
+    def leads_on(article_id: int) -> bool:
+        day = days[article_id]
+        return article_id in starts or day is None or day in near
+
     read_stories: set[int] = set()
     frontier = sorted(group.stories)
     while frontier:
@@ -387,27 +410,33 @@ def _connected_group(session: Session, new: Collection[int], again: Collection[i
                 weight = link_weight(kind, score, evidence or {})
                 group.weights[pair] = max(group.weights.get(pair, 0.0), weight)
                 if weight >= JOIN_AVERAGE:
-                    reached.update(end for end in pair if end not in group.stories)
+                    reached.update(
+                        other
+                        for end, other in (pair, pair[::-1])
+                        if end in group.stories and other not in group.stories and leads_on(end)
+                    )
         stories = {story for story in group.stories.values() if story is not None} - read_stories
         read_stories |= stories
-        placed: dict[int, int | None] = {}
+        placed: dict[int, tuple[int | None, datetime | None]] = {}
         for chunk in chunked(sorted(reached), ID_CHUNK):
-            placed.update(
-                session.execute(
-                    select(Article.id, Article.story_id).where(
-                        Article.id.in_(chunk), Article.story_id.is_not(None)
-                    )
-                ).all()
+            rows = session.execute(
+                select(Article.id, Article.story_id, Article.published_at).where(
+                    Article.id.in_(chunk), Article.story_id.is_not(None)
+                )
             )
+            placed.update((article_id, (story_id, at)) for article_id, story_id, at in rows)
         for chunk in chunked(sorted(stories), ID_CHUNK):
-            placed.update(
-                session.execute(
-                    select(Article.id, Article.story_id).where(Article.story_id.in_(chunk))
-                ).all()
+            rows = session.execute(
+                select(Article.id, Article.story_id, Article.published_at).where(
+                    Article.story_id.in_(chunk)
+                )
             )
+            placed.update((article_id, (story_id, at)) for article_id, story_id, at in rows)
         fresh = sorted(set(placed) - group.stories.keys())
         fresh = fresh[: max(0, MAX_GROUP - len(group.stories))]
-        group.stories.update((article_id, placed[article_id]) for article_id in fresh)
+        for article_id in fresh:
+            group.stories[article_id], at = placed[article_id]
+            days[article_id] = day_of(at)
         frontier = fresh
     group.weights = {
         pair: weight

@@ -8,15 +8,31 @@ article again (``story_changes``) that a run left behind is taken by the next on
 from __future__ import annotations
 
 import inspect
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from conftest import SEEDS, MakeApp
 from sqlalchemy import delete, func, select
 
-from marsad.core import Article, ArticleLink, ArticleLinkKind, StageRun, Story, StoryChange
+from marsad.core import (
+    Article,
+    ArticleLink,
+    ArticleLinkKind,
+    RawInput,
+    StageRun,
+    Story,
+    StoryChange,
+)
 from marsad.core.application import Marsad
-from marsad.plugins.stories import link_weight, summary_of
+from marsad.plugins.stories import (
+    GROUP_DAYS,
+    _connected_group,
+    link_weight,
+    place_in_stories,
+    summary_of,
+)
 
 UNRELATED = "نص آخر تماما عن موضوع مختلف لا علاقة له بالاتصال الهاتفي بين الرئيسين."
 
@@ -157,3 +173,47 @@ def test_a_story_an_older_version_merged_wrongly_is_split_when_clustered_again(
     after = stories(app)
     assert after["other.txt"] != seeds_story
     assert {after[name] for name in after if name != "other.txt"} == {seeds_story}
+
+
+def test_a_chain_of_daily_reports_does_not_bring_the_archive_into_a_group(app: Marsad) -> None:
+    """Reports linked day after day (a forecast, a market close) form one long chain of
+    links. Placing a new report reads the chain only within GROUP_DAYS of it, while a
+    direct link to an old article (a copy) is still followed, with that article's story."""
+    first_day = datetime(2015, 7, 1, 9, tzinfo=UTC)
+    with app.session_factory() as session:
+        chain = []
+        for number in range(13):
+            raw = RawInput(
+                sha256=f"{number:064d}", source=f"day{number}", media_type="text/plain", content=b""
+            )
+            chain.append(
+                Article(
+                    raw_input=raw, title=f"day {number}", published_at=first_day + timedelta(number)
+                )
+            )
+        session.add_all(chain)
+        session.flush()
+        ids = [article.id for article in chain]
+        *old, new = ids
+
+        def link(a: int, b: int, kind: ArticleLinkKind, score: float) -> ArticleLink:
+            return ArticleLink(source_id=max(a, b), target_id=min(a, b), kind=kind, score=score)
+
+        same = ArticleLinkKind.SAME_STORY
+        session.add_all(link(a, b, same, 0.4) for a, b in pairwise(old))
+        place_in_stories(session, old)
+        session.add(link(new, old[-1], same, 0.9))
+        session.add(link(new, old[0], ArticleLinkKind.DUPLICATE, 1.0))
+        session.flush()
+
+        group = set(_connected_group(session, [new], ()).stories)
+        near = {ids[day] for day in range(12 - GROUP_DAYS, 13)}
+        assert near <= group  # the chain within GROUP_DAYS of the new report
+        assert old[0] in group  # the copy twelve days before, linked directly
+        assert old[1] in group  # ... with the rest of its story
+        # Day 8 leads on to day 7, and day 7's story (days 6 and 7) comes whole; the
+        # days before lead nowhere.
+        assert not group & {ids[day] for day in range(2, 12 - GROUP_DAYS - 2)}, group
+        place_in_stories(session, [new])
+        story_of = dict(session.execute(select(Article.id, Article.story_id)).all())
+        assert story_of[new] is not None and story_of[new] == story_of[old[0]]
