@@ -20,7 +20,7 @@ from marsad.plugins.stories import Profiles, link_same_story, place_in_stories, 
 class Cluster(Stage):
     name = "cluster"
     after = ("dedupe",)  # it reads copy links
-    version = "0.5.0"
+    version = "0.5.1"
 
     def process_batch(self, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
         session = ctx.session

@@ -1,7 +1,8 @@
 """Stories: the reports of one event, from SAME_STORY links and copy links.
 
 A SAME_STORY link joins two articles that look like reports of one event, weighed by
-:func:`marsad.plugins.event_similarity.event_weight` from their titles and leads.
+:func:`marsad.plugins.event_similarity.event_weight` from their titles and leads (and
+whether one outlet published both).
 The weight is a pure function of the two articles, so a link does not depend on what
 else is in the corpus or on the order articles came in. Candidates come from the
 ``text_keys`` index: each article's ``INDEXED_WORDS`` heaviest words, keyed by its
@@ -88,6 +89,7 @@ class Profiles:
     session: Session
     events: dict[int, EventProfile] = field(default_factory=dict)
     days: dict[int, int | None] = field(default_factory=dict)
+    outlets: dict[int, int | None] = field(default_factory=dict)
     _corpus_days: set[int] | None = None
 
     def corpus_days(self) -> set[int]:
@@ -103,6 +105,7 @@ class Profiles:
     def add(self, article: Article) -> EventProfile:
         self.events[article.id] = _candidate_profile(article.title, article.text)
         self.days[article.id] = day = day_of(article.published_at)
+        self.outlets[article.id] = article.outlet_id
         if self._corpus_days is not None and day is not None:
             self._corpus_days.add(day)
         return self.events[article.id]
@@ -111,13 +114,17 @@ class Profiles:
         missing = sorted(set(article_ids) - self.events.keys())
         for chunk in chunked(missing, ID_CHUNK):
             rows = self.session.execute(
-                select(Article.id, Article.title, Article.text, Article.published_at).where(
-                    Article.id.in_(chunk)
-                )
+                select(
+                    Article.id, Article.title, Article.text, Article.published_at, Article.outlet_id
+                ).where(Article.id.in_(chunk))
             )
-            for article_id, title, text, published_at in rows:
+            for article_id, title, text, published_at, outlet_id in rows:
                 self.events[article_id] = _candidate_profile(title, text)
                 self.days[article_id] = day_of(published_at)
+                self.outlets[article_id] = outlet_id
+
+    def same_outlet(self, a: int, b: int) -> bool:
+        return self.outlets[a] is not None and self.outlets[a] == self.outlets[b]
 
 
 @lru_cache(maxsize=4096)
@@ -162,14 +169,16 @@ def link_same_story(session: Session, articles: Sequence[Article], profiles: Pro
             pair = (min(article_id, other_id), max(article_id, other_id))
             if pair in links:
                 continue  # weighed from the other side, the same both ways
-            weight = event_weight(event, profiles.events[other_id])
+            other = profiles.events[other_id]
+            same_outlet = profiles.same_outlet(article_id, other_id)
+            weight = event_weight(event, other, same_outlet)
             if weight >= MIN_LINK_WEIGHT:
                 links[pair] = ArticleLink(
                     source_id=pair[1],
                     target_id=pair[0],
                     kind=ArticleLinkKind.SAME_STORY,
                     score=round(weight, 3),
-                    evidence=event_evidence(event, profiles.events[other_id]),
+                    evidence=event_evidence(event, other, same_outlet),
                 )
     return save_article_links(session, ids, [ArticleLinkKind.SAME_STORY], list(links.values()))
 

@@ -2,7 +2,8 @@
 large each word appears, for :mod:`marsad.plugins.event_similarity`.
 
 Reads the SaudiNewsNet daily dumps in ``../shared/corpus/saudinewsnet`` but the days
-that evaluations use (the stories gold's two days), each article's title and lead as
+that the settings were chosen on (the development stories gold's two days; the
+held-out gold's days are read, texts only), each article's title and lead as
 the similarity reads them, and writes the words found in three articles or more.
 The output depends only on the input files: run it again after changing how words
 are read, and commit the result.
@@ -21,14 +22,14 @@ from pathlib import Path
 
 from marsad.plugins.event_similarity import BACKGROUND_FILE, LEAD_CHARS, Background, event_words
 
-EVALUATION_DAYS = ("2015-07-25", "2015-07-26")  # tests/data/stories_dev.json
+DEVELOPMENT_DAYS = ("2015-07-25", "2015-07-26")  # tests/data/stories_dev.json
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(corpus: Path) -> None:
     frequency: Counter[str] = Counter()
     articles = 0
-    dumps = sorted(p for p in corpus.glob("*.zip") if p.stem not in EVALUATION_DAYS)
+    dumps = sorted(p for p in corpus.glob("*.zip") if p.stem not in DEVELOPMENT_DAYS)
     if not dumps:
         sys.exit(f"no SaudiNewsNet dumps (*.zip) in {corpus}")
     for dump in dumps:

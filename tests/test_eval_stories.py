@@ -228,7 +228,7 @@ def test_the_command_prints_the_report_and_saves_the_figures(tmp_path: Path) -> 
 
 @dataclass(frozen=True)
 class GoldDays:
-    """A gold, its two days, and what cluster 0.5.0 reaches on it (docs/stories.md):
+    """A gold, its two days, and what cluster 0.5.1 reaches on it (docs/stories.md):
     floors that guard against going back."""
 
     gold: Path
@@ -242,8 +242,8 @@ class GoldDays:
 
 
 GOLD_DAYS = {
-    "dev": GoldDays(GOLD, ("2015-07-25.zip", "2015-07-26.zip"), 2982, 443, 24, 0.95, 0.91, 3),
-    "test": GoldDays(TEST_GOLD, ("2015-07-31.zip", "2015-08-01.zip"), 3461, 165, 14, 0.95, 0.89, 4),
+    "dev": GoldDays(GOLD, ("2015-07-25.zip", "2015-07-26.zip"), 2982, 443, 24, 0.95, 0.92, 3),
+    "test": GoldDays(TEST_GOLD, ("2015-07-31.zip", "2015-08-01.zip"), 3461, 165, 14, 0.95, 0.9, 1),
 }
 
 

@@ -3,15 +3,20 @@ one event, and how weighted pairs are grouped into stories with ids that last.""
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from marsad.core import ArticleLinkKind
+from marsad.core import ArticleLink, ArticleLinkKind
+from marsad.core.application import Marsad
 from marsad.plugins.event_clusters import average_linkage, central, keep_names
 from marsad.plugins.event_similarity import (
     LEAD_CHARS,
     MIN_COVERAGE,
+    SAME_OUTLET_FACTOR,
     UNCOVERED_FACTOR,
     Background,
     background,
@@ -90,6 +95,48 @@ def test_a_title_the_other_article_does_not_name_halves_the_weight() -> None:
     assert event_weight(qanbura, najran) == cosine(qanbura, najran) * UNCOVERED_FACTOR
     assert event_weight(qanbura, qanbura_again) == cosine(qanbura, qanbura_again)
     assert event_weight(qanbura, qanbura_again) > event_weight(qanbura, najran)
+
+
+def test_two_articles_of_one_outlet_weigh_half(app: Marsad, tmp_path: Path) -> None:
+    """One outlet's second, different article on a subject is as often the next
+    development: the pair weighs half what it would between two outlets."""
+    records = [
+        {"url": "http://a/1", "outlet": "okaz", "title": TUNISIA[0], "text": TUNISIA[1]},
+        {
+            "url": "http://a/2",
+            "outlet": "okaz",
+            "title": TUNISIA_AGAIN[0],
+            "text": TUNISIA_AGAIN[1],
+        },
+        {
+            "url": "http://b/3",
+            "outlet": "sabq",
+            "title": TUNISIA_AGAIN[0],
+            "text": TUNISIA_AGAIN[1] + " ",
+        },
+    ]
+    path = tmp_path / "cables.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    report = app.ingest([path])
+    assert report.stored == 3, report.errors
+    assert (
+        not app.pipeline()
+        .run(report.article_ids, only=["parse", "normalize", "dedupe", "cluster"])
+        .failures
+    )
+    first, same_outlet, other_outlet = sorted(report.article_ids)
+    with app.session_factory() as session:
+        links = {
+            (link.target_id, link.source_id): link
+            for link in session.scalars(
+                select(ArticleLink).where(ArticleLink.kind == ArticleLinkKind.SAME_STORY)
+            )
+        }
+    one, two = links[first, same_outlet], links[first, other_outlet]
+    assert one.evidence["same_outlet"] is True and two.evidence["same_outlet"] is False
+    tunisia, again = profile(*TUNISIA), profile(*TUNISIA_AGAIN)
+    assert one.score == round(event_weight(tunisia, again) * SAME_OUTLET_FACTOR, 3)
+    assert event_weight(tunisia, again, same_outlet=True) == event_weight(tunisia, again) * 0.5
 
 
 def test_a_stray_link_does_not_chain_two_groups() -> None:
