@@ -49,6 +49,7 @@ COMMON_SHARE = 0.02  # a word in more than this share of background articles say
 MIN_COVERAGE = 0.5
 UNCOVERED_FACTOR = 0.5
 SAME_OUTLET_FACTOR = 0.5
+EVIDENCE_WORDS = 8  # shared words shown with a link, those that weigh most first
 BACKGROUND_FILE = "background_df.txt.gz"
 
 # Function words and reporting verbs, as match keys (ة -> ه, ى -> ي, hamza folded):
@@ -292,10 +293,15 @@ def event_weight(a: EventProfile, b: EventProfile, same_outlet: bool = False) ->
 
 
 def event_evidence(a: EventProfile, b: EventProfile, same_outlet: bool = False) -> dict[str, Any]:
-    """What :func:`event_weight` saw, for a person to check: the cosine, how much of
-    each title the other article names, and whether one outlet published both."""
+    """What :func:`event_weight` saw, for a person to check: the cosine and the words
+    that weigh most in it, how much of each title the other article names, and whether
+    one outlet published both."""
+    shared = sorted(
+        a.vector.keys() & b.vector.keys(), key=lambda w: (-a.vector[w] * b.vector[w], w)
+    )
     return {
         "cosine": round(cosine(a, b), 3),
+        "shared_words": shared[:EVIDENCE_WORDS],
         "title_coverage": round((coverage(a, b) + coverage(b, a)) / 2, 3),
         "same_outlet": same_outlet,
     }
