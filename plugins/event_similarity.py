@@ -285,23 +285,36 @@ def event_weight(a: EventProfile, b: EventProfile, same_outlet: bool = False) ->
     """How strongly two articles look like reports of one event, from 0 to 1; the
     same whichever comes first. ``same_outlet``: both come from one (known) outlet."""
     weight = cosine(a, b)
-    if (coverage(a, b) + coverage(b, a)) / 2 < MIN_COVERAGE:
-        weight *= UNCOVERED_FACTOR
-    if same_outlet:
-        weight *= SAME_OUTLET_FACTOR
+    for factor in _factors(a, b, same_outlet).values():
+        weight *= factor
     return weight
+
+
+def _factors(a: EventProfile, b: EventProfile, same_outlet: bool) -> dict[str, float]:
+    """The factors that lower a pair's cosine, by why."""
+    factors = {}
+    if _title_coverage(a, b) < MIN_COVERAGE:
+        factors["titles_not_covered"] = UNCOVERED_FACTOR
+    if same_outlet:
+        factors["same_outlet"] = SAME_OUTLET_FACTOR
+    return factors
+
+
+def _title_coverage(a: EventProfile, b: EventProfile) -> float:
+    return (coverage(a, b) + coverage(b, a)) / 2
 
 
 def event_evidence(a: EventProfile, b: EventProfile, same_outlet: bool = False) -> dict[str, Any]:
     """What :func:`event_weight` saw, for a person to check: the cosine and the words
-    that weigh most in it, how much of each title the other article names, and whether
-    one outlet published both."""
+    that weigh most in it, how much of the titles the other article names, whether one
+    outlet published both, and the factors that made the weight from the cosine."""
     shared = sorted(
         a.vector.keys() & b.vector.keys(), key=lambda w: (-a.vector[w] * b.vector[w], w)
     )
     return {
         "cosine": round(cosine(a, b), 3),
         "shared_words": shared[:EVIDENCE_WORDS],
-        "title_coverage": round((coverage(a, b) + coverage(b, a)) / 2, 3),
+        "title_coverage": round(_title_coverage(a, b), 3),
         "same_outlet": same_outlet,
+        "factors": _factors(a, b, same_outlet),
     }

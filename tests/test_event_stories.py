@@ -134,6 +134,8 @@ def test_two_articles_of_one_outlet_weigh_half(app: Marsad, tmp_path: Path) -> N
         }
     one, two = links[first, same_outlet], links[first, other_outlet]
     assert one.evidence["same_outlet"] is True and two.evidence["same_outlet"] is False
+    assert one.evidence["factors"] == {"same_outlet": SAME_OUTLET_FACTOR}  # the score, explained
+    assert two.evidence["factors"] == {}
     # The link says which words tied the two: the country and its president among the first.
     assert {"تونسي", "سبسي"} <= set(one.evidence["shared_words"][:4]), one.evidence
     tunisia, again = profile(*TUNISIA), profile(*TUNISIA_AGAIN)
