@@ -285,15 +285,15 @@ def event_weight(a: EventProfile, b: EventProfile, same_outlet: bool = False) ->
     """How strongly two articles look like reports of one event, from 0 to 1; the
     same whichever comes first. ``same_outlet``: both come from one (known) outlet."""
     weight = cosine(a, b)
-    for factor in _factors(a, b, same_outlet).values():
+    for factor in _factors(_title_coverage(a, b), same_outlet).values():
         weight *= factor
     return weight
 
 
-def _factors(a: EventProfile, b: EventProfile, same_outlet: bool) -> dict[str, float]:
+def _factors(title_coverage: float, same_outlet: bool) -> dict[str, float]:
     """The factors that lower a pair's cosine, by why."""
     factors = {}
-    if _title_coverage(a, b) < MIN_COVERAGE:
+    if title_coverage < MIN_COVERAGE:
         factors["titles_not_covered"] = UNCOVERED_FACTOR
     if same_outlet:
         factors["same_outlet"] = SAME_OUTLET_FACTOR
@@ -311,10 +311,11 @@ def event_evidence(a: EventProfile, b: EventProfile, same_outlet: bool = False) 
     shared = sorted(
         a.vector.keys() & b.vector.keys(), key=lambda w: (-a.vector[w] * b.vector[w], w)
     )
+    title_coverage = _title_coverage(a, b)
     return {
         "cosine": round(cosine(a, b), 3),
         "shared_words": shared[:EVIDENCE_WORDS],
-        "title_coverage": round(_title_coverage(a, b), 3),
+        "title_coverage": round(title_coverage, 3),
         "same_outlet": same_outlet,
-        "factors": _factors(a, b, same_outlet),
+        "factors": _factors(title_coverage, same_outlet),
     }

@@ -235,6 +235,7 @@ class GoldDays:
     days: tuple[str, str]
     stored: int  # articles the reader keeps (it refuses those with an empty content)
     labelled: int
+    found: int  # labelled articles stored: those with an empty content are not
     hard_negatives: int
     min_precision: float
     min_f1: float
@@ -242,8 +243,10 @@ class GoldDays:
 
 
 GOLD_DAYS = {
-    "dev": GoldDays(GOLD, ("2015-07-25.zip", "2015-07-26.zip"), 2982, 443, 24, 0.95, 0.92, 3),
-    "test": GoldDays(TEST_GOLD, ("2015-07-31.zip", "2015-08-01.zip"), 3461, 165, 14, 0.95, 0.9, 1),
+    "dev": GoldDays(GOLD, ("2015-07-25.zip", "2015-07-26.zip"), 2982, 443, 443, 24, 0.95, 0.92, 3),
+    "test": GoldDays(
+        TEST_GOLD, ("2015-07-31.zip", "2015-08-01.zip"), 3461, 167, 165, 14, 0.95, 0.9, 1
+    ),
 }
 
 
@@ -270,13 +273,15 @@ def test_a_gold_on_its_two_days(name: str, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     print(result.stdout)
     figures = json.loads(saved.read_text(encoding="utf-8"))
-    assert figures["found"] == case.labelled
+    assert figures["gold_articles"] == case.labelled and figures["found"] == case.found
+    assert figures["missing"] == case.labelled - case.found
     assert figures["hard_negatives_judged"] == case.hard_negatives
     for scores in (figures["scores"], figures["scores_without_borderline"]):
         for field in ("bcubed_precision", "bcubed_recall", "bcubed_f1"):
             assert 0 < scores[field] <= 1, (field, scores)
         assert 0 < scores["pairwise_precision"] <= 1 and 0 < scores["pairwise_recall"] <= 1
         assert scores["correct_pairs"] <= min(scores["gold_pairs"], scores["story_pairs"])
+    assert figures["split_events"] <= figures["scores"]["events"]
     assert figures["wrong_merges"] <= figures["scores"]["stories"]
     scores = figures["scores"]
     assert scores["bcubed_precision"] >= case.min_precision, scores
