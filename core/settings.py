@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -48,6 +49,46 @@ def _number(
 
 
 @dataclass(frozen=True)
+class PluginSettings:
+    """One plugin's settings: the ``MARSAD_<PLUGIN>_<KEY>`` variables, read once.
+
+    A stage reads them through ``ctx.settings.plugin("myplugin")``, never from
+    ``os.environ``, so tests and the API pass settings explicitly. Keys are given in
+    lower case (``threshold`` reads ``MARSAD_MYPLUGIN_THRESHOLD``); a value that is
+    not what the getter needs raises :class:`SettingsError` naming the variable.
+    """
+
+    plugin: str
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def variable(self, key: str) -> str:
+        return f"{plugin_prefix(self.plugin)}{key.upper()}"
+
+    def text(self, key: str, default: str | None = None) -> str | None:
+        value = self.values.get(self.variable(key), "").strip()
+        return value or default
+
+    def number(
+        self, key: str, default: float, *, minimum: float = 0, maximum: float = _LARGEST
+    ) -> float:
+        return _number(self.values, self.variable(key), default, minimum=minimum, maximum=maximum)
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.text(key)
+        return default if value is None else _flag(value)
+
+    def names(self, key: str, default: frozenset[str] = frozenset()) -> frozenset[str]:
+        """A comma-separated list; an empty value means the empty set, unset the default."""
+        variable = self.variable(key)
+        return _names(self.values[variable]) if variable in self.values else default
+
+
+def plugin_prefix(plugin: str) -> str:
+    """``MARSAD_CHECK_WORTHY_`` for a plugin named ``check-worthy`` or ``check_worthy``."""
+    return f"MARSAD_{re.sub(r'[^A-Za-z0-9]+', '_', plugin).upper()}_"
+
+
+@dataclass(frozen=True)
 class Settings:
     """``MARSAD_DATABASE_URL``: SQLAlchemy URL (default: ``marsad.db`` in the working dir).
     ``MARSAD_DISABLE_PLUGINS``: comma-separated plugin names not to load.
@@ -66,6 +107,7 @@ class Settings:
     ``MARSAD_MAX_ATTEMPTS``: runs of a failing stage on one article before it is left
     alone until ``marsad reprocess --failed``.
     ``MARSAD_MAX_INPUT_BYTES``: the largest input file or archive member read.
+    ``MARSAD_<PLUGIN>_<KEY>``: a plugin's own settings (:meth:`plugin`).
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -81,6 +123,14 @@ class Settings:
     stage_timeout: float = 120.0
     max_attempts: int = 3
     max_input_bytes: int = MAX_INPUT_BYTES
+    # Every MARSAD_* variable as it was read, for plugins' own settings.
+    environment: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def plugin(self, name: str) -> PluginSettings:
+        """The settings of plugin ``name`` (its ``MARSAD_<NAME>_*`` variables)."""
+        prefix = plugin_prefix(name)
+        values = {k: v for k, v in self.environment.items() if k.startswith(prefix)}
+        return PluginSettings(plugin=name, values=values)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -99,4 +149,5 @@ class Settings:
             stage_timeout=_number(env, "MARSAD_STAGE_TIMEOUT", 120.0),
             max_attempts=int(_number(env, "MARSAD_MAX_ATTEMPTS", 3, minimum=1)),
             max_input_bytes=int(_number(env, "MARSAD_MAX_INPUT_BYTES", MAX_INPUT_BYTES, minimum=1)),
+            environment={name: value for name, value in env.items() if name.startswith("MARSAD_")},
         )

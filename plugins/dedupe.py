@@ -63,7 +63,6 @@ lookup returns more than ``KEY_CAP`` rows per key however large the corpus grows
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -81,6 +80,7 @@ from marsad.core import (
     MinHashSignature,
     Outcome,
     Outlet,
+    Settings,
     Stage,
     StageContext,
     TextKey,
@@ -98,7 +98,8 @@ DUPLICATE_SHARE = 0.9
 REUSE_MIN_WORDS = 15
 REUSE_MIN_SHARE = 0.5
 # The Saudi Press Agency (SaudiNewsNet's ``was``) and other agencies whose copy
-# newspapers republish; override with MARSAD_WIRE_OUTLETS (comma-separated names).
+# newspapers republish; override with MARSAD_DEDUPE_WIRE_OUTLETS (comma-separated
+# names; MARSAD_WIRE_OUTLETS, its name before plugins had settings, is read too).
 DEFAULT_WIRE_OUTLETS = frozenset({"was", "spa", "wam", "qna", "kuna", "mena", "ina", "afp", "aa"})
 _INDEX_KINDS = (tr.BAND, tr.ANCHOR, tr.SENTENCE)
 LOOKUP_CHUNK = 500  # values per IN list: SQLite allows 32,766 variables, old builds 999
@@ -106,11 +107,12 @@ _TEXT_KEYS = cast(Table, TextKey.__table__)
 _SKETCHES = cast(Table, MinHashSignature.__table__)
 
 
-def wire_outlets() -> frozenset[str]:
-    configured = os.environ.get("MARSAD_WIRE_OUTLETS")
-    if configured is None:
-        return DEFAULT_WIRE_OUTLETS
-    return frozenset(name.strip() for name in configured.split(",") if name.strip())
+def wire_outlets(settings: Settings) -> frozenset[str]:
+    legacy = settings.environment.get("MARSAD_WIRE_OUTLETS")
+    default = DEFAULT_WIRE_OUTLETS
+    if legacy is not None:
+        default = frozenset(name.strip() for name in legacy.split(",") if name.strip())
+    return settings.plugin("dedupe").names("wire_outlets", default)
 
 
 @dataclass
@@ -910,7 +912,9 @@ class Dedupe(Stage):
         outlets = ctx.session.scalars(select(Outlet).where(Outlet.id.in_(outlet_ids))).all()
         hashes = {article.id: content_hash(article) for article in done}
         index = BatchIndex(ctx.session, done, features, hashes)
-        linker = Linker(index, StoredLinks(ctx.session, [a.id for a in done]), wire_outlets())
+        linker = Linker(
+            index, StoredLinks(ctx.session, [a.id for a in done]), wire_outlets(ctx.settings)
+        )
         for article in done:
             linker.index_and_link(article, features[article.id])
             outcomes[article.id] = None
