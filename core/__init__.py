@@ -19,6 +19,7 @@ The hooks are documented in :mod:`marsad.core.hookspecs`; the tables a stage rea
 writes are the models in :mod:`marsad.core.models`, re-exported here.
 """
 
+from marsad.core.extending import ApiField, PluginSchema
 from marsad.core.hookspecs import hookimpl
 from marsad.core.models import (
     Article,
@@ -47,11 +48,13 @@ from marsad.core.models import (
     Translation,
 )
 from marsad.core.readers import RECORD_FIELDS, InputError, RawRecord, Reader, ReadOptions
+from marsad.core.settings import PluginSettings, Settings, SettingsError
 from marsad.core.stages import ArticleRefused, Outcome, Stage, StageContext
 from marsad.core.translation import Translator
 
 __all__ = [
     "RECORD_FIELDS",
+    "ApiField",
     "Article",
     "ArticleLink",
     "ArticleLinkKind",
@@ -69,6 +72,8 @@ __all__ = [
     "Outcome",
     "Outlet",
     "Paragraph",
+    "PluginSchema",
+    "PluginSettings",
     "Qualifier",
     "QuantityKind",
     "RawInput",
@@ -77,6 +82,8 @@ __all__ = [
     "Reader",
     "RunStatus",
     "Sentence",
+    "Settings",
+    "SettingsError",
     "Stage",
     "StageContext",
     "StageRun",

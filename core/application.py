@@ -15,7 +15,7 @@ from marsad.core.ingest import AUTO, IngestReport, ingest
 from marsad.core.pipeline import Pipeline
 from marsad.core.plugins import Plugins, make_plugins
 from marsad.core.readers import ReadOptions
-from marsad.core.schema import check_schema
+from marsad.core.schema import History, check_schema, plugin_histories, upgrade_all
 from marsad.core.settings import Settings, SettingsError
 
 
@@ -35,8 +35,16 @@ class Marsad:
         self.coordinator = make_coordinator(self.engine)
         self.plugins = plugins or make_plugins(self.settings)
 
+    def plugin_histories(self) -> list[History]:
+        """The migration histories of installed plugins' own tables, in upgrade order."""
+        return plugin_histories(self.plugins.schemas())
+
     def check_schema(self) -> None:
-        check_schema(self.engine)
+        check_schema(self.engine, self.plugin_histories())
+
+    def upgrade(self) -> None:
+        """The core's tables and every installed plugin's to their newest revision."""
+        upgrade_all(self.engine, self.plugin_histories())
 
     def pipeline(self, compute: Compute | None = None) -> Pipeline:
         """The pipeline on this database; ``compute`` runs stages' pure work (default:

@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from marsad.core.application import Marsad
@@ -27,11 +26,14 @@ from marsad.core.executors import (
     make_executor,
 )
 from marsad.core.ingest import find_files
-from marsad.core.models import Article
 from marsad.core.pipeline import PipelineReport, articles_to_reprocess
+from marsad.core.plugin_new import PluginNameError, new_plugin
 from marsad.core.plugins import PluginLoadError, make_plugins
 from marsad.core.readers import RECORD_FIELDS, InputError, ReadOptions
 from marsad.core.schema import (
+    CORE,
+    History,
+    PluginMigrationError,
     SchemaOutOfDate,
     current_revision,
     downgrade,
@@ -51,11 +53,20 @@ db_app = typer.Typer(help="Create and upgrade the database schema.", no_args_is_
 app.add_typer(db_app, name="db")
 eval_app = typer.Typer(help="Measure output against hand-made gold files.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+plugin_app = typer.Typer(help="Start a plugin of your own.", no_args_is_help=True)
+app.add_typer(plugin_app, name="plugin")
 
 # Exit codes: 0 all good; 1 some inputs or stage runs failed, or the database failed
 # during the run; 2 usage or configuration (arguments, settings, schema, plugins).
 EXIT_FAILURES, EXIT_USAGE = 1, 2
-USAGE_ERRORS = (SchemaOutOfDate, StageOrderError, PluginLoadError, SettingsError, CommandError)
+USAGE_ERRORS = (
+    SchemaOutOfDate,
+    StageOrderError,
+    PluginLoadError,
+    PluginMigrationError,
+    SettingsError,
+    CommandError,
+)
 RUN_ERRORS = (InputError, SQLAlchemyError)
 _state: dict[str, Any] = {"debug": False}
 
@@ -91,63 +102,112 @@ def _progress() -> Progress:
     )
 
 
+PluginOption = Annotated[
+    str | None,
+    typer.Option("--plugin", metavar="NAME", help="A plugin's own tables, not the core's."),
+]
+
+
+def _history(marsad: Marsad, plugin: str | None) -> History:
+    if plugin is None:
+        return CORE
+    histories = marsad.plugin_histories()
+    for history in histories:
+        if history.plugin == plugin:
+            return history
+    with_tables = ", ".join(h.plugin or "" for h in histories) or "none"
+    raise typer.BadParameter(
+        f"no installed plugin named {plugin!r} has tables of its own "
+        f"(plugins with tables: {with_tables})"
+    )
+
+
+def _print_revisions(marsad: Marsad, histories: list[History]) -> None:
+    for history in histories:
+        current = current_revision(marsad.engine, history) or "none"
+        out.print(f"{history.label}: at {current}, newest {head_revision(history)}")
+
+
 @db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
-    """Upgrade the database to the newest schema (creates it if needed)."""
+def db_upgrade(
+    revision: str = typer.Argument("head", help="Target revision."), plugin: PluginOption = None
+) -> None:
+    """Upgrade the database to the newest schema (creates it if needed): the core's
+    tables, then each installed plugin's; with --plugin, that plugin's only."""
     marsad = _app(check=False)
-    upgrade(marsad.engine, revision)
-    console.print(f"database at revision {current_revision(marsad.engine)}")
+    history = _history(marsad, plugin)
+    upgrade(marsad.engine, revision, history)
+    histories = [history]
+    if plugin is None and revision == "head":
+        histories = [CORE, *marsad.plugin_histories()]
+        for each in histories[1:]:
+            upgrade(marsad.engine, history=each)
+    _print_revisions(marsad, histories)
 
 
 @db_app.command("downgrade")
 def db_downgrade(
     revision: str = typer.Argument(..., help="Target revision, or 'base'."),
+    plugin: PluginOption = None,
     yes: Annotated[
         bool, typer.Option("--yes", help="Do not ask: drop what the newer schema added.")
     ] = False,
 ) -> None:
-    """Downgrade the database schema to an older revision (drops tables and data)."""
+    """Downgrade the database schema to an older revision (drops tables and data); with
+    --plugin, that plugin's tables. Going to 'base' drops the plugins' tables first."""
     marsad = _app(check=False)
-    current = current_revision(marsad.engine)
-    if current is not None and revision_is_below(revision, current) and not yes:
+    history = _history(marsad, plugin)
+    current = current_revision(marsad.engine, history)
+    if current is not None and revision_is_below(revision, current, history) and not yes:
+        owner = "marsad" if plugin is None else f"plugin {plugin!r}"
         loss = (
-            "every marsad table and all its data"
+            f"every {owner} table and all its data"
             if revision == "base"
             else "the tables and columns added since, with their data"
         )
-        warning = f"downgrading from {current} to {revision} drops {loss}"
+        warning = f"downgrading {owner} from {current} to {revision} drops {loss}"
         if not sys.stdin.isatty():
             console.print(f"[red]error:[/red] {warning}; pass --yes to do it", soft_wrap=True)
             raise typer.Exit(EXIT_USAGE)
         if not typer.confirm(f"{warning.capitalize()}. Go on?", err=True):
             console.print("nothing changed")
             raise typer.Exit(EXIT_USAGE)
-    downgrade(marsad.engine, revision)
-    console.print(f"database at revision {current_revision(marsad.engine) or 'base'}")
+    histories = [history]
+    if plugin is None and revision == "base":
+        # Plugins' tables refer to the core's: they go first, the last created first.
+        histories = [*reversed(marsad.plugin_histories()), CORE]
+        for each in histories[:-1]:
+            downgrade(marsad.engine, "base", each)
+    downgrade(marsad.engine, revision, history)
+    _print_revisions(marsad, histories)
 
 
 @db_app.command("check")
 def db_check() -> None:
-    """Compare the database's revision and tables with this marsad's schema."""
+    """Compare the revision and tables of the core and of each plugin with this
+    installation's schema."""
     marsad = _app(check=False)
-    current, head = current_revision(marsad.engine), head_revision()
-    out.print(f"current: {current or 'none'}  head: {head}")
-    if current != head:
-        console.print("[red]out of date[/red]: run `marsad db upgrade`")
-        raise typer.Exit(EXIT_USAGE)
-    differences = schema_differences(marsad.engine)
-    for difference in differences:
-        console.print(f"[red]differs[/red] {difference}", soft_wrap=True)
-    if differences:
+    out_of_date = differ = False
+    for history in [CORE, *marsad.plugin_histories()]:
+        current, head = current_revision(marsad.engine, history), head_revision(history)
+        out.print(f"{history.label}: at {current or 'none'}, newest {head}")
+        if current != head:
+            console.print(f"[red]out of date[/red]: {history.label}; run `marsad db upgrade`")
+            out_of_date = True
+            continue
+        for difference in schema_differences(marsad.engine, history):
+            console.print(f"[red]differs[/red] {history.label}: {difference}", soft_wrap=True)
+            differ = True
+    if out_of_date or differ:
         raise typer.Exit(EXIT_USAGE)
     out.print("schema matches")
 
 
 @db_app.command("current")
 def db_current() -> None:
-    """Show the database's schema revision and the one this marsad needs."""
+    """Show the schema revision of the core's and each plugin's tables, and the newest."""
     marsad = _app(check=False)
-    out.print(f"current: {current_revision(marsad.engine) or 'none'}  head: {head_revision()}")
+    _print_revisions(marsad, [CORE, *marsad.plugin_histories()])
 
 
 def _process(
@@ -392,21 +452,22 @@ def plugins(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")]
         console.print(f"[red]failed[/red] {name}: {error}")
 
 
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+@plugin_app.command("new")
+def plugin_new(
+    name: Annotated[str, typer.Argument(help="The plugin's name: lower case, digits, _.")],
+    directory: Annotated[
+        Path, typer.Option("--directory", help="Where to write marsad-NAME/.")
+    ] = Path(),
 ) -> None:
-    """Serve the GraphQL API (with GraphiQL) over HTTP."""
-    import uvicorn
-
-    from marsad.api.app import create_app
-
-    marsad = _app()
-    with marsad.session_factory() as session:
-        count = session.scalar(select(func.count(Article.id)))
-    console.print(f"{count} articles; GraphiQL at http://{host}:{port}/graphql")
-    uvicorn.run(create_app(marsad), host=host, port=port, log_level="info")
+    """Write a plugin package (a stage, its table and migration, a GraphQL field, a
+    setting and tests) that installs and passes its tests as it is."""
+    try:
+        target = new_plugin(name, directory)
+    except PluginNameError as error:
+        raise typer.BadParameter(str(error)) from None
+    out.print(f"wrote {target}")
+    steps = f"pip install -e '{target}[test]' && marsad db upgrade && pytest {target}"
+    out.print(f"next: {escape(steps)}")
 
 
 def _guarded(function: Callable[[], T]) -> T:

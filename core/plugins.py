@@ -18,6 +18,7 @@ from typing import Any, cast
 import pluggy
 
 from marsad.core import hookspecs
+from marsad.core.extending import ApiField, PluginSchema
 from marsad.core.hookspecs import PROJECT_NAME
 from marsad.core.readers import Reader
 from marsad.core.settings import Settings
@@ -39,6 +40,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "marsad.plugins.cluster",
     "marsad.plugins.stories_eval",
     "marsad.plugins.translate",
+    # The API's commands (`marsad serve`, `marsad schema`): core never imports the API.
+    "marsad.api.serve",
 )
 
 
@@ -96,6 +99,44 @@ class Plugins:
             for reader in provided:
                 readers.setdefault(reader.name, reader)
         return readers
+
+    def schemas(self) -> list[tuple[str, PluginSchema]]:
+        """Each plugin's own tables, by plugin name, in the order they must be created:
+        after the plugins each names in ``after``, otherwise by name."""
+        declared: dict[str, PluginSchema] = {}
+        for impl in self.manager.hook.marsad_register_schema.get_hookimpls():
+            schema = impl.function()
+            if schema is not None:
+                declared[impl.plugin_name] = cast(PluginSchema, schema)
+        ordered: list[tuple[str, PluginSchema]] = []
+        placing: set[str] = set()
+
+        def place(name: str, wanted_by: str | None) -> None:
+            if name not in declared:
+                raise PluginLoadError(
+                    f"plugin {wanted_by!r} creates its tables after those of plugin "
+                    f"{name!r}, which is not installed or has no tables"
+                )
+            if any(placed == name for placed, _ in ordered):
+                return
+            if name in placing:
+                raise PluginLoadError(f"plugins' tables wait on each other in a cycle: {name!r}")
+            placing.add(name)
+            for other in declared[name].after:
+                place(other, name)
+            ordered.append((name, declared[name]))
+
+        for name in sorted(declared):
+            place(name, None)
+        return ordered
+
+    def api_fields(self) -> list[tuple[str, ApiField]]:
+        """Every GraphQL field plugins add to the core types, with the plugin's name."""
+        fields: list[tuple[str, ApiField]] = []
+        for impl in self.manager.hook.marsad_register_api_fields.get_hookimpls():
+            provided = cast(Iterable[ApiField], impl.function() or ())
+            fields.extend((impl.plugin_name, extra) for extra in provided)
+        return fields
 
     def describe(self) -> list[PluginInfo]:
         stage_plugins: dict[str, list[str]] = {}

@@ -1,13 +1,18 @@
 """Schema migrations through Alembic, with the configuration built in code.
 
 The migration scripts ship inside the package (``marsad.migrations``), so an installed
-marsad can upgrade a database without a checkout or an ``alembic.ini``.
+marsad can upgrade a database without a checkout or an ``alembic.ini``. Each plugin
+with tables of its own has a history of its own (:class:`History`): its revisions live
+in its package and its revision in its own version table, and one revision of it that
+alters a core table is rolled back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
@@ -17,9 +22,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, MetaData, inspect
 from sqlalchemy.engine import make_url
 
+from marsad.core.extending import PluginSchema
 from marsad.core.models import Base
 
 UPGRADE_COMMAND = "marsad db upgrade"
@@ -33,38 +39,161 @@ class SchemaDrift(SchemaOutOfDate):
     """The database is at the right revision but its tables differ from the models."""
 
 
-def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
+class PluginMigrationError(Exception):
+    """A plugin's revision would alter the core's tables; it was rolled back."""
+
+
+@dataclass(frozen=True)
+class History:
+    """One line of migrations: the core's (``plugin`` None) or one plugin's."""
+
+    plugin: str | None = None
+    schema: PluginSchema | None = None
+
+    @property
+    def version_table(self) -> str:
+        if self.plugin is None:
+            return "alembic_version"
+        return "alembic_version_" + re.sub(r"\W+", "_", self.plugin).lower()
+
+    @property
+    def metadata(self) -> MetaData:
+        return Base.metadata if self.schema is None else self.schema.metadata
+
+    def comparable_metadata(self) -> MetaData:
+        """What the live tables are compared with: for a plugin, its tables beside
+        copies of the core's, which its foreign keys name (only its own are compared)."""
+        if self.schema is None:
+            return Base.metadata
+        combined = MetaData()
+        for table in [*Base.metadata.tables.values(), *self.schema.metadata.tables.values()]:
+            table.to_metadata(combined)
+        return combined
+
+    def include_object(
+        self, _object: Any, name: str | None, kind: str, _reflected: bool, _other: Any
+    ) -> bool:
+        """For Alembic's comparisons: only this history's own tables are compared."""
+        return kind != "table" or name in self.metadata.tables
+
+    @property
+    def label(self) -> str:
+        return "marsad" if self.plugin is None else f"plugin {self.plugin!r}"
+
+
+CORE = History()
+
+
+def plugin_histories(schemas: Iterable[tuple[str, PluginSchema]]) -> list[History]:
+    """The histories of plugins' tables, refusing a plugin table named like a core one."""
+    histories = []
+    for plugin, schema in schemas:
+        taken = sorted(set(schema.metadata.tables).intersection(Base.metadata.tables))
+        if taken:
+            raise PluginMigrationError(
+                f"plugin {plugin!r} declares tables the core owns: {', '.join(taken)}"
+            )
+        histories.append(History(plugin, schema))
+    return histories
+
+
+def alembic_config(
+    connection: Connection | None = None, url: str | None = None, history: History = CORE
+) -> Config:
     config = Config()
     # Config values go through configparser interpolation: a literal "%" must be doubled.
     location = str(files("marsad.migrations"))
     config.set_main_option("script_location", location.replace("%", "%%"))
+    if history.schema is not None:
+        versions = str(files(history.schema.migrations))
+        # One location: split on the OS's path separator only, never on spaces.
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", versions.replace("%", "%%"))
     if url is not None:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if connection is not None:
         config.attributes["connection"] = connection
+    config.attributes["history"] = history
     return config
 
 
-def head_revision() -> str:
-    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+def head_revision(history: History = CORE) -> str:
+    heads = ScriptDirectory.from_config(alembic_config(history=history)).get_heads()
     if len(heads) != 1:
-        raise RuntimeError(f"migration history has {len(heads)} heads: {heads}")
+        raise RuntimeError(
+            f"the migration history of {history.label} has {len(heads)} heads: {heads}"
+        )
     return heads[0]
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revision(engine: Engine, history: History = CORE) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _current(connection, history)
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    with _migrating(engine) as connection:
-        command.upgrade(alembic_config(connection), revision)
+def _current(connection: Connection, history: History) -> str | None:
+    context = MigrationContext.configure(connection, opts={"version_table": history.version_table})
+    return context.get_current_revision()
 
 
-def downgrade(engine: Engine, revision: str) -> None:
-    with _migrating(engine) as connection:
-        command.downgrade(alembic_config(connection), revision)
+def upgrade(engine: Engine, revision: str = "head", history: History = CORE) -> None:
+    with _migrating(engine) as connection, _core_untouched(connection, history):
+        command.upgrade(alembic_config(connection, history=history), revision)
+
+
+def downgrade(engine: Engine, revision: str, history: History = CORE) -> None:
+    with _migrating(engine) as connection, _core_untouched(connection, history):
+        command.downgrade(alembic_config(connection, history=history), revision)
+
+
+def upgrade_all(engine: Engine, histories: Iterable[History]) -> None:
+    """The core to its newest revision, then each plugin's tables to theirs, in order."""
+    upgrade(engine)
+    for history in histories:
+        upgrade(engine, history=history)
+
+
+@contextmanager
+def _core_untouched(connection: Connection, history: History) -> Iterator[None]:
+    """Raise (and so roll back) when a plugin's revisions changed a core table."""
+    if history.plugin is None:
+        yield
+        return
+    before = _core_shape(connection)
+    yield
+    after = _core_shape(connection)
+    changed = sorted(
+        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    )
+    if changed:
+        raise PluginMigrationError(
+            f"{history.label}'s migration altered core tables ({', '.join(changed)}); "
+            "it was rolled back: a plugin may only create and change tables of its own"
+        )
+
+
+def _core_shape(connection: Connection) -> dict[str, Any]:
+    """Columns, indexes, keys and constraints of every core table, comparable as is."""
+    inspector = inspect(connection)
+    present = set(inspector.get_table_names())
+    shape: dict[str, Any] = {}
+    for name in [*Base.metadata.tables, CORE.version_table]:
+        if name not in present:
+            shape[name] = None
+            continue
+        shape[name] = repr(
+            (
+                [
+                    (c["name"], str(c["type"]), c["nullable"], c.get("default"))
+                    for c in inspector.get_columns(name)
+                ],
+                sorted(map(repr, inspector.get_indexes(name))),
+                sorted(map(repr, inspector.get_foreign_keys(name))),
+                sorted(map(repr, inspector.get_unique_constraints(name))),
+                inspector.get_pk_constraint(name).get("constrained_columns"),
+            )
+        )
+    return shape
 
 
 @contextmanager
@@ -92,13 +221,13 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
-def revision_is_below(target: str, current: str) -> bool:
+def revision_is_below(target: str, current: str, history: History = CORE) -> bool:
     """Whether going to ``target`` from ``current`` is a downgrade."""
     if target == current:
         return False
     if target == "base":
         return True
-    script = ScriptDirectory.from_config(alembic_config())
+    script = ScriptDirectory.from_config(alembic_config(history=history))
     try:
         below = {r.revision for r in script.iterate_revisions(current, "base")}
         resolved = script.get_revision(target)
@@ -107,35 +236,45 @@ def revision_is_below(target: str, current: str) -> bool:
     return resolved is not None and resolved.revision in below
 
 
-def _known_revision(revision: str) -> bool:
+def _known_revision(revision: str, history: History) -> bool:
     try:
-        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+        script = ScriptDirectory.from_config(alembic_config(history=history))
+        return script.get_revision(revision) is not None
     except CommandError:
         return False
 
 
-def check_schema(engine: Engine) -> None:
-    """Raise :class:`SchemaOutOfDate` unless the database is at head and as the models say.
+def check_schema(engine: Engine, plugins: Iterable[History] = ()) -> None:
+    """Raise :class:`SchemaOutOfDate` unless the core's and each plugin's tables are at
+    their newest revision and as their models say.
 
     The message names the upgrade command, or the tables and columns that differ.
     """
-    current = current_revision(engine)
-    expected = head_revision()
-    if current == expected:
-        check_schema_matches(engine)
-        return
-    where = make_url(str(engine.url)).render_as_string(hide_password=True)
-    if current is not None and not _known_revision(current):
-        raise SchemaOutOfDate(
-            f"the database {where} is at revision {current}, which this marsad does not "
-            f"know (it needs {expected}): it was upgraded by a newer marsad; use that "
-            f"version, or its `marsad db downgrade {expected}`"
+    for history in [CORE, *plugins]:
+        current = current_revision(engine, history)
+        expected = head_revision(history)
+        if current == expected:
+            check_schema_matches(engine, history)
+            continue
+        where = make_url(str(engine.url)).render_as_string(hide_password=True)
+        owner = "marsad" if history.plugin is None else f"plugin {history.plugin!r}"
+        if current is not None and not _known_revision(current, history):
+            raise SchemaOutOfDate(
+                f"the database {where} has {owner}'s tables at revision {current}, which "
+                f"this installation does not know (it needs {expected}): it was upgraded "
+                f"by a newer {owner}; use that version, or its `marsad db downgrade "
+                f"{expected}`"
+            )
+        state = (
+            f"has no {owner} schema"
+            if current is None
+            else f"has {owner}'s tables at revision {current}"
         )
-    state = "has no marsad schema" if current is None else f"is at revision {current}"
-    raise SchemaOutOfDate(
-        f"the database {where} {state}, but this marsad needs revision {expected}; "
-        f"run `{UPGRADE_COMMAND}` (with the same MARSAD_DATABASE_URL) to upgrade it"
-    )
+        raise SchemaOutOfDate(
+            f"the database {where} {state}, but this installation needs revision "
+            f"{expected}; run `{UPGRADE_COMMAND}` (with the same MARSAD_DATABASE_URL) to "
+            "upgrade it"
+        )
 
 
 # What the database may hold beyond the models without harm: other tables (a plugin's,
@@ -163,14 +302,18 @@ def _describe_difference(difference: tuple[Any, ...]) -> str | None:
     return f"column {table}.{column} has {what} {old}, expected {new}"
 
 
-def schema_differences(engine: Engine) -> list[str]:
+def schema_differences(engine: Engine, history: History = CORE) -> list[str]:
     """How the live tables differ from the models, one readable line each."""
     with engine.connect() as connection:
         context = MigrationContext.configure(
             connection,
-            opts={"compare_type": True, "render_as_batch": engine.dialect.name == "sqlite"},
+            opts={
+                "compare_type": True,
+                "render_as_batch": engine.dialect.name == "sqlite",
+                "include_object": history.include_object,
+            },
         )
-        differences = compare_metadata(context, Base.metadata)
+        differences = compare_metadata(context, history.comparable_metadata())
     lines: list[str] = []
     for item in differences:
         # Column changes come grouped in a list per column.
@@ -181,15 +324,16 @@ def schema_differences(engine: Engine) -> list[str]:
     return sorted(set(lines))
 
 
-def check_schema_matches(engine: Engine) -> None:
+def check_schema_matches(engine: Engine, history: History = CORE) -> None:
     """Raise :class:`SchemaDrift` naming every table and column that differs."""
-    differences = schema_differences(engine)
+    differences = schema_differences(engine, history)
     if not differences:
         return
     where = make_url(str(engine.url)).render_as_string(hide_password=True)
     raise SchemaDrift(
-        f"the database {where} is at revision {current_revision(engine)} but its schema "
-        f"differs from it: {'; '.join(differences)}. It was made or altered by another "
+        f"the database {where} has {history.label}'s tables at revision "
+        f"{current_revision(engine, history)} but they differ from it: "
+        f"{'; '.join(differences)}. It was made or altered by another "
         "program or by an unreleased marsad; marsad will not use it. Store the inputs "
         "again in a new database (`marsad db upgrade` on an empty one)"
     )

@@ -42,7 +42,7 @@ class StageContext:
     ``session`` is inside the batch's transaction: write results through it and do not
     commit; the pipeline commits once per stage and batch, and rolls back one
     article's work alone when that article fails. ``hook`` calls other plugins (for
-    example ``ctx.hook.marsad_translators()``). :meth:`compute` runs a pure function
+    example ``ctx.hook.marsad_register_translators()``). :meth:`compute` runs a pure function
     over the batch, on several cores when the run has workers.
     """
 

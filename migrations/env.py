@@ -1,4 +1,9 @@
-"""Alembic environment: uses a connection handed over by marsad, or the configured URL."""
+"""Alembic environment: uses a connection handed over by marsad, or the configured URL.
+
+The same environment runs the core's revisions and each plugin's: ``marsad.core.schema``
+hands over the :class:`~marsad.core.schema.History` to run, which names the version
+table and the models that autogenerate compares.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 from marsad.core.db import make_engine
-from marsad.core.models import Base, BoundedString, CleanText, UTCDateTime
+from marsad.core.models import BoundedString, CleanText, UTCDateTime
+from marsad.core.schema import CORE, History
 from marsad.core.settings import Settings
 
 config = context.config
-target_metadata = Base.metadata
+history: History = config.attributes.get("history", CORE)
 
 
 def render_item(kind: str, item: Any, autogen_context: AutogenContext) -> str | Literal[False]:
@@ -32,7 +38,10 @@ def render_item(kind: str, item: Any, autogen_context: AutogenContext) -> str | 
 def run_with(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=target_metadata,
+        target_metadata=history.comparable_metadata(),
+        version_table=history.version_table,
+        # A plugin's revisions are compared with its own tables only.
+        include_object=history.include_object,
         # SQLite cannot alter most of a table in place: batch mode copies it.
         render_as_batch=connection.dialect.name == "sqlite",
         transaction_per_migration=True,

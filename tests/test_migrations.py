@@ -31,6 +31,7 @@ from marsad.core import (
 from marsad.core.application import Marsad
 from marsad.core.db import make_engine, make_session_factory
 from marsad.core.models import Base
+from marsad.core.plugins import make_plugins
 from marsad.core.schema import (
     UPGRADE_COMMAND,
     SchemaOutOfDate,
@@ -185,7 +186,9 @@ def test_check_schema_on_an_empty_database(engine: Engine) -> None:
 def test_check_schema_after_upgrade_and_downgrade(engine: Engine) -> None:
     upgrade(engine)
     check_schema(engine)
-    app = Marsad(Settings(database_url=str(engine.url)), engine=engine)
+    settings = Settings(database_url=str(engine.url))
+    plugins = make_plugins(settings, load_entry_points=False)
+    app = Marsad(settings, engine=engine, plugins=plugins)
     app.check_schema()
 
     downgrade(engine, "base")

@@ -1,0 +1,1 @@
+"""Revisions of the ``altering`` fixture plugin: the second one alters a core table."""
