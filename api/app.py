@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from marsad.api.body_limit import BodyLimit
 from marsad.api.graphiql import STATIC_PATH, GraphQLView
-from marsad.api.schema import schema
+from marsad.api.schema import build_schema
 from marsad.core.application import Marsad
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "graphiql"
@@ -28,6 +28,8 @@ HEALTH_TIMEOUT = 5.0
 def create_app(marsad: Marsad) -> Starlette:
     """The API over ``marsad``'s database; raises ``SchemaOutOfDate`` unless it is upgraded."""
     marsad.check_schema()
+    # Composed once, at start-up: the core's types and every plugin's fields.
+    schema = build_schema(marsad.plugins.api_fields())
     # Health checks get threads of their own: queries that hold every thread of the
     # shared pool must not make a load balancer think the server is dead.
     health_threads = CapacityLimiter(2)

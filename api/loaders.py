@@ -10,7 +10,7 @@ caches never serve one client's data to another or outlive a write.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -149,6 +149,15 @@ class Loaders:
         self.disputes_by_story = self._loader(self._disputes_by_story)
         self.story_members = self._loader(self._story_members)
         self.story_outlets = self._loader(self._story_outlets)
+
+    def keyed(self, query: Callable[[Session, list[K]], Mapping[K, V]]) -> DataLoader[K, V | None]:
+        """A loader over a query that returns a dict by key (absent keys give None)."""
+
+        def in_key_order(session: Session, keys: list[K]) -> list[V | None]:
+            found = query(session, keys)
+            return [found.get(key) for key in keys]
+
+        return self._loader(in_key_order)
 
     def _loader(self, query: Callable[[Session, list[K]], Sequence[V]]) -> DataLoader[K, V]:
         async def load(keys: list[K]) -> Sequence[V]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Annotated, TypeVar
@@ -24,8 +24,10 @@ from marsad.api.ids import database_id, parse_global_id
 from marsad.api.ingest import first_line, is_transient, json_record, store_article
 from marsad.api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, schema_extensions
 from marsad.api.pagination import Connection, PageRequest, make_connection
+from marsad.api.plugin_fields import plugin_fields
 from marsad.api.types import Article, Claim, Plugin, Story
 from marsad.core import models as db
+from marsad.core.extending import ApiField
 from marsad.core.pipeline import Failure
 
 RowT = TypeVar("RowT", db.Article, db.Claim, db.Story)
@@ -253,13 +255,15 @@ class MarsadSchema(strawberry.Schema):
         super().process_errors(server_errors, execution_context)
 
 
-def build_schema() -> strawberry.Schema:
-    return MarsadSchema(
-        query=Query,
-        mutation=Mutation,
-        types=[Article, Claim, Story],
-        extensions=schema_extensions(),
-    )
+def build_schema(fields: Sequence[tuple[str, ApiField]] = ()) -> strawberry.Schema:
+    """The core's schema, with ``fields`` (plugin name, field) added to its types."""
+    with plugin_fields(fields):
+        return MarsadSchema(
+            query=Query,
+            mutation=Mutation,
+            types=[Article, Claim, Story],
+            extensions=schema_extensions(),
+        )
 
 
 schema = build_schema()
