@@ -12,8 +12,10 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall only when the project's declared dependencies change.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev,dask,bench]"
+# The example third-party plugin is installed too: the tests run its own, and check it
+# end to end as a user installs it.
+$(VENV)/.installed: pyproject.toml examples/plugins/marsad-checkworthy/pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask,bench]" -e examples/plugins/marsad-checkworthy
 	touch $@
 
 install: $(VENV)/.installed
@@ -31,7 +33,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	mkdir -p build/typecheck/marsad
-	for package in core plugins api migrations; do ln -sfn ../../../$$package build/typecheck/marsad/$$package; done
+	for package in core plugins api migrations testing; do ln -sfn ../../../$$package build/typecheck/marsad/$$package; done
 	$(BIN)/mypy
 
 # Every benchmark in bench/ within 30 minutes, then plots and bench/results/SUMMARY.md.

@@ -12,6 +12,7 @@ import os
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,12 @@ GOLD = ROOT / "tests" / "data" / "seeds.json"
 CORPUS = ROOT.parent / "shared" / "corpus"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_HOST = os.environ.get("MARSAD_TEST_PG_HOST", "127.0.0.1:5432")
+
+# The core's tests run marsad as shipped, in this process and in the processes they
+# start: plugins installed beside it (the example one, which `make install` installs)
+# are tested by their own tests and by tests/test_checkworthy_plugin.py.
+INSTALLED_PLUGINS = sorted({entry.name for entry in entry_points(group="marsad")})
+os.environ["MARSAD_DISABLE_PLUGINS"] = ",".join(INSTALLED_PLUGINS)
 
 
 def pytest_configure(config: pytest.Config) -> None:

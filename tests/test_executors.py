@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEEDS, PostgresServer, require_postgres
+from conftest import INSTALLED_PLUGINS, SEEDS, PostgresServer, require_postgres
 from snapshot import comparable, differences
 from test_kill_and_concurrency import write_inputs
 
@@ -48,7 +48,7 @@ def new_database(server: PostgresServer) -> str:
 
 def marsad(url: str, *args: str, batch_size: int | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MARSAD_DATABASE_URL": url, "NO_COLOR": "1"}
-    env.pop("MARSAD_DISABLE_PLUGINS", None)
+    env["MARSAD_DISABLE_PLUGINS"] = ",".join(INSTALLED_PLUGINS)  # marsad as shipped
     env.pop("MARSAD_BATCH_SIZE", None)
     if batch_size is not None:
         env["MARSAD_BATCH_SIZE"] = str(batch_size)
@@ -125,7 +125,11 @@ def process_with(
     on_batch: Callable[[int], None] | None = None,
 ) -> tuple[str, PipelineReport]:
     url = new_database(require_postgres(postgres))
-    settings = Settings(database_url=url, batch_size=LOSS_BATCH)
+    settings = Settings(
+        database_url=url,
+        batch_size=LOSS_BATCH,
+        disabled_plugins=frozenset(INSTALLED_PLUGINS),  # marsad as shipped, in every worker
+    )
     app = Marsad(settings)
     try:
         assert not app.ingest(inputs).errors

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, MakeApp
+from conftest import INSTALLED_PLUGINS, SEEDS, MakeApp
 from sqlalchemy import func, select
 
 from marsad.core import (
@@ -231,7 +231,7 @@ def marsad(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "MARSAD_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
         "NO_COLOR": "1",
     }
-    env.pop("MARSAD_DISABLE_PLUGINS", None)
+    env["MARSAD_DISABLE_PLUGINS"] = ",".join(INSTALLED_PLUGINS)  # marsad as shipped
     return subprocess.run(
         [str(MARSAD), *args],
         cwd=tmp_path,

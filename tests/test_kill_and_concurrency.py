@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PostgresServer, corpus_path, require_postgres
+from conftest import INSTALLED_PLUGINS, PostgresServer, corpus_path, require_postgres
 from sqlalchemy import select
 
 from marsad.core.db import make_engine, make_session_factory
@@ -101,7 +101,7 @@ def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any
 
 def start(url: str, *paths: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "MARSAD_DATABASE_URL": url, "NO_COLOR": "1", "MARSAD_BATCH_SIZE": "20"}
-    env.pop("MARSAD_DISABLE_PLUGINS", None)
+    env["MARSAD_DISABLE_PLUGINS"] = ",".join(INSTALLED_PLUGINS)  # marsad as shipped
     return subprocess.Popen(
         [str(MARSAD), "ingest", *map(str, paths)],
         env=env,

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -20,10 +21,16 @@ from conftest import ROOT, need
 
 pytestmark = pytest.mark.slow
 
-PACKAGES = {"core": "marsad/core", "plugins": "marsad/plugins", "api": "marsad/api"}
-PACKAGES["migrations"] = "marsad/migrations"
-BARE_NAMES = ("core", "api", "plugins", "migrations", "tests")
+# Each source folder and where the wheel puts it, as pyproject.toml maps them.
+SETUPTOOLS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+PACKAGES = {
+    folder: name.replace(".", "/")
+    for name, folder in SETUPTOOLS["setuptools"]["package-dir"].items()
+    if "/" not in folder
+}
+BARE_NAMES = (*PACKAGES, "tests")
 DATA_GLOBS = (
+    "core/plugin_template/*.tmpl",
     "migrations/script.py.mako",
     "api/*.graphql",
     "api/*.html",

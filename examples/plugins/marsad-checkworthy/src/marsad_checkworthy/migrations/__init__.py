@@ -1,0 +1,1 @@
+"""The plugin's revisions, applied by ``marsad db upgrade`` after the core's."""
