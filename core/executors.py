@@ -46,6 +46,8 @@ IN_PROCESS, PROCESSES, DASK = "inprocess", "processes", "dask"
 EXECUTORS = (IN_PROCESS, PROCESSES, DASK)
 # Times a batch is handed to a new process pool after the pool broke under it.
 MAX_TRIES = 3
+# How often a process pool's workers are looked at while no batch finishes.
+WATCH_SECONDS = 5.0
 
 OnBatch = Callable[[int], None]
 Batches = Iterator[list[int]]
@@ -289,13 +291,12 @@ class ProcessPool(_Distributed):
                 in_flight[self._start().submit(run_batch, settings, ids, work)] = (ids, tries)
             if not in_flight:
                 return lost
-            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            broken = any(isinstance(f.exception(), BrokenProcessPool) for f in finished)
-            if broken:  # every other batch in flight fails with it: collect them all
-                finished, _ = wait(in_flight)
+            finished, broken = self._wait(in_flight)
+            if broken:  # every batch in flight is lost with the pool: collect them all
+                finished = set(in_flight)
             for future in finished:
                 ids, tries = in_flight.pop(future)
-                error = future.exception()
+                error = future.exception() if future.done() else BrokenProcessPool()
                 if error is None:
                     done(future.result())
                 elif not isinstance(error, BrokenProcessPool):
@@ -309,8 +310,37 @@ class ProcessPool(_Distributed):
                     lost.extend(ids)
             if broken:
                 log.warning("a worker process died: starting new workers")
-                self.close()
+                self._abandon()
                 self.restarts += 1
+
+    def _wait(self, in_flight: dict[Future[BatchResult], Any]) -> tuple[set[Future[Any]], bool]:
+        """The batches that finished, and whether the pool broke.
+
+        A worker that died is also looked for every ``WATCH_SECONDS``: the pool does not
+        always say so (CPython's executor can wait forever when a worker is killed while
+        it holds the queue between the processes; seen here in the kill test), and a
+        run must not wait for work no process does any more.
+        """
+        while True:
+            finished, _ = wait(in_flight, timeout=WATCH_SECONDS, return_when=FIRST_COMPLETED)
+            if finished:
+                return finished, any(
+                    isinstance(future.exception(), BrokenProcessPool) for future in finished
+                )
+            processes: dict[int, Any] = getattr(self._pool, "_processes", None) or {}
+            if any(process.exitcode is not None for process in processes.values()):
+                return set(), True
+
+    def _abandon(self) -> None:
+        """Drop a broken pool without waiting on it, its remaining workers stopped."""
+        if self._pool is None:
+            return
+        processes: dict[int, Any] = getattr(self._pool, "_processes", None) or {}
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in list(processes.values()):
+            if process.is_alive():
+                process.kill()
+        self._pool = None
 
     def close(self) -> None:
         if self._pool is not None:

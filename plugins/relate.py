@@ -1,169 +1,139 @@
-"""The relation between two short texts, with the pipeline's own rules.
-
-``relate(a, b)`` extracts from each text what the ``extract`` stage does
-(:func:`marsad.plugins.claimfinder.find_claims`: counted facts, attributed
-statements), compares claims on the same slot with
-:func:`marsad.plugins.compare.compare` exactly as the ``link`` stage does, and, when
-no pair of claims shares a slot, compares the two texts as event sentences
-(:func:`marsad.plugins.compare.compare_sentences`). Among claim pairs a
-contradiction wins, then the best corroboration; else the texts are unrelated.
-That is :func:`rule_relation`. :func:`relate` gives the rules' answer and the texts to
-the stance model (:mod:`marsad.plugins.stance`), which decides the relation; the
-rules' evidence stays the evidence.
-"""
+"""Commands for claims: ``marsad relate`` and ``marsad eval claims``."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
 
-from marsad.core import ClaimKind, ClaimLinkKind
-from marsad.plugins.claimfinder import find_claims
-from marsad.plugins.compare import (
-    ClaimView,
-    Relation,
-    compare,
-    compare_sentences,
-    different_cities,
-)
-from marsad.plugins.stance import classify
+import typer
 
-DIFFERENT_CITIES: dict[str, Any] = {"rule": "different cities"}
-RELATIONS = {
-    ClaimLinkKind.CONTRADICTS: "contradicts",
-    ClaimLinkKind.CORROBORATES: "corroborates",
-    ClaimLinkKind.SAME_QUOTE: "corroborates",
-}
+from marsad.core import InputError, hookimpl
+from marsad.plugins import claims_eval
+from marsad.plugins.relate import relate
 
 
-def claims_of(text: str, side: int) -> list[tuple[str, ClaimView]]:
-    """(slot, claim) for every claim of a short text, as the extract stage finds them."""
-    found: list[tuple[str, ClaimView]] = []
-    for number, draft in enumerate(find_claims(text).claims, start=side * 1000 + 1):
-        speaker = draft.speaker
-        found.append(
-            (
-                draft.slot,
-                ClaimView(
-                    id=number,
-                    article_id=side,
-                    kind=draft.kind,
-                    text=draft.text,
-                    start=draft.start,
-                    end=draft.end,
-                    sentence=draft.sentence,
-                    # Statements compare only under one speaker entity, as in the link stage.
-                    speaker_id=hash(speaker.key) & 0x7FFFFFFF if speaker else None,
-                    speaker_text=draft.speaker_text,
-                    cited_source=draft.cited_source,
-                    direct=draft.direct,
-                    value=draft.value,
-                    unit=draft.unit,
-                    qualifier=draft.qualifier,
-                    negated=draft.negated,
-                    sentence_start=draft.sentence_start,
-                    quantity_kind=draft.quantity_kind,
-                ),
-            )
-        )
-    return found
-
-
-MAX_PER_SLOT = 200  # distinct claims of one text on one slot that are compared
-
-
-def distinct(found: list[tuple[str, ClaimView]]) -> list[tuple[str, ClaimView]]:
-    """Each distinct claim once (the first), at most ``MAX_PER_SLOT`` per slot, in order.
-
-    A text that repeats one sentence would otherwise cost the square of its length;
-    the same words in another place compare the same way.
-    """
-    seen: dict[str, set[ClaimView]] = {}
-    kept = []
-    for slot, claim in found:
-        same = replace(claim, id=0, start=0, end=0, sentence_start=None)
-        claims = seen.setdefault(slot, set())
-        if same not in claims and len(claims) < MAX_PER_SLOT:
-            claims.add(same)
-            kept.append((slot, claim))
-    return kept
-
-
-def relate(a: str, b: str) -> dict[str, Any]:
-    """``{"relation", "score", "evidence", "because", "rule_relation"}``.
-
-    The rules (:func:`rule_relation`) find the evidence; the stance model weighs their
-    findings with the texts' shared and one-sided words and decides the relation
-    (corroborates | contradicts | unrelated). ``because`` names the features that
-    decided; ``rule_relation`` is what the rules alone would say.
-    """
-    rules = rule_relation(a, b)
-    if rules["evidence"].get("rule") == DIFFERENT_CITIES["rule"]:
-        # Two places are two events, whatever the words share: the model learned from
-        # headline pairs about one event and has no say here.
-        return {**rules, "because": ["rule=different cities"], "rule_relation": "unrelated"}
-    decided = classify(a, b, rules)
-    return {
-        "relation": decided["relation"],
-        "score": decided["score"],
-        "evidence": rules["evidence"],
-        "because": decided["because"],
-        "rule_relation": rules["relation"],
-    }
-
-
-def rule_relation(a: str, b: str) -> dict[str, Any]:
-    """The rules alone: ``{"relation", "score", "evidence"}``."""
-    apart = different_cities(a, b)
-    if apart is not None:
-        return {
-            "relation": "unrelated",
-            "score": 0.0,
-            "evidence": DIFFERENT_CITIES | {"cities": apart},
-        }
-    best: tuple[Relation, dict[str, Any]] | None = None
-    on_slot: dict[str, list[ClaimView]] = {}
-    for slot_b, claim_b in distinct(claims_of(b, 2)):
-        on_slot.setdefault(slot_b, []).append(claim_b)
-    for slot_a, claim_a in distinct(claims_of(a, 1)):
-        for claim_b in on_slot.get(slot_a, []):
-            relation = compare(claim_a, claim_b)
-            if relation is None:
+def relate_pairs(path: Path) -> tuple[list[str], list[str]]:
+    """One JSON line per row of a CSV with columns s1,s2, and one error line per bad row."""
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as error:
+        raise InputError(path, f"cannot open ({error.strerror})") from None
+    lines: list[str] = []
+    errors: list[str] = []
+    with handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or not {"s1", "s2"} <= set(reader.fieldnames):
+            raise InputError(path, "needs the columns s1 and s2")
+        for row in reader:
+            s1, s2 = row.get("s1"), row.get("s2")
+            if not s1 or not s2 or not s1.strip() or not s2.strip() or None in row:
+                errors.append(f"{path}:{reader.line_num}: malformed row (needs s1 and s2)")
                 continue
-            evidence: dict[str, Any] = {
-                "a": claim_a.span(),
-                "b": claim_b.span(),
-                "slot_key": slot_a,
-            }
-            evidence.update(_values(claim_a, "a"), **_values(claim_b, "b"))
-            if best is None or _rank(relation) > _rank(best[0]):
-                best = relation, evidence
-    if best is None:
-        # Claims on a shared slot say more than the sentences' words: "ثلاثة صواريخ على
-        # الأقل" / "أربعة صواريخ" agree although one word is swapped for another.
-        sentence = compare_sentences(a, b)
-        if sentence is not None:
-            best = sentence, {"a": {"text": a}, "b": {"text": b}}
-    if best is None:
-        return {"relation": "unrelated", "score": 0.0, "evidence": {}}
-    relation, evidence = best
-    return {
-        "relation": RELATIONS[relation.kind],
-        "score": relation.score,
-        "evidence": {**evidence, **relation.details},
-    }
+            lines.append(
+                json.dumps({"line": reader.line_num, **relate(s1, s2)}, ensure_ascii=False)
+            )
+    return lines, errors
 
 
-def _rank(relation: Relation) -> tuple[int, float]:
-    return (relation.kind is ClaimLinkKind.CONTRADICTS, relation.score)
+def _relate_command(
+    texts: Annotated[list[str] | None, typer.Argument(help="TEXT_A TEXT_B")] = None,
+    pairs: Annotated[Path | None, typer.Option("--pairs", help="A CSV with columns s1,s2.")] = None,
+) -> None:
+    """Print how two short texts relate (corroborates / contradicts / unrelated) as JSON."""
+    if pairs is not None:
+        lines, errors = relate_pairs(pairs)
+        for line in lines:
+            typer.echo(line)
+        for error in errors:
+            typer.echo(f"error: {error}", err=True)
+        if errors:
+            raise typer.Exit(1)
+        return
+    if not texts or len(texts) != 2:
+        raise typer.BadParameter("give two texts, or --pairs FILE.csv")
+    for name, text in zip(("TEXT_A", "TEXT_B"), texts, strict=True):
+        if not text.strip():
+            raise typer.BadParameter(f"{name} is empty: nothing to relate")
+    typer.echo(json.dumps(relate(texts[0], texts[1]), ensure_ascii=False, indent=2))
 
 
-def _values(claim: ClaimView, side: str) -> dict[str, object]:
-    if claim.kind is ClaimKind.STATEMENT:
-        return {f"{side}_speaker": claim.speaker_text}
-    return {
-        f"{side}_value": claim.value,
-        f"{side}_unit": claim.unit,
-        f"{side}_qualifier": claim.qualifier.value if claim.qualifier else None,
-        f"{side}_negated": claim.negated,
-    }
+def _eval_command(
+    gold: Annotated[Path, typer.Option("--gold", help="The gold JSON file.")] = Path(
+        "tests/data/seeds.json"
+    ),
+    articles: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of the gold's articles: the seeds, or the SaudiNewsNet zips "
+            "(default: beside the gold's folder)."
+        ),
+    ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option(help="Database URL (default: a temporary SQLite; seeds format only)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    misses: Annotated[
+        int, typer.Option("--misses", min=0, help="Print the first N misses and false finds.")
+    ] = 0,
+) -> None:
+    """Precision and recall of claims, links, citations and aliases against a gold file.
+
+    Reads the seeds' format (tests/data/seeds.json: runs the pipeline on a database)
+    and the SaudiNewsNet format of claims_dev.json (runs the claim finder alone).
+    """
+    report = claims_eval.run(gold, articles=articles, database=database)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_table(report.scores)
+    if report.breakdowns:
+        typer.echo("")
+        _print_table(report.breakdowns)
+    if report.seconds is not None:
+        typer.echo(f"\nthe report took {report.seconds:.1f} s")
+    if misses:
+        for score in report.scores + report.breakdowns:
+            _print_misses(score, misses)
+
+
+def _print_table(scores: list[claims_eval.Score]) -> None:
+    width = max(22, *(len(score.category) for score in scores))
+    typer.echo(f"{'category':<{width}} {'precision':>9} {'recall':>7}  found/gold  right/judged")
+    for score in scores:
+        typer.echo(
+            f"{score.category:<{width}} {_pct(score.precision):>9} {_pct(score.recall):>7}"
+            f"  {score.found:>5}/{score.expected:<4}  {score.correct:>5}/{score.predicted}"
+        )
+
+
+def _print_misses(score: claims_eval.Score, limit: int) -> None:
+    for label, items in (("misses", score.misses), ("false finds", score.false_finds)):
+        if not items:
+            continue
+        typer.echo(f"\n{score.category}: {label} (first {min(limit, len(items))} of {len(items)})")
+        for item in items[:limit]:
+            typer.echo(f"  {_describe(item)}")
+
+
+def _describe(item: object) -> str:
+    if not isinstance(item, dict):
+        return str(item)
+    return " | ".join(f"{key}={value}" for key, value in item.items())
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+@hookimpl
+def marsad_register_commands(cli: typer.Typer, eval_cli: typer.Typer) -> None:
+    cli.command("relate")(_relate_command)
+    eval_cli.command("claims")(_eval_command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("run through the marsad command")

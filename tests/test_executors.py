@@ -14,15 +14,16 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from conftest import INSTALLED_PLUGINS, SEEDS, PostgresServer, require_postgres
 from snapshot import comparable, differences
 from test_kill_and_concurrency import write_inputs
 
-from marsad.core import cli
+from marsad.core import cli, executors
 from marsad.core.application import Marsad
 from marsad.core.db import make_engine
 from marsad.core.executors import Dask, Executor, InProcess, ProcessPool, Work, _last_split
@@ -273,3 +274,30 @@ def test_the_last_batch_is_shared_between_the_workers() -> None:
     assert list(_last_split(iter([[1, 2, 3]]), 1)) == [[1, 2, 3]]
     assert list(_last_split(iter([[1]]), 3)) == [[1]]
     assert list(_last_split(iter([]), 2)) == []
+
+
+def test_a_pool_that_never_says_a_worker_died_is_seen_broken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # CPython's executor can wait forever after a worker is killed at the wrong moment
+    # (the kill test hung so once): the run looks at the workers itself.
+    monkeypatch.setattr(executors, "WATCH_SECONDS", 0.01)
+    pool = ProcessPool(2)
+
+    class Dead:
+        exitcode = -9
+
+        def is_alive(self) -> bool:
+            return False
+
+    class Hung:
+        _processes: ClassVar[dict[int, Dead]] = {123: Dead()}
+
+        def shutdown(self, wait: bool, cancel_futures: bool) -> None:
+            assert not wait, "a hung pool must not be waited on"
+
+    pool._pool = Hung()  # type: ignore[assignment]
+    never: Future[Any] = Future()
+    assert pool._wait({never: ([1], 0)}) == (set(), True)
+    pool._abandon()
+    assert pool._pool is None
