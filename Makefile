@@ -33,7 +33,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	mkdir -p build/typecheck/marsad
-	for package in core plugins api migrations testing; do ln -sfn ../../../$$package build/typecheck/marsad/$$package; done
+	for package in core text plugins eval api migrations testing; do ln -sfn ../../../$$package build/typecheck/marsad/$$package; done
 	$(BIN)/mypy
 
 # Every benchmark in bench/ within 30 minutes, then plots and bench/results/SUMMARY.md.

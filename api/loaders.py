@@ -20,9 +20,9 @@ from sqlalchemy.orm import QueryableAttribute, Session, raiseload
 from strawberry.dataloader import DataLoader
 
 from marsad.api.db import Reads
-from marsad.api.disputes import DisputeRows, disputes
 from marsad.api.limits import MAX_BATCH_SIZE
 from marsad.core import models as db
+from marsad.plugins.link.disputes import DisputeRows, story_claims, story_disputes
 
 K = TypeVar("K", bound=Hashable)
 R = TypeVar("R")
@@ -251,59 +251,14 @@ class Loaders:
         return [_translation(group) for group in grouped]
 
     @staticmethod
-    def _story_claims(session: Session, keys: list[int]) -> list[tuple[int, db.Claim]]:
-        return [
-            (story_id, claim)
-            for claim, story_id in session.execute(
-                select(db.Claim, db.Article.story_id)
-                .options(NO_LAZY)
-                .join(db.Article, db.Claim.article_id == db.Article.id)
-                .where(db.Article.story_id.in_(keys))
-                .order_by(db.Claim.article_id, db.Claim.start, db.Claim.id)
-            )
-            if story_id is not None
-        ]
-
-    @classmethod
-    def _claims_by_story(cls, session: Session, keys: list[int]) -> list[list[db.Claim]]:
-        pairs = cls._story_claims(session, keys)
+    def _claims_by_story(session: Session, keys: list[int]) -> list[list[db.Claim]]:
+        pairs = story_claims(session, keys)
         grouped = many_per_key(keys, pairs, lambda pair: pair[0])
         return [[claim for _, claim in group] for group in grouped]
 
-    @classmethod
-    def _disputes_by_story(cls, session: Session, keys: list[int]) -> list[list[DisputeRows]]:
-        """Four statements for any number of stories: claims, links, articles (outlet
-        and publication time), sources."""
-        pairs = cls._story_claims(session, keys)
-        ids = [claim.id for _, claim in pairs]
-        links = list(
-            session.scalars(
-                select(db.ClaimLink).where(
-                    db.ClaimLink.source_id.in_(ids), db.ClaimLink.target_id.in_(ids)
-                )
-            )
-        )
-        outlets: dict[int, str] = {}
-        published: dict[int, datetime] = {}
-        for article_id, name, published_at in session.execute(
-            select(db.Article.id, db.Outlet.name, db.Article.published_at)
-            .outerjoin(db.Outlet, db.Article.outlet_id == db.Outlet.id)
-            .where(db.Article.story_id.in_(keys))
-        ):
-            if name is not None:
-                outlets[article_id] = name
-            if published_at is not None:
-                published[article_id] = published_at
-        sources: dict[int, list[str]] = defaultdict(list)
-        for claim_id, source in session.execute(
-            select(db.Citation.claim_id, db.Citation.source).where(db.Citation.claim_id.in_(ids))
-        ):
-            if claim_id is not None:
-                sources[claim_id].append(source)
-        return [
-            disputes([claim for _, claim in group], links, outlets, sources, published)
-            for group in many_per_key(keys, pairs, lambda pair: pair[0])
-        ]
+    @staticmethod
+    def _disputes_by_story(session: Session, keys: list[int]) -> list[list[DisputeRows]]:
+        return story_disputes(session, keys)
 
 
 def _translation(rows: list[db.Translation]) -> TranslationRows | None:

@@ -16,11 +16,13 @@ from strawberry.scalars import JSON
 
 from marsad.api import enums  # noqa: F401  (registers the enums first)
 from marsad.api.context import Info
-from marsad.api.disputes import DisputeRows, timeline
-from marsad.api.disputes import DisputeValue as DisputeValueRows  # a GraphQL type has its name
 from marsad.api.fields import field
 from marsad.core import models as db
 from marsad.core.plugins import PluginInfo
+from marsad.plugins.link.disputes import DisputeRows, timeline
+from marsad.plugins.link.disputes import (
+    DisputeValue as DisputeValueRows,  # a GraphQL type has its name
+)
 
 
 @strawberry.type

@@ -87,12 +87,12 @@ from marsad.core.ingest import record_fingerprint
 from marsad.core.schema import upgrade
 from marsad.core.settings import Settings
 from marsad.plugins import dedupe as dd
-from marsad.plugins import textreuse as tr
-from marsad.plugins.arabic import display_text, match_key
 from marsad.plugins.normalize import Normalize
 from marsad.plugins.parse import Parse, parse_time
 from marsad.plugins.saudinewsnet import SaudiNewsNetReader
-from marsad.plugins.textparse import parse_text
+from marsad.text import reuse as tr
+from marsad.text.arabic import display_text, match_key
+from marsad.text.plain import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet"

@@ -17,7 +17,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from marsad.plugins.relate import relate
+from marsad.text.claims.relate import relate
 
 ROOT = Path(__file__).resolve().parent.parent
 ANS = ROOT.parent / "shared" / "corpus" / "ans"

@@ -31,8 +31,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from marsad.plugins.claimfinder import find_claims
-from marsad.plugins.claims_eval_dev import pipeline_text
+from marsad.eval.claims_dev import pipeline_text
+from marsad.text.claims.finder import find_claims
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet"

@@ -34,8 +34,8 @@ import pyarabic.araby as araby
 from marsad.core.application import Marsad
 from marsad.core.schema import upgrade
 from marsad.core.settings import Settings
-from marsad.plugins.arabic import display_text, fold, match_key
-from marsad.plugins.textparse import parse_text
+from marsad.text.arabic import display_text, fold, match_key
+from marsad.text.plain import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet"

@@ -43,12 +43,12 @@ from marsad.core.db import make_engine  # noqa: E402
 from marsad.core.plugins import make_plugins  # noqa: E402
 from marsad.core.schema import upgrade  # noqa: E402
 from marsad.core.settings import Settings  # noqa: E402
-from marsad.plugins.claimfinder import find_claims  # noqa: E402
+from marsad.plugins.cluster.event_similarity import profile  # noqa: E402
 from marsad.plugins.dedupe import Features  # noqa: E402
-from marsad.plugins.event_similarity import profile  # noqa: E402
 from marsad.plugins.normalize import _normalize  # noqa: E402
 from marsad.plugins.parse import parse_input  # noqa: E402
 from marsad.plugins.translate import OfflineTranslator  # noqa: E402
+from marsad.text.claims.finder import find_claims  # noqa: E402
 
 
 def stored_inputs(folder: Path, articles: int) -> list[tuple[str, bytes, dict[str, Any]]]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from eval_ans import LABELS, STANCE, score
 
-from marsad.plugins.relate import relate
+from marsad.text.claims.relate import relate
 
 ROOT = Path(__file__).resolve().parent.parent
 ANS = ROOT.parent / "shared" / "corpus" / "ans"

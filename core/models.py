@@ -197,7 +197,7 @@ class RawInput(Base):
 
 class Story(Base):
     """The articles that report one event (``Article.story_id``), titled and summed up
-    by the most central of them (:mod:`marsad.plugins.stories`)."""
+    by the most central of them (:mod:`marsad.plugins.cluster.stories`)."""
 
     __tablename__ = "stories"
 
@@ -447,7 +447,7 @@ class MinHashSignature(Base):
 
     ``signature`` is the MinHash over word shingles of the match key; ``sentences``
     holds the sentences long enough to count as reuse, with their spans, keys and word
-    trigram hashes (packed by ``marsad.plugins.textreuse``), so an article found as a
+    trigram hashes (packed by ``marsad.text.reuse``), so an article found as a
     candidate is compared without re-reading its text. ``scheme`` names every
     parameter behind both, so sketches made with other parameters are never compared.
     """

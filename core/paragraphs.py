@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import Session
 
-from marsad.core import Article, Paragraph
+from marsad.core.models import Article, Paragraph
 
 
 def paragraph_rows(article_id: int, paragraphs: Sequence[str]) -> list[dict[str, Any]]:

@@ -28,21 +28,23 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "marsad"
 
-BUILTIN_PLUGINS: tuple[str, ...] = (
-    "marsad.plugins.readers",
-    "marsad.plugins.saudinewsnet",
-    "marsad.plugins.parse",
-    "marsad.plugins.normalize",
-    "marsad.plugins.dedupe",
-    "marsad.plugins.extract",
-    "marsad.plugins.link",
-    "marsad.plugins.claims",
-    "marsad.plugins.cluster",
-    "marsad.plugins.stories_eval",
-    "marsad.plugins.translate",
+# Built-in plugins by name, registered as third-party ones are: by name, from a module.
+BUILTIN_PLUGINS: dict[str, str] = {
+    "readers": "marsad.plugins.readers",
+    "saudinewsnet": "marsad.plugins.saudinewsnet",
+    "parse": "marsad.plugins.parse",
+    "normalize": "marsad.plugins.normalize",
+    "dedupe": "marsad.plugins.dedupe",
+    "extract": "marsad.plugins.extract",
+    "link": "marsad.plugins.link",
+    "relate": "marsad.plugins.relate",
+    "cluster": "marsad.plugins.cluster",
+    "translate": "marsad.plugins.translate",
+    # `marsad eval parse|claims|stories`.
+    "eval": "marsad.eval.commands",
     # The API's commands (`marsad serve`, `marsad schema`): core never imports the API.
-    "marsad.api.serve",
-)
+    "api": "marsad.api.serve",
+}
 
 
 class PluginLoadError(Exception):
@@ -177,7 +179,7 @@ def _import_builtin(module_name: str) -> ModuleType:
 
 
 def _builtin_names() -> set[str]:
-    return {module.rsplit(".", 1)[-1] for module in BUILTIN_PLUGINS}
+    return set(BUILTIN_PLUGINS)
 
 
 def make_plugins(
@@ -203,8 +205,7 @@ def make_plugins(
         log.warning("plugin %r failed to load and is skipped: %s", name, message)
         plugins.load_errors[name] = message
 
-    for module_name in BUILTIN_PLUGINS:
-        name = module_name.rsplit(".", 1)[-1]
+    for name, module_name in BUILTIN_PLUGINS.items():
         if name not in settings.disabled_plugins:
             manager.register(_import_builtin(module_name), name=name)
 

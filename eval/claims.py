@@ -27,7 +27,7 @@ Categories and what precision and recall mean for each:
 
 This is the seeds' format (``tests/data/seeds.json``). The SaudiNewsNet format of
 ``claims_dev.json`` and ``claims_holdout.json`` is scored without a database, by
-:mod:`marsad.plugins.claims_eval_dev`.
+:mod:`marsad.eval.claims_dev`.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ from marsad.core import (
     Qualifier,
     RawInput,
 )
-from marsad.plugins.arabic import TATWEEL, match_key
+from marsad.text.arabic import TATWEEL, match_key
 
 AGREEING = (ClaimLinkKind.SAME_QUOTE, ClaimLinkKind.CORROBORATES)
 
@@ -417,12 +417,12 @@ def run(
     a database (a temporary SQLite by default), run the pipeline, score the result.
     The SaudiNewsNet format of ``claims_dev.json`` (``articles`` a list): read each
     article from its zip and run the claim finder alone, without a database
-    (:mod:`marsad.plugins.claims_eval_dev`).
+    (:mod:`marsad.eval.claims_dev`).
     """
     from marsad.core.application import Marsad
     from marsad.core.schema import upgrade
     from marsad.core.settings import Settings
-    from marsad.plugins.claims_eval_dev import run_dev
+    from marsad.eval.claims_dev import run_dev
 
     gold = load_gold(gold_path)
     if isinstance(gold["articles"], list):

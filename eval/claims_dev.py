@@ -2,7 +2,7 @@
 
 Each gold article's ``content`` is read from its zip, turned into the text the
 pipeline sees (:func:`pipeline_text`) and given to
-:func:`marsad.plugins.claimfinder.find_claims`. Gold items are located by their
+:func:`marsad.text.claims.finder.find_claims`. Gold items are located by their
 verbatim ``evidence`` strings.
 
 Statements (claims of kind STATEMENT):
@@ -57,12 +57,12 @@ from pathlib import Path
 from typing import Any
 
 from marsad.core import ClaimKind, InputError, Qualifier
-from marsad.plugins.arabic import WORD, display_text, match_key
-from marsad.plugins.claimfinder import ClaimDraft, find_claims
-from marsad.plugins.claims_eval import ClaimsReport, Score, same_name
-from marsad.plugins.numbers import ARRESTED, DISPLACED, INJURED, KILLED, MISSING, RECOVERED
-from marsad.plugins.textparse import clean_controls, parse_text
-from marsad.plugins.tokens import keys
+from marsad.eval.claims import ClaimsReport, Score, same_name
+from marsad.text.arabic import WORD, display_text, match_key
+from marsad.text.claims.finder import ClaimDraft, find_claims
+from marsad.text.numbers import ARRESTED, DISPLACED, INJURED, KILLED, MISSING, RECOVERED
+from marsad.text.plain import clean_controls, parse_text
+from marsad.text.tokens import keys
 
 MIN_RUN = 4  # words a claim and a gold string must share
 RELATIVE = 1e-9
@@ -92,7 +92,7 @@ def pipeline_text(content: str, title: str | None) -> str:
     and the title and calls ``parse_text(body, title=title)`` (records are not
     ``title_first``), storing the paragraphs; ``normalize`` replaces each with
     ``display_text(paragraph)``, keeps the non-empty ones and joins them with a line
-    break (:mod:`marsad.plugins.paragraphs`).
+    break (:mod:`marsad.core.paragraphs`).
     """
     clean_title = clean_controls(title) if title else None
     parsed = parse_text(clean_controls(content), title=clean_title or None)

@@ -29,18 +29,16 @@ Figures (see docs/stories.md):
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from marsad.core import Article, Outlet, Story, hookimpl
+from marsad.core import Article, Outlet, Story
 
 URL_CHUNK = 500  # URLs per query: well under SQLite's limit of bound variables
 TITLES_PER_GROUP = 3  # article titles printed under each event or story of a list
@@ -546,40 +544,3 @@ def run(gold_path: Path, database: str | None) -> StoriesReport:
     if not any(url in placements for url in gold.articles):
         raise GoldError(f"none of the {len(gold.articles)} gold articles is in the database")
     return evaluate(gold, placements)
-
-
-def _eval_command(
-    gold: Annotated[Path, typer.Option("--gold", help="The gold JSON file (stories_dev.json).")],
-    database: Annotated[
-        str | None,
-        typer.Option(help="Database URL (default: MARSAD_DATABASE_URL, or marsad.db)."),
-    ] = None,
-    show: Annotated[
-        int,
-        typer.Option("--show", min=0, help="List the first N merged, split and wrong stories."),
-    ] = 10,
-    json_path: Annotated[
-        Path | None, typer.Option("--json", help="Also save the figures as JSON to PATH.")
-    ] = None,
-) -> None:
-    """B-cubed and pairwise scores of the stories against a gold of events, with the
-    hard negatives merged, the split events and the wrong merges."""
-    try:
-        report = run(gold, database)
-    except GoldError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from None
-    typer.echo(render(report, show))
-    if json_path is not None:
-        json_path.write_text(
-            json.dumps(report.figures(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-
-
-@hookimpl
-def marsad_register_commands(cli: typer.Typer, eval_cli: typer.Typer) -> None:
-    eval_cli.command("stories")(_eval_command)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("run through the marsad command")

@@ -23,7 +23,7 @@ article's limit are decided again in full, and those that rank it among their be
 decide the pair. The original is chosen from the pair alone. Running the stage again
 keeps the article's index rows that still hold, decides its pairs with its candidates
 again and keeps the links found from the other side
-(:func:`marsad.plugins.stories.save_article_links`).
+(:func:`marsad.core.links.save_article_links`).
 
 A batch is processed as its articles one after another would be, in the same order
 (:meth:`Dedupe.process_batch`): each article sees the index rows of those before it
@@ -86,9 +86,9 @@ from marsad.core import (
     TextKey,
     hookimpl,
 )
-from marsad.plugins import textreuse as tr
-from marsad.plugins.arabic import sentences
-from marsad.plugins.stories import mark_story_changes, save_article_links
+from marsad.core.links import mark_story_changes, save_article_links
+from marsad.text import reuse as tr
+from marsad.text.arabic import sentences
 
 KEY_CAP = 20
 BOILERPLATE_COUNT = 2

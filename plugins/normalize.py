@@ -3,7 +3,7 @@ and the sentences.
 
 Spans of every later stage point into ``Article.text`` as set here. The match key is
 stored whole; stages that need to map a span of the key back recompute the offsets
-with :func:`marsad.plugins.arabic.fold`, which is deterministic.
+with :func:`marsad.text.arabic.fold`, which is deterministic.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from sqlalchemy import delete, insert, select
 
 from marsad.core import Article, Outcome, Paragraph, Sentence, Stage, StageContext, hookimpl
 from marsad.core.budget import StageTimeout
-from marsad.plugins.arabic import display_text, match_key, sentences
-from marsad.plugins.paragraphs import replace_bodies
+from marsad.core.paragraphs import replace_bodies
+from marsad.text.arabic import display_text, match_key, sentences
 
 
 class Normalize(Stage):

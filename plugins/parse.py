@@ -1,7 +1,7 @@
 """The ``parse`` stage: stored input to title, subtitle, dateline, time, outlet and body.
 
 Plain text, JSON records and HTML pages end in the same structure detection
-(:mod:`marsad.plugins.textparse`), so boilerplate is kept out of the body whatever the
+(:mod:`marsad.text.plain`), so boilerplate is kept out of the body whatever the
 input looked like, and what was removed is stored with the reason.
 """
 
@@ -11,12 +11,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import py3langid
 import trafilatura
-import typer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,10 +31,10 @@ from marsad.core import (
 )
 from marsad.core.budget import StageTimeout
 from marsad.core.db import insert_ignoring_duplicates
+from marsad.core.paragraphs import replace_bodies
 from marsad.core.readers import field_type_problem
-from marsad.plugins.dates import parse_time
-from marsad.plugins.paragraphs import replace_bodies
-from marsad.plugins.textparse import clean_controls, parse_text
+from marsad.text.dates import parse_time
+from marsad.text.plain import clean_controls, parse_text
 
 MIN_LANGUAGE_CHARS = 20
 LANGUAGE_SAMPLE = 600
@@ -287,28 +285,3 @@ def store_outlets(session: Session, names: set[str]) -> dict[str, int]:
 @hookimpl
 def marsad_register_stages() -> list[Stage]:
     return [Parse()]
-
-
-@hookimpl
-def marsad_register_commands(cli: typer.Typer, eval_cli: typer.Typer) -> None:
-    @eval_cli.command("parse")
-    def eval_parse(
-        gold: Annotated[Path, typer.Option(help="Gold file (seeds.json).")],
-        articles: Annotated[
-            Path | None, typer.Option(help="Folder of the gold's articles (found if omitted).")
-        ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    ) -> None:
-        """Score titles, subtitles, datelines, dates, outlets and clean bodies against gold."""
-        from marsad.plugins.parse_eval import evaluate_parse, report_json
-
-        report = evaluate_parse(gold, articles)
-        if as_json:
-            typer.echo(report_json(report))
-        else:
-            for name, score in report.rows():
-                typer.echo(f"{name:<11} {score.right}/{score.total}")
-                for miss in score.misses:
-                    typer.echo(f"    miss: {miss}")
-        if not report.perfect():
-            raise typer.Exit(1)

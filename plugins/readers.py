@@ -9,8 +9,8 @@ from typing import Any
 
 from marsad.core import InputError, RawRecord, Reader, ReadOptions, hookimpl
 from marsad.core.readers import field_type_problem, read_input
-from marsad.plugins.dates import parse_time
-from marsad.plugins.encoding import Decoded, UndecodableText, decode
+from marsad.text.dates import parse_time
+from marsad.text.encoding import Decoded, UndecodableText, decode
 
 TEXT = "text/plain"
 RECORD = "application/json"

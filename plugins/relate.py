@@ -1,4 +1,4 @@
-"""Commands for claims: ``marsad relate`` and ``marsad eval claims``."""
+"""``marsad relate``: how two short texts relate, with the pipeline's own rules."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from typing import Annotated
 import typer
 
 from marsad.core import InputError, hookimpl
-from marsad.plugins import claims_eval
-from marsad.plugins.relate import relate
+from marsad.text.claims.relate import relate
 
 
 def relate_pairs(path: Path) -> tuple[list[str], list[str]]:
@@ -60,79 +59,9 @@ def _relate_command(
     typer.echo(json.dumps(relate(texts[0], texts[1]), ensure_ascii=False, indent=2))
 
 
-def _eval_command(
-    gold: Annotated[Path, typer.Option("--gold", help="The gold JSON file.")] = Path(
-        "tests/data/seeds.json"
-    ),
-    articles: Annotated[
-        Path | None,
-        typer.Option(
-            help="Folder of the gold's articles: the seeds, or the SaudiNewsNet zips "
-            "(default: beside the gold's folder)."
-        ),
-    ] = None,
-    database: Annotated[
-        str | None,
-        typer.Option(help="Database URL (default: a temporary SQLite; seeds format only)."),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    misses: Annotated[
-        int, typer.Option("--misses", min=0, help="Print the first N misses and false finds.")
-    ] = 0,
-) -> None:
-    """Precision and recall of claims, links, citations and aliases against a gold file.
-
-    Reads the seeds' format (tests/data/seeds.json: runs the pipeline on a database)
-    and the SaudiNewsNet format of claims_dev.json (runs the claim finder alone).
-    """
-    report = claims_eval.run(gold, articles=articles, database=database)
-    if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-        return
-    _print_table(report.scores)
-    if report.breakdowns:
-        typer.echo("")
-        _print_table(report.breakdowns)
-    if report.seconds is not None:
-        typer.echo(f"\nthe report took {report.seconds:.1f} s")
-    if misses:
-        for score in report.scores + report.breakdowns:
-            _print_misses(score, misses)
-
-
-def _print_table(scores: list[claims_eval.Score]) -> None:
-    width = max(22, *(len(score.category) for score in scores))
-    typer.echo(f"{'category':<{width}} {'precision':>9} {'recall':>7}  found/gold  right/judged")
-    for score in scores:
-        typer.echo(
-            f"{score.category:<{width}} {_pct(score.precision):>9} {_pct(score.recall):>7}"
-            f"  {score.found:>5}/{score.expected:<4}  {score.correct:>5}/{score.predicted}"
-        )
-
-
-def _print_misses(score: claims_eval.Score, limit: int) -> None:
-    for label, items in (("misses", score.misses), ("false finds", score.false_finds)):
-        if not items:
-            continue
-        typer.echo(f"\n{score.category}: {label} (first {min(limit, len(items))} of {len(items)})")
-        for item in items[:limit]:
-            typer.echo(f"  {_describe(item)}")
-
-
-def _describe(item: object) -> str:
-    if not isinstance(item, dict):
-        return str(item)
-    return " | ".join(f"{key}={value}" for key, value in item.items())
-
-
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
-
-
 @hookimpl
-def marsad_register_commands(cli: typer.Typer, eval_cli: typer.Typer) -> None:
+def marsad_register_commands(cli: typer.Typer) -> None:
     cli.command("relate")(_relate_command)
-    eval_cli.command("claims")(_eval_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,7 +16,7 @@ from typing import Any
 
 from marsad.core import InputError, RawRecord, Reader, ReadOptions, hookimpl
 from marsad.core.readers import json_type, read_bounded
-from marsad.plugins.dates import parse_time
+from marsad.text.dates import parse_time
 
 ZIP_MAGIC = b"PK\x03\x04"
 REQUIRED = ("source", "content")

@@ -1,5 +1,5 @@
-"""Build ``plugins/lexicons/background_df.txt.gz``: in how many articles of news at
-large each word appears, for :mod:`marsad.plugins.event_similarity`.
+"""Build ``text/lexicons/background_df.txt.gz``: in how many articles of news at
+large each word appears, for :mod:`marsad.plugins.cluster.event_similarity`.
 
 Reads the SaudiNewsNet daily dumps in ``../shared/corpus/saudinewsnet`` but the days
 that the settings were chosen on (the development stories gold's two days; the
@@ -20,7 +20,12 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-from marsad.plugins.event_similarity import BACKGROUND_FILE, LEAD_CHARS, Background, event_words
+from marsad.plugins.cluster.event_similarity import (
+    BACKGROUND_FILE,
+    LEAD_CHARS,
+    Background,
+    event_words,
+)
 
 DEVELOPMENT_DAYS = ("2015-07-25", "2015-07-26")  # tests/data/stories_dev.json
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +46,7 @@ def main(corpus: Path) -> None:
                     articles += 1
         print(f"{dump.name}: {articles} articles so far", file=sys.stderr)
     lines = Background(articles, frequency).lines()
-    target = ROOT / "plugins" / "lexicons" / BACKGROUND_FILE
+    target = ROOT / "text" / "lexicons" / BACKGROUND_FILE
     # mtime=0: the same input gives the same bytes.
     target.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
     print(f"wrote {target} ({len(lines) - 1} words, {articles} articles)", file=sys.stderr)

@@ -1,12 +1,12 @@
 """Train the stance model of `marsad relate` on ANS stance-train and write it as JSON.
 
     .venv/bin/pip install -e ".[train]"     # scikit-learn, for training only
-    .venv/bin/python scripts/train_stance.py [--train CSV] [--out plugins/models/stance.json]
+    .venv/bin/python scripts/train_stance.py [--train CSV] [--out text/models/stance.json]
 
 Deterministic: the same training file gives the same model file, byte for byte
 (fixed folds, a deterministic solver, weights rounded). Only the training split is
 read; the threshold of "contradicts" is chosen by cross-validation inside it. The
-product reads the JSON in pure Python (marsad.plugins.stance), never scikit-learn.
+product reads the JSON in pure Python (marsad.text.claims.stance), never scikit-learn.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from marsad.plugins.relate import rule_relation
-from marsad.plugins.stance import LABELS, features
+from marsad.text.claims.relate import rule_relation
+from marsad.text.claims.stance import LABELS, features
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT.parent / "shared" / "corpus" / "ans" / "stance-train.csv"
@@ -102,7 +102,8 @@ def export(vectorizer: DictVectorizer, model: LogisticRegression, threshold: flo
     }
     data = {
         "about": "marsad relate stance model: multinomial logistic regression over "
-        "marsad.plugins.stance.features, trained on ANS stance-train by scripts/train_stance.py",
+        "marsad.text.claims.stance.features, trained on ANS stance-train by "
+        "scripts/train_stance.py",
         "labels": list(LABELS),
         "intercepts": [round(float(model.intercept_[row]), DIGITS) for row in order],
         "contradicts_threshold": threshold,

@@ -16,9 +16,9 @@ from api_client import ApiClient, StatementCounter, counting_statements
 from sqlalchemy import update
 from strawberry.relay import from_base64
 
-from marsad.api.disputes import Report, disputes, in_publication_order, timeline
 from marsad.core import models as db
 from marsad.core.application import Marsad
+from marsad.plugins.link.disputes import Report, disputes, in_publication_order, timeline
 
 ROCKETS = "unit:صاروخ"
 THREE, FOUR = "3 صاروخ (exact)", "4 صاروخ (exact)"

@@ -11,8 +11,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from strategies import article_text
 
-from marsad.plugins import arabic
-from marsad.plugins.arabic import (
+from marsad.text import arabic
+from marsad.text.arabic import (
     DIACRITICS,
     INVISIBLE,
     SPACES,

@@ -1,6 +1,6 @@
 """The claims report on the seeds is a test: the targets of the issue, asserted.
 
-Gold items are located by their evidence strings (see marsad.plugins.claims_eval),
+Gold items are located by their evidence strings (see marsad.eval.claims),
 so these tests hold while parsing and normalisation change the article texts.
 """
 
@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from marsad.core import Citation, Claim
 from marsad.core.application import Marsad
-from marsad.plugins import claims_eval
+from marsad.eval import claims as claims_eval
 
 
 @pytest.fixture
@@ -72,9 +72,9 @@ def test_citations_are_per_claim_and_span_the_text(seeded_app: Marsad) -> None:
 
 def test_eval_command_prints_the_table_and_json(tmp_path: Path) -> None:
     from marsad.core.cli import app, eval_app
-    from marsad.plugins.claims import marsad_register_commands
+    from marsad.eval.commands import marsad_register_commands
 
-    marsad_register_commands(cli=app, eval_cli=eval_app)
+    marsad_register_commands(eval_cli=eval_app)
     runner = CliRunner()
     result = runner.invoke(
         app, ["eval", "claims", "--gold", str(GOLD), "--articles", str(SEEDS), "--json"]

@@ -19,10 +19,10 @@ from typer.testing import CliRunner
 
 from marsad.core import Article, ClaimKind, InputError, Qualifier
 from marsad.core.application import Marsad
-from marsad.plugins import claims_eval
-from marsad.plugins import claims_eval_dev as dev
-from marsad.plugins.claimfinder import ClaimDraft
-from marsad.plugins.entities import EntityRef
+from marsad.eval import claims as claims_eval
+from marsad.eval import claims_dev as dev
+from marsad.text.claims.entities import EntityRef
+from marsad.text.claims.finder import ClaimDraft
 
 DEV_GOLD = ROOT / "tests" / "data" / "claims_dev.json"
 HOLDOUT_GOLD = ROOT / "tests" / "data" / "claims_holdout.json"
@@ -308,10 +308,10 @@ def test_the_dev_report_end_to_end(gold: Path) -> None:
 
 def test_the_command_reads_the_dev_format() -> None:
     from marsad.core.cli import app, eval_app
-    from marsad.plugins.claims import marsad_register_commands
+    from marsad.eval.commands import marsad_register_commands
 
     folder = corpus_path("saudinewsnet")
-    marsad_register_commands(cli=app, eval_cli=eval_app)
+    marsad_register_commands(eval_cli=eval_app)
     runner = CliRunner()
     args = ["eval", "claims", "--gold", str(DEV_GOLD), "--articles", str(folder)]
     result = runner.invoke(app, [*args, "--misses", "1"])

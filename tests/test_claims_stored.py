@@ -17,8 +17,8 @@ from typing import Any
 from api_client import ApiClient
 from conftest import MakeApp, corpus_path
 
-from marsad.plugins.claimfinder import ClaimDraft, find_claims
-from marsad.plugins.claims_eval_dev import load_articles
+from marsad.eval.claims_dev import load_articles
+from marsad.text.claims.finder import ClaimDraft, find_claims
 
 ARTICLES = 4  # enough for every kind of claim; each article costs every stage
 

@@ -25,7 +25,7 @@ from marsad.core.plugins import make_plugins
 from marsad.core.schema import upgrade
 from marsad.core.settings import Settings
 from marsad.plugins import dedupe as dd
-from marsad.plugins import textreuse as tr
+from marsad.text import reuse as tr
 
 TATWEEL = "\u0640"
 SEED_000 = "000_1b35a13412cf49fa.txt"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from marsad.plugins import textreuse as tr
-from marsad.plugins.arabic import sentences
+from marsad.text import reuse as tr
+from marsad.text.arabic import sentences
 
 TEXT = (
     "أعلن البيت الأبيض في بيان أن الرئيس الأميركي ورئيس الوزراء العراقي بحثا الهجمات "

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marsad.plugins.encoding import LEGACY, UndecodableText, decode
+from marsad.text.encoding import LEGACY, UndecodableText, decode
 
 ARABIC = "قال رئيس الوزراء العراقي مصطفى الكاظمي إن الصواريخ العبثية محاولة لإعاقة الحكومة."
 

@@ -24,8 +24,9 @@ from typer.testing import CliRunner
 from marsad.core import Article, Outlet, RawInput, Story
 from marsad.core.db import make_engine
 from marsad.core.schema import upgrade
-from marsad.plugins import stories_eval
-from marsad.plugins.stories_eval import GoldError, Placement, evaluate, parse_gold
+from marsad.eval import commands as eval_commands
+from marsad.eval import stories as stories_eval
+from marsad.eval.stories import GoldError, Placement, evaluate, parse_gold
 
 GOLD = ROOT / "tests" / "data" / "stories_dev.json"
 # Held out: read by one reader independently of the system; no setting was chosen on it.
@@ -190,7 +191,7 @@ def _tiny_database(path: Path) -> str:
 def test_the_command_prints_the_report_and_saves_the_figures(tmp_path: Path) -> None:
     from marsad.core.cli import app, eval_app
 
-    stories_eval.marsad_register_commands(cli=app, eval_cli=eval_app)
+    eval_commands.marsad_register_commands(eval_cli=eval_app)
     database = _tiny_database(tmp_path / "tiny.db")
     gold = tmp_path / "gold.json"
     gold.write_text(json.dumps(small_gold()), encoding="utf-8")

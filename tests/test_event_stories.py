@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from marsad.core import ArticleLink, ArticleLinkKind
 from marsad.core.application import Marsad
-from marsad.plugins.event_clusters import average_linkage, central, keep_names
-from marsad.plugins.event_similarity import (
+from marsad.plugins.cluster.event_clusters import average_linkage, central, keep_names
+from marsad.plugins.cluster.event_similarity import (
     LEAD_CHARS,
     MIN_COVERAGE,
     SAME_OUTLET_FACTOR,
@@ -26,7 +26,7 @@ from marsad.plugins.event_similarity import (
     event_words,
     profile,
 )
-from marsad.plugins.stories import link_weight
+from marsad.plugins.cluster.stories import link_weight
 
 # Two cables of one template to two countries: one topic, two events.
 TUNISIA = (

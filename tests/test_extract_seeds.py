@@ -26,9 +26,10 @@ from marsad.core import (
 )
 from marsad.core.application import Marsad
 from marsad.core.models import StageRun
-from marsad.plugins import entity_rows, extract
-from marsad.plugins.claimfinder import FoundClaims, find_claims
-from marsad.plugins.entities import EntityRef, entity_key
+from marsad.plugins import extract
+from marsad.plugins.extract import entity_rows
+from marsad.text.claims.entities import EntityRef, entity_key
+from marsad.text.claims.finder import FoundClaims, find_claims
 
 TATWEEL = "\u0640"
 

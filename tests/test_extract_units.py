@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from marsad.core import Qualifier
-from marsad.plugins.arabic import match_key
-from marsad.plugins.numbers import find_quantities
-from marsad.plugins.statements import StatementFinder
-from marsad.plugins.tokens import Line, pair_quotes, tokenize
+from marsad.text.arabic import match_key
+from marsad.text.claims.statements import StatementFinder
+from marsad.text.numbers import find_quantities
+from marsad.text.tokens import Line, pair_quotes, tokenize
 
 
 def quantities(text: str) -> list[tuple[str, float | None, str, Qualifier | None, bool]]:

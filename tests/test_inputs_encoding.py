@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from marsad.core import Article
 from marsad.core.application import Marsad
-from marsad.plugins.encoding import LEGACY, UndecodableText, decode
+from marsad.text.encoding import LEGACY, UndecodableText, decode
 
 TITLE = "بايدن يتباحث مع الكاظمي"
 BODY = "قال البيت الأبيض إن الرئيس بحث مع رئيس الوزراء الهجمات الصاروخية على أربيل."

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from marsad.core import Article, InputError, RawRecord, ReadOptions
 from marsad.core.application import Marsad
 from marsad.core.ingest import store_records
-from marsad.plugins.dates import parse_time
 from marsad.plugins.readers import JsonLinesReader, JsonReader
 from marsad.plugins.saudinewsnet import SaudiNewsNetReader
+from marsad.text.dates import parse_time
 
 TEXT = "قال المتحدث إن القوات الأمنية عثرت على منصة الإطلاق جنوبي العاصمة."
 DEEP = "[" * 100_000 + "]" * 100_000

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from marsad.core.readers import field_type_problem
-from marsad.plugins.encoding import UndecodableText, decode
-from marsad.plugins.textparse import MAX_DATELINE_CHARS, clean_controls, parse_text
+from marsad.text.encoding import UndecodableText, decode
+from marsad.text.plain import MAX_DATELINE_CHARS, clean_controls, parse_text
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Arabic letters and marks, Eastern digits, punctuation, dashes, controls and line ends.

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from marsad.core import Article, Outlet, Paragraph
 from marsad.core.application import Marsad
-from marsad.plugins.textparse import MAX_DATELINE_CHARS, clean_controls, parse_text
+from marsad.text.plain import MAX_DATELINE_CHARS, clean_controls, parse_text
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 BODY = "قال المتحدث إن القوات الأمنية عثرت على منصة الإطلاق جنوبي العاصمة."

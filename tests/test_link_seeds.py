@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from marsad.core import Article, Claim, ClaimKind, ClaimLink, ClaimLinkKind, Qualifier, QuantityKind
 from marsad.core.application import Marsad
 from marsad.plugins import link as link_stage
-from marsad.plugins.compare import ClaimView, compare
+from marsad.text.claims.compare import ClaimView, compare
 
 TATWEEL = "\u0640"
 

@@ -14,8 +14,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from marsad.core import Article, Outcome, Sentence, StageContext
-from marsad.plugins import arabic, normalize
-from marsad.plugins.arabic import (
+from marsad.core.paragraphs import paragraph_rows
+from marsad.plugins import normalize
+from marsad.plugins.normalize import Normalize
+from marsad.text import arabic
+from marsad.text.arabic import (
     SPACES,
     display_map,
     display_text,
@@ -24,8 +27,6 @@ from marsad.plugins.arabic import (
     match_key,
     sentences,
 )
-from marsad.plugins.normalize import Normalize
-from marsad.plugins.paragraphs import paragraph_rows
 
 # What Arabic news text is made of, edge cases included: letters, every hamza and
 # alef form, harakat, tatweel, both digit sets, quotes, bidi controls, odd spaces.

@@ -1,4 +1,4 @@
-"""Unit tests of the number rules (marsad.plugins.numbers), one mechanism at a time.
+"""Unit tests of the number rules (marsad.text.numbers), one mechanism at a time.
 
 The phrases are written for these tests in the style of Arabic news; none is taken
 from an evaluation set.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from marsad.core import Qualifier
-from marsad.plugins.numbers import QuantityMatch, find_quantities
-from marsad.plugins.tokens import Line
+from marsad.text.numbers import QuantityMatch, find_quantities
+from marsad.text.tokens import Line
 
 EXACT, ABOUT = Qualifier.EXACT, Qualifier.ABOUT
 AT_LEAST, AT_MOST = Qualifier.AT_LEAST, Qualifier.AT_MOST

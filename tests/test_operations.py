@@ -181,7 +181,9 @@ def test_a_built_in_plugin_that_cannot_be_imported_is_one_clear_error(
 ) -> None:
     from marsad.core import plugins
 
-    monkeypatch.setattr(plugins, "BUILTIN_PLUGINS", (*plugins.BUILTIN_PLUGINS, "marsad.nowhere"))
+    monkeypatch.setattr(
+        plugins, "BUILTIN_PLUGINS", {**plugins.BUILTIN_PLUGINS, "nowhere": "marsad.nowhere"}
+    )
     with pytest.raises(plugins.PluginLoadError) as raised:
         plugins.make_plugins(Settings(), load_entry_points=False)
     message = str(raised.value)

@@ -35,8 +35,8 @@ DATA_GLOBS = (
     "api/*.graphql",
     "api/*.html",
     "api/static/**/*",
-    "plugins/lexicons/*.txt",
-    "plugins/models/*.json",
+    "text/lexicons/*.txt",
+    "text/models/*.json",
 )
 
 

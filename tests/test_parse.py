@@ -32,12 +32,12 @@ from marsad.core import (
 from marsad.core.application import Marsad
 from marsad.core.schema import upgrade
 from marsad.core.settings import Settings
-from marsad.plugins.dates import find_date, is_date_line
+from marsad.eval.parse import evaluate_parse
 from marsad.plugins.parse import Parse
-from marsad.plugins.parse_eval import evaluate_parse
 from marsad.plugins.saudinewsnet import SaudiNewsNetReader
-from marsad.plugins.textparse import parse_text
 from marsad.plugins.translate import OfflineTranslator
+from marsad.text.dates import find_date, is_date_line
+from marsad.text.plain import parse_text
 
 
 def test_gold_report_is_perfect() -> None:

@@ -25,7 +25,7 @@ from marsad.core.settings import Settings
 from marsad.core.stages import StageOrderError
 
 TESTS = Path(__file__).resolve().parent
-BUILTIN_NAMES = {module.rsplit(".", 1)[-1] for module in BUILTIN_PLUGINS}
+BUILTIN_NAMES = set(BUILTIN_PLUGINS)
 BUILTIN_STAGES = {"parse", "normalize", "dedupe", "extract", "link", "cluster", "translate"}
 
 
@@ -167,7 +167,9 @@ def test_describe_lists_hooks_stages_and_versions(fake_entry_points: list[EntryP
     assert set(infos) == BUILTIN_NAMES | {"good"}
     assert infos["parse"].builtin
     assert infos["parse"].version == marsad_version()
-    assert infos["parse"].hooks == ("marsad_register_commands", "marsad_register_stages")
+    assert infos["parse"].hooks == ("marsad_register_stages",)
+    assert infos["link"].hooks == ("marsad_register_commands", "marsad_register_stages")
+    assert infos["eval"].hooks == ("marsad_register_commands",)
     assert infos["parse"].stages == ("parse",)
     assert infos["readers"].hooks == ("marsad_register_readers",)
     assert infos["readers"].stages == ()

@@ -12,8 +12,8 @@ import pytest
 from conftest import corpus_path
 
 from marsad.core import InputError
-from marsad.plugins.claims import relate_pairs
-from marsad.plugins.relate import relate
+from marsad.plugins.relate import relate_pairs
+from marsad.text.claims.relate import relate
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import datetime
 
 from marsad.core import Article, ArticleLink, ArticleLinkKind
 from marsad.plugins import dedupe
-from marsad.plugins import textreuse as tr
-from marsad.plugins.arabic import sentences
+from marsad.text import reuse as tr
+from marsad.text.arabic import sentences
 
 STATEMENT = (
     "«إن الحكومة ماضية في تنفيذ برنامج الإصلاح الاقتصادي وفق الجدول الزمني المعلن، "

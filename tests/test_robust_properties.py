@@ -22,8 +22,10 @@ from strategies import arabic_text, article_text, extreme_datetimes
 
 from marsad.core import ClaimKind, Qualifier
 from marsad.core.models import Base
-from marsad.plugins import textreuse as tr
-from marsad.plugins.arabic import (
+from marsad.plugins.link import candidates
+from marsad.plugins.translate import OfflineTranslator
+from marsad.text import reuse as tr
+from marsad.text.arabic import (
     display_map,
     display_text,
     fold,
@@ -31,7 +33,7 @@ from marsad.plugins.arabic import (
     match_key,
     sentences,
 )
-from marsad.plugins.compare import (
+from marsad.text.claims.compare import (
     ClaimView,
     anchors,
     clauses,
@@ -40,16 +42,14 @@ from marsad.plugins.compare import (
     content_words,
     interval,
 )
-from marsad.plugins.dates import find_date, is_date_line
-from marsad.plugins.entities import scan_names
-from marsad.plugins.link import candidates
-from marsad.plugins.mentions import extra_aliases, find_mentions
-from marsad.plugins.numbers import find_quantities
-from marsad.plugins.polarity import numbers, polarity_conflict
-from marsad.plugins.relate import relate
-from marsad.plugins.statements import StatementFinder
-from marsad.plugins.tokens import lines, pair_quotes, tokenize, word_texts
-from marsad.plugins.translate import OfflineTranslator
+from marsad.text.claims.entities import scan_names
+from marsad.text.claims.mentions import extra_aliases, find_mentions
+from marsad.text.claims.polarity import numbers, polarity_conflict
+from marsad.text.claims.relate import relate
+from marsad.text.claims.statements import StatementFinder
+from marsad.text.dates import find_date, is_date_line
+from marsad.text.numbers import find_quantities
+from marsad.text.tokens import lines, pair_quotes, tokenize, word_texts
 
 FEW = settings(max_examples=100, deadline=None, derandomize=True)
 MANY = settings(max_examples=1000, deadline=None, derandomize=True)

@@ -14,13 +14,13 @@ import tracemalloc
 from collections.abc import Callable
 
 from marsad.core import ClaimKind
-from marsad.plugins import claimfinder
-from marsad.plugins.arabic import sentences
-from marsad.plugins.polarity import polarity_conflict
-from marsad.plugins.relate import relate
-from marsad.plugins.statements import StatementFinder
-from marsad.plugins.textreuse import keyed_sentences, match_sentences, minhash
-from marsad.plugins.tokens import Line
+from marsad.text.arabic import sentences
+from marsad.text.claims import finder as claimfinder
+from marsad.text.claims.polarity import polarity_conflict
+from marsad.text.claims.relate import relate
+from marsad.text.claims.statements import StatementFinder
+from marsad.text.reuse import keyed_sentences, match_sentences, minhash
+from marsad.text.tokens import Line
 
 SENTENCE = "وقال المتحدث باسم الجيش إن ثلاثة صواريخ سقطت على المنطقة الخضراء دون وقوع إصابات. "
 HEADLINE = "ارتفع سعر النفط في الأسواق العالمية مع تراجع المخزون الأمريكي"

@@ -18,8 +18,8 @@ from conftest import MakeApp
 
 from marsad.core import ClaimKind
 from marsad.core.application import Marsad
-from marsad.plugins.compare import ClaimView, compare
-from marsad.plugins.relate import relate
+from marsad.text.claims.compare import ClaimView, compare
+from marsad.text.claims.relate import relate
 
 LONG = (
     "قال المتحدث إن القوات الأمنية عثرت على منصة الإطلاق في منطقة البياع جنوبي العاصمة "

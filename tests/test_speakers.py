@@ -6,9 +6,9 @@ Sentences written for these tests, one per resolution mechanism.
 from __future__ import annotations
 
 from marsad.core import ClaimKind
-from marsad.plugins.claimfinder import ClaimDraft, find_claims
-from marsad.plugins.speakers import SpeakerFinder
-from marsad.plugins.tokens import lines
+from marsad.text.claims.finder import ClaimDraft, find_claims
+from marsad.text.claims.speakers import SpeakerFinder
+from marsad.text.tokens import lines
 
 
 def statements(text: str) -> list[ClaimDraft]:

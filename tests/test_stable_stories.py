@@ -26,7 +26,7 @@ from marsad.core import (
     StoryChange,
 )
 from marsad.core.application import Marsad
-from marsad.plugins.stories import (
+from marsad.plugins.cluster.stories import (
     GROUP_DAYS,
     _connected_group,
     link_weight,

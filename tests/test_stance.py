@@ -12,13 +12,13 @@ import pytest
 from conftest import ROOT, corpus_path
 
 from marsad.core import InputError
-from marsad.plugins.relate import relate, rule_relation
-from marsad.plugins.stance import LABELS, features, read_model, shipped_model
+from marsad.text.claims.relate import relate, rule_relation
+from marsad.text.claims.stance import LABELS, features, read_model, shipped_model
 
 sys.path.insert(0, str(ROOT / "bench"))
 from eval_ans import STANCE, score  # bench scripts are no package: found by path
 
-MODEL = ROOT / "plugins" / "models" / "stance.json"
+MODEL = ROOT / "text" / "models" / "stance.json"
 
 
 def test_features_are_symmetric() -> None:

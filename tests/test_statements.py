@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from marsad.plugins.arabic import match_key
-from marsad.plugins.speech import inflections, trigger_of, triggers
-from marsad.plugins.statements import StatementFinder, StatementMatch
-from marsad.plugins.tokens import Line
+from marsad.text.arabic import match_key
+from marsad.text.claims.speech import inflections, trigger_of, triggers
+from marsad.text.claims.statements import StatementFinder, StatementMatch
+from marsad.text.tokens import Line
 
 KNOWN: set[tuple[str, ...]] = {("خالد", "العتيبي")}
 
@@ -83,7 +83,7 @@ def test_impersonal_forms_are_marked() -> None:
 
 
 def test_a_bad_lexicon_line_is_a_clear_error() -> None:
-    from marsad.plugins.speech import _entry
+    from marsad.text.claims.speech import _entry
 
     with pytest.raises(ValueError, match=r"speech_verbs\.txt"):
         _entry("verb قال قال")

@@ -19,7 +19,7 @@ from conftest import ingest_items, require_postgres, saudinewsnet_day
 from sqlalchemy import select
 
 from marsad.core import Article, ArticleLink, ArticleLinkKind
-from marsad.plugins.stories import JOIN_AVERAGE
+from marsad.plugins.cluster.stories import JOIN_AVERAGE
 
 GOLD = Path(__file__).parent / "data" / "stories_dev.json"
 DAYS = ("2015-07-25", "2015-07-26")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from marsad.plugins.arabic import match_key
+from marsad.text.arabic import match_key
 
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(

@@ -1,6 +1,6 @@
 """Newsworthy numbers in a line: a value, what it counts or measures, and how sure.
 
-The value is read by :mod:`marsad.plugins.numberwords` (digits, number words, scales);
+The value is read by :mod:`marsad.text.numberwords` (digits, number words, scales);
 also a dual noun ("صاروخين" = 2), a singular noun reporting one casualty ("إصابة
 شخص") or a fraction of a plural ("ثلثي الأجهزة") is a number. What follows says what it
 is: a percentage ("%", "في المئة"), money (a currency), a measure (a unit, a duration)
@@ -28,8 +28,8 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from marsad.core import Qualifier
-from marsad.plugins.arabic import DIACRITICS, TATWEEL, match_key
-from marsad.plugins.numberwords import (
+from marsad.text.arabic import DIACRITICS, TATWEEL, match_key
+from marsad.text.numberwords import (
     AND_HALF,
     DIGITS,
     DUAL,
@@ -48,7 +48,7 @@ from marsad.plugins.numberwords import (
     word_at,
     word_value,
 )
-from marsad.plugins.tokens import Line, bare, keys, read_lexicon, strip_conjunction
+from marsad.text.tokens import Line, bare, keys, read_lexicon, strip_conjunction
 
 INJURED = "مصاب"
 KILLED = "قتيل"

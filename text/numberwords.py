@@ -5,7 +5,7 @@ decimal comma ("2,5" = 2.5) or the wire copy's "ر" ("3ر0" = 0.3); number words
 ("خمسة وعشرون", "ثلاثمئة", "ثلاثة عشر", "ثلاثة فاصلة خمسة"); a scale after either ("40
 ألف", "1.8 مليون", "ستة مليارات", "ألفين" = 2000) and the smaller parts after a scale ("53
 مليون و653 ألف", "مليون ونصف"). What the number counts or measures is read by
-:mod:`marsad.plugins.numbers`; this module only says which tokens make a number and its
+:mod:`marsad.text.numbers`; this module only says which tokens make a number and its
 value.
 """
 
@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from marsad.plugins.arabic import match_key
-from marsad.plugins.tokens import Line, Token, keys, strip_conjunction
+from marsad.text.arabic import match_key
+from marsad.text.tokens import Line, Token, keys, strip_conjunction
 
 # Forms of the number, as in the dev gold's guidelines.
 DIGITS, WORDS, DUAL, SINGULAR_NOUN = "digits", "words", "dual", "singular_noun"

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from marsad.plugins.arabic import match_key
-from marsad.plugins.dates import find_date, is_date_line
+from marsad.text.arabic import match_key
+from marsad.text.dates import find_date, is_date_line
 
 # A line ends a sentence when it ends with one of these (after closing quotes).
 _SENTENCE_END = re.compile(r"[.!?؟:…][\"”»’)\]]*$")

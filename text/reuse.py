@@ -1,6 +1,6 @@
 """Text-reuse features, free of any database: shingles, MinHash, band keys, anchors.
 
-Everything here works on match keys (``marsad.plugins.arabic.match_key``), so spelling
+Everything here works on match keys (``marsad.text.arabic.match_key``), so spelling
 variants of one text give the same features. Index keys are 63-bit integers (they fit
 a signed BIGINT everywhere) salted with their kind, so one index table holds them all.
 
@@ -35,7 +35,7 @@ from functools import cache
 import numpy as np
 from datasketch import MinHash
 
-from marsad.plugins.arabic import WORD, Sentence, fold, match_key
+from marsad.text.arabic import WORD, Sentence, fold, match_key
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128

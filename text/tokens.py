@@ -2,7 +2,7 @@
 
 Extraction matches on the match key (hamza, ta marbuta, quote marks and Eastern
 digits folded) so that one lexicon entry covers every spelling, and maps each span
-back through :func:`marsad.plugins.arabic.fold`'s offsets so claims point into the
+back through :func:`marsad.text.arabic.fold`'s offsets so claims point into the
 text a person reads. Lines are handled one at a time because the key folds line
 breaks into spaces, and a quote never spans a paragraph.
 """
@@ -16,7 +16,7 @@ from functools import cached_property
 from importlib.resources import files
 from typing import NamedTuple
 
-from marsad.plugins.arabic import fold, key_span_to_text, match_key
+from marsad.text.arabic import fold, key_span_to_text, match_key
 
 _WORD_PATTERN = r"[^\W\d_]+"
 _NUMBER_PATTERN = r"\d+(?:[.,]\d+)?"
@@ -168,8 +168,8 @@ def strip_conjunction(word: str) -> str:
 
 
 def read_lexicon(name: str) -> list[str]:
-    """Lines of ``marsad/plugins/lexicons/<name>`` without comments and blank lines."""
-    text = files("marsad.plugins").joinpath("lexicons", name).read_text(encoding="utf-8")
+    """Lines of ``marsad/text/lexicons/<name>`` without comments and blank lines."""
+    text = files("marsad.text").joinpath("lexicons", name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 

@@ -1,6 +1,6 @@
 """The ``cluster`` stage: each article into the story of the event it reports.
 
-It decides the article's SAME_STORY links (see :mod:`marsad.plugins.stories`), then
+It decides the article's SAME_STORY links (see :mod:`marsad.plugins.cluster.stories`), then
 places it, and every article whose links changed with it, in stories again: the
 stories of their connected group are computed anew, joining, splitting and keeping
 their ids as the links say. It also places the articles whose copy links the dedupe
@@ -14,7 +14,12 @@ from collections.abc import Sequence
 
 from marsad.core import Article, Stage, StageContext, hookimpl
 from marsad.core.stages import Outcome
-from marsad.plugins.stories import Profiles, link_same_story, place_in_stories, take_story_changes
+from marsad.plugins.cluster.stories import (
+    Profiles,
+    link_same_story,
+    place_in_stories,
+    take_story_changes,
+)
 
 
 class Cluster(Stage):

@@ -40,8 +40,8 @@ from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from typing import Any
 
-from marsad.plugins.textreuse import words
-from marsad.plugins.tokens import bare
+from marsad.text.reuse import words
+from marsad.text.tokens import bare
 
 LEAD_CHARS = 1200  # about the first two paragraphs
 TITLE_COUNT = 2  # a title word counts as this many lead words
@@ -239,7 +239,7 @@ class Background:
 @cache
 def background() -> Background:
     """The frequencies shipped with the package."""
-    data = files("marsad.plugins").joinpath("lexicons", BACKGROUND_FILE).read_bytes()
+    data = files("marsad.text").joinpath("lexicons", BACKGROUND_FILE).read_bytes()
     return Background.parse(gzip.decompress(data).decode("utf-8").splitlines())
 
 

@@ -1,7 +1,7 @@
 """Stories: the reports of one event, from SAME_STORY links and copy links.
 
 A SAME_STORY link joins two articles that look like reports of one event, weighed by
-:func:`marsad.plugins.event_similarity.event_weight` from their titles and leads (and
+:func:`marsad.plugins.cluster.event_similarity.event_weight` from their titles and leads (and
 whether one outlet published both).
 The weight is a pure function of the two articles, so a link does not depend on what
 else is in the corpus or on the order articles came in. Candidates come from the
@@ -15,49 +15,49 @@ to the other.
 
 A story is a group of the articles joined by these links and by the dedupe stage's
 copy links (:func:`link_weight`), grouped by
-:func:`marsad.plugins.event_clusters.average_linkage` at ``JOIN_AVERAGE``: a story
+:func:`marsad.plugins.cluster.event_clusters.average_linkage` at ``JOIN_AVERAGE``: a story
 and another join only while their articles are on average that strongly linked, so
 one stray link (a round-up, a shared template) does not chain two well-knit events.
 When an article's links change, the stories of its connected group (read through
 links of ``JOIN_AVERAGE`` and up, the only ones that can join stories, each story
 read whole, and followed only around the days of the articles placed) are computed
 again (:func:`place_in_stories`): stories join, split and
-keep their ids (:func:`marsad.plugins.event_clusters.keep_names`), whatever the order
+keep their ids (:func:`marsad.plugins.cluster.event_clusters.keep_names`), whatever the order
 of arrival. A story is titled and summed up by its most central article.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, delete, insert, null, or_, select, update
+from sqlalchemy import case, delete, insert, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from marsad.core import (
     Article,
     ArticleLink,
     ArticleLinkKind,
-    ClaimLink,
     Story,
     StoryChange,
     TextKey,
 )
-from marsad.core.db import chunked, insert_ignoring_duplicates
-from marsad.plugins import textreuse as tr
-from marsad.plugins.arabic import sentences
-from marsad.plugins.event_clusters import Pair, average_linkage, central, keep_names
-from marsad.plugins.event_similarity import (
+from marsad.core.db import chunked
+from marsad.core.links import save_article_links
+from marsad.plugins.cluster.event_clusters import Pair, average_linkage, central, keep_names
+from marsad.plugins.cluster.event_similarity import (
     LEAD_CHARS,
     EventProfile,
     event_evidence,
     event_weight,
     profile,
 )
+from marsad.text import reuse as tr
+from marsad.text.arabic import sentences
 
 INDEXED_WORDS = 20
 MIN_SHARED_WORDS = 2
@@ -69,8 +69,6 @@ SUMMARY_CHARS = 300
 SUMMARY_MIN_CHARS = 80
 MAX_GROUP = 2000  # articles of a connected group read to place them in stories
 ID_CHUNK = 400  # ids per IN list: old SQLite builds allow 999 variables
-LINK_CHUNK = 300  # links per DELETE: three variables each
-LinkKey = tuple[int, int, ArticleLinkKind]  # source, target, kind
 
 
 def day_of(published_at: datetime | None) -> int | None:
@@ -212,113 +210,6 @@ def _candidates(
         article_id: {other for other, found in by_other.items() if len(found) >= MIN_SHARED_WORDS}
         for article_id, by_other in shared.items()
     }
-
-
-def save_article_links(
-    session: Session,
-    article_ids: Collection[int],
-    kinds: Collection[ArticleLinkKind],
-    links: list[ArticleLink],
-    undecided: Collection[int] = (),
-) -> set[int]:
-    """Make ``links`` the links of ``kinds`` of these articles, but those with
-    ``undecided``.
-
-    A pair is decided the same from either side, so the articles' stored links of
-    these kinds that are not wanted any more are deleted, except those with an article
-    this run did not judge (``undecided``: one past a candidate limit, whose link was
-    found when it was processed). Links that still hold keep their row and id and take
-    the new score and evidence (an upsert on source, target and kind). Returns the
-    articles at either end of a link that appeared or went: their stories may change.
-    """
-    mine, kept = set(article_ids), set(undecided)
-    wanted = {(link.source_id, link.target_id, link.kind): link for link in links}
-    stored: set[LinkKey] = set()
-    for chunk in chunked(sorted(mine), ID_CHUNK):
-        found = session.execute(
-            select(ArticleLink.source_id, ArticleLink.target_id, ArticleLink.kind).where(
-                or_(ArticleLink.source_id.in_(chunk), ArticleLink.target_id.in_(chunk)),
-                ArticleLink.kind.in_(list(kinds)),
-            )
-        )
-        stored.update((source_id, target_id, kind) for source_id, target_id, kind in found)
-    stale = sorted(key for key in stored if key not in wanted and not ({*key[:2]} - mine) & kept)
-    for some in chunked(stale, LINK_CHUNK):
-        delete_links(session, some)
-    rows = link_rows(wanted.values())
-    if rows:
-        upsert(
-            session, ArticleLink, rows, ("source_id", "target_id", "kind"), ("score", "evidence")
-        )
-    return {
-        end for key in [*stale, *(key for key in wanted if key not in stored)] for end in key[:2]
-    }
-
-
-def delete_links(session: Session, keys: Iterable[LinkKey]) -> None:
-    """Delete these links, each given by its source, target and kind."""
-    session.execute(
-        delete(ArticleLink).where(
-            or_(
-                *(
-                    and_(
-                        ArticleLink.source_id == source_id,
-                        ArticleLink.target_id == target_id,
-                        ArticleLink.kind == kind,
-                    )
-                    for source_id, target_id, kind in keys
-                )
-            )
-        ),
-        execution_options={"synchronize_session": False},
-    )
-
-
-def link_rows(links: Iterable[ArticleLink | ClaimLink]) -> list[dict[str, Any]]:
-    """Links as rows for :func:`upsert` on (source, target, kind)."""
-    return [
-        {
-            "source_id": link.source_id,
-            "target_id": link.target_id,
-            "kind": link.kind,
-            "score": link.score,
-            "evidence": link.evidence,
-        }
-        for link in links
-    ]
-
-
-def upsert(
-    session: Session,
-    model: Any,
-    rows: list[dict[str, Any]],
-    keys: tuple[str, ...],
-    values: tuple[str, ...],
-) -> None:
-    """Insert ``rows``; a row whose ``keys`` are taken updates that row's ``values``.
-
-    ``rows`` must not repeat a key: PostgreSQL refuses to update one row twice.
-    """
-    statement = insert_ignoring_duplicates(session)(model)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=list(keys),
-            set_={name: statement.excluded[name] for name in values},
-        ),
-        rows,
-    )
-
-
-def mark_story_changes(session: Session, article_ids: Collection[int]) -> None:
-    """Ask the cluster stage to place these articles again (their copy links changed).
-
-    Other stages do not move stories themselves: only the cluster stage does, under
-    its turn, so two workers never place one article at once."""
-    rows = [{"article_id": article_id} for article_id in sorted(set(article_ids))]
-    if rows:
-        session.execute(
-            insert_ignoring_duplicates(session)(StoryChange).on_conflict_do_nothing(), rows
-        )
 
 
 def take_story_changes(session: Session) -> set[int]:

@@ -1,6 +1,6 @@
 """The ``extract`` stage: stores the claims :func:`find_claims` finds, with their speakers.
 
-Finding is a pure function of the text (:mod:`marsad.plugins.claimfinder`); this
+Finding is a pure function of the text (:mod:`marsad.text.claims.finder`); this
 stage turns its drafts into rows: entities and aliases in the shared tables, claims,
 citations and entity mentions.
 
@@ -16,7 +16,7 @@ one sentence 800 times says it once, and its copies would only link to each othe
 
 A batch is done in a few statements: claims are found for every article first (on
 the run's compute workers, if any), the entities of the whole batch are stored at
-once (:mod:`marsad.plugins.entity_rows`), and the articles with nothing stored yet
+once (:mod:`marsad.plugins.extract.entity_rows`), and the articles with nothing stored yet
 get their claims, citations and mentions in one bulk insert per table. An article
 run again goes through the row-by-row sync above.
 """
@@ -42,10 +42,10 @@ from marsad.core import (
 )
 from marsad.core.budget import StageTimeout
 from marsad.core.stages import Outcome
-from marsad.plugins.arabic import match_key
-from marsad.plugins.claimfinder import FoundClaims, find_claims
-from marsad.plugins.entities import EntityRef
-from marsad.plugins.entity_rows import store_entities
+from marsad.plugins.extract.entity_rows import store_entities
+from marsad.text.arabic import match_key
+from marsad.text.claims.entities import EntityRef
+from marsad.text.claims.finder import FoundClaims, find_claims
 
 Row = dict[str, Any]
 

@@ -38,7 +38,7 @@ from sqlalchemy.types import TypeEngine
 
 from marsad.core import Entity, EntityAlias
 from marsad.core.db import chunked, insert_ignoring_duplicates
-from marsad.plugins.entities import EntityRef
+from marsad.text.claims.entities import EntityRef
 
 # Bound parameters per statement: far below SQLite's limit (32,766).
 CHUNK = 1000

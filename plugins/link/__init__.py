@@ -25,7 +25,7 @@ repeated claim once, a 36 KB page repeating one sentence gets no links inside it
 The source of a claim is its cited source, else its speaker (the entity, or the
 name as written when there is none).
 
-How a pair relates is decided in :mod:`marsad.plugins.compare` from what the
+How a pair relates is decided in :mod:`marsad.text.claims.compare` from what the
 extractor stored on each claim (``Claim.extra``: its sentence), so no article text
 is re-read; the decision does not depend on which side is processed. Each unordered
 pair is stored once, with the claim of the larger id as ``source``. Running the stage
@@ -43,6 +43,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
+import typer
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
@@ -57,10 +58,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from marsad.core import Article, Claim, ClaimLink, Stage, StageContext, hookimpl
+from marsad.core.links import link_rows, upsert
 from marsad.core.stages import Outcome
-from marsad.plugins.arabic import match_key
-from marsad.plugins.compare import ClaimView, Relation, compare
-from marsad.plugins.stories import link_rows, upsert
+from marsad.text.arabic import match_key
+from marsad.text.claims.compare import ClaimView, Relation, compare
 
 WINDOW = timedelta(days=3)  # news on one event: the day before and after, and some
 PER_SIDE = 100  # claims on one slot before and after the article's time
@@ -372,3 +373,10 @@ def save_claim_links(
 @hookimpl
 def marsad_register_stages() -> list[Stage]:
     return [Link()]
+
+
+@hookimpl
+def marsad_register_commands(cli: typer.Typer) -> None:
+    from marsad.plugins.link.commands import disputes_command
+
+    cli.command("disputes")(disputes_command)

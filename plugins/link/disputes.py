@@ -1,4 +1,6 @@
-"""Disputes of a story, computed from rows: which values compete on each slot.
+"""Disputes of a story: which values compete on each slot, from the link stage's links.
+
+Used by the API (``Story.disputes``, ``Story.timeline``) and by ``marsad disputes``.
 
 A slot in dispute is a connected group of the story's claims, joined by their links
 (any kind), that holds at least one CONTRADICTS link. Its claims are grouped by what
@@ -17,6 +19,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, raiseload
 
 from marsad.core import models as db
 
@@ -139,3 +144,53 @@ def timeline(found: Iterable[DisputeRows]) -> list[DisputeRows]:
         replace(slot, values=tuple(sorted(slot.values, key=lambda v: publication_key(v.first))))
         for slot in found
     ]
+
+
+def story_claims(session: Session, story_ids: list[int]) -> list[tuple[int, db.Claim]]:
+    """(story id, claim) for every claim of these stories' articles, in text order."""
+    return [
+        (story_id, claim)
+        for claim, story_id in session.execute(
+            select(db.Claim, db.Article.story_id)
+            .options(raiseload("*"))
+            .join(db.Article, db.Claim.article_id == db.Article.id)
+            .where(db.Article.story_id.in_(story_ids))
+            .order_by(db.Claim.article_id, db.Claim.start, db.Claim.id)
+        )
+        if story_id is not None
+    ]
+
+
+def story_disputes(session: Session, story_ids: list[int]) -> list[list[DisputeRows]]:
+    """The disputes of each story, in ``story_ids`` order, in four statements whatever
+    their number: claims, links, articles (outlet and publication time), sources."""
+    pairs = story_claims(session, story_ids)
+    ids = [claim.id for _, claim in pairs]
+    links = list(
+        session.scalars(
+            select(db.ClaimLink).where(
+                db.ClaimLink.source_id.in_(ids), db.ClaimLink.target_id.in_(ids)
+            )
+        )
+    )
+    outlets: dict[int, str] = {}
+    published: dict[int, datetime] = {}
+    for article_id, name, published_at in session.execute(
+        select(db.Article.id, db.Outlet.name, db.Article.published_at)
+        .outerjoin(db.Outlet, db.Article.outlet_id == db.Outlet.id)
+        .where(db.Article.story_id.in_(story_ids))
+    ):
+        if name is not None:
+            outlets[article_id] = name
+        if published_at is not None:
+            published[article_id] = published_at
+    sources: dict[int, list[str]] = defaultdict(list)
+    for claim_id, source in session.execute(
+        select(db.Citation.claim_id, db.Citation.source).where(db.Citation.claim_id.in_(ids))
+    ):
+        if claim_id is not None:
+            sources[claim_id].append(source)
+    by_story: dict[int, list[db.Claim]] = defaultdict(list)
+    for story_id, claim in pairs:
+        by_story[story_id].append(claim)
+    return [disputes(by_story[key], links, outlets, sources, published) for key in story_ids]

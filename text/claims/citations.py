@@ -5,7 +5,7 @@ One citation per attributed claim, naming the outermost source the article gives
 * an outlet or agency named as the source ("بحسب موقع RT", "في بيان تلقته وكالة
   الأنباء العراقية", "حسبما أفاد مراسل سكاي نيوز عربية") - kind site, agency, tv,
   newspaper or correspondent after its head word;
-* else the channel (the vocabulary of :mod:`marsad.plugins.statements`: statement,
+* else the channel (the vocabulary of :mod:`marsad.text.claims.statements`: statement,
   tweet, press_conference, interview, agency, tv, newspaper, session): a tweet is
   sourced to "تويتر"; a statement, a session, a press conference or an interview with
   the outlet's reporter to whoever spoke (kinds statement, session, press and
@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from marsad.plugins.arabic import match_key
-from marsad.plugins.entities import EntityRef
-from marsad.plugins.tokens import bare, keys
+from marsad.text.arabic import match_key
+from marsad.text.claims.entities import EntityRef
+from marsad.text.tokens import bare, keys
 
 TWITTER = "تويتر"
 MEDIA_KINDS: dict[str, str] = {

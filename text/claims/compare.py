@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 
 from marsad.core import ClaimKind, ClaimLinkKind, Qualifier, QuantityKind
-from marsad.plugins.arabic import match_key, sentences
-from marsad.plugins.polarity import negation_in_scope, polarity_conflict
-from marsad.plugins.tokens import bare, keys, read_lexicon, tokenize, word_texts
+from marsad.text.arabic import match_key, sentences
+from marsad.text.claims.polarity import negation_in_scope, polarity_conflict
+from marsad.text.tokens import bare, keys, read_lexicon, tokenize, word_texts
 
 SAME_QUOTE = 0.8
 CORROBORATES = 0.5

@@ -5,7 +5,7 @@ same article: "الكاظمي" to "مصطفى الكاظمي" (the last word(s) 
 الوزراء العراقي" to the name that follows that title elsewhere in the article; an
 office named after its owner ("المكتب الإعلامي لـ"الكاظمي"") is named after the
 owner's title ("المكتب الإعلامي لرئيس الوزراء العراقي"). Across articles, entities
-are one row per (type, key), stored by :mod:`marsad.plugins.entity_rows`: the key
+are one row per (type, key), stored by :mod:`marsad.plugins.extract.entity_rows`: the key
 folds spelling variants of given names (``lexicons/given_names.txt``: "جوزيف بايدن" is
 "جو بايدن"). A name the article
 does not resolve ("ترامب" alone) is its own entity: reusing one found by alias in
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TypeVar
 
-from marsad.plugins.arabic import match_key
-from marsad.plugins.speakers import (
+from marsad.text.arabic import match_key
+from marsad.text.claims.speakers import (
     ORG_HEADS,
     OWNER_LAM,
     TITLE_HEADS,
@@ -35,8 +35,8 @@ from marsad.plugins.speakers import (
     is_a,
     is_nisba,
 )
-from marsad.plugins.speech import stops_phrase
-from marsad.plugins.tokens import Line, read_lexicon, strip_conjunction
+from marsad.text.claims.speech import stops_phrase
+from marsad.text.tokens import Line, read_lexicon, strip_conjunction
 
 MIN_NAME_USES = 2
 POSSESSIVE_ENDINGS = ("ه", "ها", "هم", "هما")

@@ -10,8 +10,8 @@ may agree or clash with in one indexed query: ``speaker:<entity key>`` for
 statements, ``unit:<lemma key>`` for counts and casualty events (the same for
 "injuries" and "no injuries", which is what makes them comparable).
 
-Rules for statements: :mod:`marsad.plugins.statements`; for numbers:
-:mod:`marsad.plugins.numbers`; for speakers: :mod:`marsad.plugins.entities`.
+Rules for statements: :mod:`marsad.text.claims.statements`; for numbers:
+:mod:`marsad.text.numbers`; for speakers: :mod:`marsad.text.claims.entities`.
 """
 
 from __future__ import annotations
@@ -21,13 +21,18 @@ from dataclasses import dataclass, field, replace
 from unicodedata import normalize
 
 from marsad.core import ClaimKind, Qualifier, QuantityKind
-from marsad.plugins.arabic import match_key, sentences
-from marsad.plugins.citations import CitationDraft, cite
-from marsad.plugins.compare import words_before
-from marsad.plugins.entities import ArticleNames, EntityRef, display, resolve_speaker, scan_names
-from marsad.plugins.mentions import extra_aliases, find_mentions
-from marsad.plugins.numbers import QuantityMatch, find_quantities
-from marsad.plugins.speakers import (
+from marsad.text.arabic import match_key, sentences
+from marsad.text.claims.citations import CitationDraft, cite
+from marsad.text.claims.compare import words_before
+from marsad.text.claims.entities import (
+    ArticleNames,
+    EntityRef,
+    display,
+    resolve_speaker,
+    scan_names,
+)
+from marsad.text.claims.mentions import extra_aliases, find_mentions
+from marsad.text.claims.speakers import (
     MAX_SUBJECT_WORDS,
     RELATIVES,
     Speaker,
@@ -35,15 +40,16 @@ from marsad.plugins.speakers import (
     is_org_head,
     is_verbal_noun,
 )
-from marsad.plugins.speech import (
+from marsad.text.claims.speech import (
     COMPLEMENTIZERS,
     CONTINUING,
     PREPOSITIONS,
     stops_phrase,
     trigger_of,
 )
-from marsad.plugins.statements import StatementFinder, StatementMatch
-from marsad.plugins.tokens import Line, keys, lines, strip_conjunction
+from marsad.text.claims.statements import StatementFinder, StatementMatch
+from marsad.text.numbers import QuantityMatch, find_quantities
+from marsad.text.tokens import Line, keys, lines, strip_conjunction
 
 SPEAKER_SLOT = "speaker:"
 PRONOUN_ENDINGS = ("ه", "ها", "هم", "هما")
@@ -464,7 +470,7 @@ def _place_in_sentences(text: str, found: FoundClaims) -> None:
 
 def _amount_slot(slot: str, sentence: str, at: int) -> str:
     """ "unit:%|ارتف نسب" for "ارتفع بنسبة 2%": amounts are compared only when the
-    words before them agree (see :mod:`marsad.plugins.compare`), so their slot says
+    words before them agree (see :mod:`marsad.text.claims.compare`), so their slot says
     those words; one slot for every percentage of a day would fill the link stage's
     candidate window, and which claims it then holds would depend on ingest order."""
     before = words_before(sentence, at)

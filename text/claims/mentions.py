@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from marsad.plugins.arabic import key_span_to_text, match_key
-from marsad.plugins.entities import ArticleNames, entity_key
-from marsad.plugins.tokens import Line, Token, read_lexicon
+from marsad.text.arabic import key_span_to_text, match_key
+from marsad.text.claims.entities import ArticleNames, entity_key
+from marsad.text.tokens import Line, Token, read_lexicon
 
 PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب")
 BASE = match_key("قاعدة")

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
 
-from marsad.plugins.arabic import match_key
-from marsad.plugins.tokens import bare, keys, read_lexicon, word_texts
+from marsad.text.arabic import match_key
+from marsad.text.tokens import bare, keys, read_lexicon, word_texts
 
 NEGATORS = keys("لا لم لن ليس ليست غير عدم دون بدون نفى نفت ينفي تنفي نفي ينفى")
 # Verbs that negate what follows them: "روسيا ترفض تطوير الدفاع" / "تطوير الدفاع".

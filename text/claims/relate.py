@@ -1,14 +1,14 @@
 """The relation between two short texts, with the pipeline's own rules.
 
 ``relate(a, b)`` extracts from each text what the ``extract`` stage does
-(:func:`marsad.plugins.claimfinder.find_claims`: counted facts, attributed
+(:func:`marsad.text.claims.finder.find_claims`: counted facts, attributed
 statements), compares claims on the same slot with
-:func:`marsad.plugins.compare.compare` exactly as the ``link`` stage does, and, when
+:func:`marsad.text.claims.compare.compare` exactly as the ``link`` stage does, and, when
 no pair of claims shares a slot, compares the two texts as event sentences
-(:func:`marsad.plugins.compare.compare_sentences`). Among claim pairs a
+(:func:`marsad.text.claims.compare.compare_sentences`). Among claim pairs a
 contradiction wins, then the best corroboration; else the texts are unrelated.
 That is :func:`rule_relation`. :func:`relate` gives the rules' answer and the texts to
-the stance model (:mod:`marsad.plugins.stance`), which decides the relation; the
+the stance model (:mod:`marsad.text.claims.stance`), which decides the relation; the
 rules' evidence stays the evidence.
 """
 
@@ -18,15 +18,15 @@ from dataclasses import replace
 from typing import Any
 
 from marsad.core import ClaimKind, ClaimLinkKind
-from marsad.plugins.claimfinder import find_claims
-from marsad.plugins.compare import (
+from marsad.text.claims.compare import (
     ClaimView,
     Relation,
     compare,
     compare_sentences,
     different_cities,
 )
-from marsad.plugins.stance import classify
+from marsad.text.claims.finder import find_claims
+from marsad.text.claims.stance import classify
 
 DIFFERENT_CITIES: dict[str, Any] = {"rule": "different cities"}
 RELATIONS = {

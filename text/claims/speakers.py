@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from marsad.plugins.arabic import match_key
-from marsad.plugins.speech import (
+from marsad.text.arabic import match_key
+from marsad.text.claims.speech import (
     COMPLEMENTIZERS,
     LONG_QUOTE,
     PARTICLES,
@@ -32,7 +32,7 @@ from marsad.plugins.speech import (
     bare_set,
     stops_phrase,
 )
-from marsad.plugins.tokens import Line, bare, keys, read_lexicon, strip_conjunction
+from marsad.text.tokens import Line, bare, keys, read_lexicon, strip_conjunction
 
 MAX_SPEAKER_WORDS = 9
 # The longest phrase phrase() returns: its words and an office's owner (لـ"X" quoted).

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cache
 
-from marsad.plugins.arabic import match_key
-from marsad.plugins.tokens import bare, keys, read_lexicon, strip_conjunction
+from marsad.text.arabic import match_key
+from marsad.text.tokens import bare, keys, read_lexicon, strip_conjunction
 
 LONG_QUOTE = 3  # words; shorter quoted strings are names ("الكاظمي", "RT")
 COMPLEMENTIZERS = keys(

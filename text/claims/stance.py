@@ -1,6 +1,6 @@
 """Stance between two short texts: a small logistic model over the rules' findings.
 
-The rules of :mod:`marsad.plugins.relate` (claims on a shared slot, antonyms,
+The rules of :mod:`marsad.text.claims.relate` (claims on a shared slot, antonyms,
 negation, changed numbers, a swapped word) are precise but miss many paraphrased
 contradictions and call loosely related headlines corroborating. :func:`features`
 turns what the rules found, plus how much the two texts share and which words only
@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from marsad.core import InputError
-from marsad.plugins.arabic import match_key
-from marsad.plugins.compare import content_words, similarity
-from marsad.plugins.polarity import negated, numbers, polarity_conflict, substitution
-from marsad.plugins.tokens import bare, word_texts
+from marsad.text.arabic import match_key
+from marsad.text.claims.compare import content_words, similarity
+from marsad.text.claims.polarity import negated, numbers, polarity_conflict, substitution
+from marsad.text.tokens import bare, word_texts
 
 LABELS = ("corroborates", "contradicts", "unrelated")
 CHAR_N = 3  # character n-grams of the words only one text uses
@@ -42,7 +42,7 @@ BECAUSE = 4  # features named as the reason of a decision
 def features(a: str, b: str, rules: dict[str, Any]) -> dict[str, float]:
     """Named features of a pair, symmetric in ``a`` and ``b``.
 
-    ``rules`` is :func:`marsad.plugins.relate.rule_relation`'s answer for the pair:
+    ``rules`` is :func:`marsad.text.claims.relate.rule_relation`'s answer for the pair:
     its relation and the rule and conflict in its evidence become features, so the
     model can trust or overrule each of them.
     """
@@ -111,7 +111,7 @@ def _char_grams(words: Iterable[str]) -> set[str]:
 
 
 def _polarity(a: str, b: str) -> dict[str, float]:
-    """Each test of :mod:`marsad.plugins.polarity` on its own, not only the first to fire."""
+    """Each test of :mod:`marsad.text.claims.polarity` on its own, not only the first to fire."""
     found: dict[str, float] = {}
     if polarity_conflict(a, b, negation=False, values=False) is not None:
         found["antonyms"] = 1.0
@@ -249,7 +249,7 @@ def read_model(path: Path | Traversable) -> StanceModel:
 @cache
 def shipped_model() -> StanceModel:
     """The model inside the package (loaded once, offline)."""
-    return read_model(files("marsad.plugins").joinpath("models", "stance.json"))
+    return read_model(files("marsad.text").joinpath("models", "stance.json"))
 
 
 def classify(a: str, b: str, rules: dict[str, Any]) -> dict[str, Any]:

@@ -34,9 +34,9 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from marsad.plugins.arabic import match_key
-from marsad.plugins.speakers import MAX_SPEAKER_WORDS, MEDIA_HEADS, Speaker, SpeakerFinder
-from marsad.plugins.speech import (
+from marsad.text.arabic import match_key
+from marsad.text.claims.speakers import MAX_SPEAKER_WORDS, MEDIA_HEADS, Speaker, SpeakerFinder
+from marsad.text.claims.speech import (
     COMPLEMENTIZERS,
     CONTENT_MARKERS,
     LONG_QUOTE,
@@ -49,7 +49,7 @@ from marsad.plugins.speech import (
     stops_phrase,
     trigger_of,
 )
-from marsad.plugins.tokens import Line, bare, keys, strip_conjunction
+from marsad.text.tokens import Line, bare, keys, strip_conjunction
 
 ASIDE_WORDS = 4  # words outside quotes that still leave a content "only quotes"
 MAX_LEAD = 18  # words between the speaker and the content
