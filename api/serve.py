@@ -27,11 +27,11 @@ def marsad_register_commands(cli: typer.Typer) -> None:
         from marsad.api.app import create_app
 
         marsad = Marsad()
-        marsad.check_schema()
+        app = create_app(marsad)  # checks the schema and composes the plugins' fields
         with marsad.session_factory() as session:
             count = session.scalar(select(func.count(Article.id)))
         Console(stderr=True).print(f"{count} articles; GraphiQL at http://{host}:{port}/graphql")
-        uvicorn.run(create_app(marsad), host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_level="info")
 
     @cli.command()
     def schema() -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 from sqlalchemy.exc import ArgumentError
 
 from marsad.core.compute import Compute
 from marsad.core.coordination import make_coordinator
 from marsad.core.db import make_engine, make_session_factory, make_write_session_factory
 from marsad.core.ingest import AUTO, IngestReport, ingest
+from marsad.core.models import StageRun
 from marsad.core.pipeline import Pipeline
 from marsad.core.plugins import Plugins, make_plugins
 from marsad.core.readers import ReadOptions
@@ -41,6 +42,16 @@ class Marsad:
 
     def check_schema(self) -> None:
         check_schema(self.engine, self.plugin_histories())
+
+    def forget_stage_runs(self, plugin: str) -> int:
+        """Delete the run records of ``plugin``'s stages, so they run again on every
+        article: what they stored went with the plugin's tables. Returns how many."""
+        stages = [r.name for r in self.plugins.registered_stages() if r.plugin == plugin]
+        if not stages:
+            return 0
+        with self.write_session_factory.begin() as session:
+            result = session.execute(delete(StageRun).where(StageRun.stage.in_(stages)))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def upgrade(self) -> None:
         """The core's tables and every installed plugin's to their newest revision."""

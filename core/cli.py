@@ -179,6 +179,14 @@ def db_downgrade(
         for each in histories[:-1]:
             downgrade(marsad.engine, "base", each)
     downgrade(marsad.engine, revision, history)
+    if plugin is not None and current is not None and revision != current:
+        forgotten = marsad.forget_stage_runs(plugin)
+        if forgotten:
+            console.print(
+                f"{forgotten} run records of its stages cleared: after `marsad db upgrade`, "
+                "`marsad process` runs them again on every article",
+                soft_wrap=True,
+            )
     _print_revisions(marsad, histories)
 
 
@@ -461,13 +469,15 @@ def plugin_new(
 ) -> None:
     """Write a plugin package (a stage, its table and migration, a GraphQL field, a
     setting and tests) that installs and passes its tests as it is."""
+    taken = {info.name for info in _app(check=False).plugins.describe()}
+    if name in taken:
+        raise typer.BadParameter(f"a plugin named {name!r} is already installed")
     try:
         target = new_plugin(name, directory)
     except PluginNameError as error:
         raise typer.BadParameter(str(error)) from None
-    out.print(f"wrote {target}")
-    steps = f"pip install -e '{target}[test]' && marsad db upgrade && pytest {target}"
-    out.print(f"next: {escape(steps)}")
+    typer.echo(f"wrote {target}")
+    typer.echo(f"next: pip install -e '{target}[test]' && marsad db upgrade && pytest {target}")
 
 
 def _guarded(function: Callable[[], T]) -> T:

@@ -137,8 +137,12 @@ class Pipeline:
         self.stages = plugins.stages()
 
     def _selected(self, only: Iterable[str] | None) -> list[RegisteredStage]:
+        """The stages this run takes, each having checked its settings."""
         wanted = None if only is None else set(only)  # once: ``only`` may be an iterator
-        return [s for s in self.stages if wanted is None or s.name in wanted]
+        selected = [s for s in self.stages if wanted is None or s.name in wanted]
+        for registered in selected:
+            registered.stage.check_settings(self.settings)
+        return selected
 
     def _due(self, force: bool, retry_failed: bool) -> Due:
         return Due(force, retry_failed, self.settings.max_attempts)

@@ -80,6 +80,15 @@ class History:
     def label(self) -> str:
         return "marsad" if self.plugin is None else f"plugin {self.plugin!r}"
 
+    @property
+    def tables(self) -> str:
+        """How messages name this history's tables."""
+        return "marsad's tables" if self.plugin is None else f"the tables of {self.label}"
+
+    def downgrade_command(self, revision: str) -> str:
+        option = "" if self.plugin is None else f"--plugin {self.plugin} "
+        return f"marsad db downgrade {option}{revision}"
+
 
 CORE = History()
 
@@ -137,13 +146,39 @@ def _current(connection: Connection, history: History) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head", history: History = CORE) -> None:
-    with _migrating(engine) as connection, _core_untouched(connection, history):
+    with (
+        _plugin_failures(history, f"upgrade to {revision}"),
+        _migrating(engine) as connection,
+        _core_untouched(connection, history),
+    ):
         command.upgrade(alembic_config(connection, history=history), revision)
 
 
 def downgrade(engine: Engine, revision: str, history: History = CORE) -> None:
-    with _migrating(engine) as connection, _core_untouched(connection, history):
+    with (
+        _plugin_failures(history, f"downgrade to {revision}"),
+        _migrating(engine) as connection,
+        _core_untouched(connection, history),
+    ):
         command.downgrade(alembic_config(connection, history=history), revision)
+
+
+@contextmanager
+def _plugin_failures(history: History, what: str) -> Iterator[None]:
+    """A plugin's failing revision is a usage error naming the plugin, not a traceback;
+    its transaction is rolled back, so the database is as it was."""
+    if history.plugin is None:
+        yield
+        return
+    try:
+        yield
+    except (PluginMigrationError, CommandError):
+        raise
+    except Exception as error:
+        raise PluginMigrationError(
+            f"the {what} of {history.tables} failed and was rolled back: "
+            f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+        ) from error
 
 
 def upgrade_all(engine: Engine, histories: Iterable[History]) -> None:
@@ -167,7 +202,7 @@ def _core_untouched(connection: Connection, history: History) -> Iterator[None]:
     )
     if changed:
         raise PluginMigrationError(
-            f"{history.label}'s migration altered core tables ({', '.join(changed)}); "
+            f"a migration of {history.label} altered core tables ({', '.join(changed)}); "
             "it was rolled back: a plugin may only create and change tables of its own"
         )
 
@@ -257,18 +292,18 @@ def check_schema(engine: Engine, plugins: Iterable[History] = ()) -> None:
             check_schema_matches(engine, history)
             continue
         where = make_url(str(engine.url)).render_as_string(hide_password=True)
-        owner = "marsad" if history.plugin is None else f"plugin {history.plugin!r}"
+        owner = "marsad" if history.plugin is None else history.label
         if current is not None and not _known_revision(current, history):
             raise SchemaOutOfDate(
-                f"the database {where} has {owner}'s tables at revision {current}, which "
+                f"the database {where} has {history.tables} at revision {current}, which "
                 f"this installation does not know (it needs {expected}): it was upgraded "
-                f"by a newer {owner}; use that version, or its `marsad db downgrade "
-                f"{expected}`"
+                f"by a newer {owner}; use that version, or its "
+                f"`{history.downgrade_command(expected)}`"
             )
         state = (
             f"has no {owner} schema"
             if current is None
-            else f"has {owner}'s tables at revision {current}"
+            else f"has {history.tables} at revision {current}"
         )
         raise SchemaOutOfDate(
             f"the database {where} {state}, but this installation needs revision "
@@ -330,8 +365,15 @@ def check_schema_matches(engine: Engine, history: History = CORE) -> None:
     if not differences:
         return
     where = make_url(str(engine.url)).render_as_string(hide_password=True)
+    if history.plugin is not None:
+        raise SchemaDrift(
+            f"the database {where} has {history.tables} at revision "
+            f"{current_revision(engine, history)} but they differ from the plugin's models: "
+            f"{'; '.join(differences)}. The plugin changed its models without a revision: "
+            "its author adds one (docs/plugins.md), then `marsad db upgrade`"
+        )
     raise SchemaDrift(
-        f"the database {where} has {history.label}'s tables at revision "
+        f"the database {where} has {history.tables} at revision "
         f"{current_revision(engine, history)} but they differ from it: "
         f"{'; '.join(differences)}. It was made or altered by another "
         "program or by an unreleased marsad; marsad will not use it. Store the inputs "

@@ -44,8 +44,14 @@ def _number(
     except ValueError:
         raise SettingsError(f"{name}={value!r} is not a number") from None
     if not minimum <= number <= maximum:  # also refuses nan
-        raise SettingsError(f"{name}={value!r} must be between {minimum:g} and {maximum:g}")
+        raise SettingsError(
+            f"{name}={value!r} must be between {_shown(minimum)} and {_shown(maximum)}"
+        )
     return number
+
+
+def _shown(bound: float) -> str:
+    return f"{int(bound):,}" if bound == int(bound) else f"{bound:g}"
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,12 @@ class PluginSettings:
         self, key: str, default: float, *, minimum: float = 0, maximum: float = _LARGEST
     ) -> float:
         return _number(self.values, self.variable(key), default, minimum=minimum, maximum=maximum)
+
+    def integer(self, key: str, default: int, *, minimum: int = 0, maximum: int = _LARGEST) -> int:
+        value = self.number(key, default, minimum=minimum, maximum=maximum)
+        if value != int(value):
+            raise SettingsError(f"{self.variable(key)}={self.text(key)!r} is not a whole number")
+        return int(value)
 
     def flag(self, key: str, default: bool = False) -> bool:
         value = self.text(key)

@@ -102,6 +102,14 @@ class Stage:
     # every worker at once.
     reads_other_articles: ClassVar[bool] = True
 
+    def check_settings(self, settings: Settings) -> None:
+        """Raise :class:`marsad.core.SettingsError` for a setting this stage cannot use.
+
+        Called as a run starts, before any article: a bad value stops the run as a
+        usage error (exit 2) instead of failing every article. Read the settings here
+        (``settings.plugin(NAME).number(...)``) with the same getters the stage uses.
+        """
+
     @property
     def batched(self) -> bool:
         """Whether the stage processes whole batches (it overrides :meth:`process_batch`)."""

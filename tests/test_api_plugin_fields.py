@@ -66,6 +66,30 @@ class Elsewhere:
         return [ApiField(on="Outlet", name="x", resolver=shouted_title)]  # type: ignore[arg-type]
 
 
+class BadName:
+    @hookimpl
+    def marsad_register_api_fields(self) -> list[ApiField]:
+        return [ApiField(on="Claim", name="word-count", resolver=shouted_title)]
+
+
+def untyped(root):  # type: ignore[no-untyped-def]
+    return None
+
+
+class Unannotated:
+    @hookimpl
+    def marsad_register_api_fields(self) -> list[ApiField]:
+        return [ApiField(on="Claim", name="untyped", resolver=untyped)]
+
+
+class Twice:
+    """A second plugin adding a field the first one adds."""
+
+    @hookimpl
+    def marsad_register_api_fields(self) -> list[ApiField]:
+        return [ApiField(on="Story", name="shoutedTitle", resolver=shouted_title)]
+
+
 def test_plugin_fields_resolve_in_one_query_per_page(make_app: MakeApp) -> None:
     app = make_app(extra=(Fields(),))
     report = app.ingest([SEEDS])
@@ -90,10 +114,17 @@ def test_the_core_schema_stays_the_cores(make_app: MakeApp) -> None:
 
 @pytest.mark.parametrize(
     ("plugin", "problem"),
-    [(Clashing(), "already has a field of that name"), (Elsewhere(), "not one of Article")],
+    [
+        (Clashing(), "already has a core field of that name"),
+        (Elsewhere(), "not one of Article"),
+        (BadName(), "a GraphQL name has only letters"),
+        (Unannotated(), "its resolver cannot be used"),
+        (Twice(), "which plugin '.+' adds too"),
+    ],
 )
 def test_a_field_that_cannot_be_added_stops_the_api(
     make_app: MakeApp, plugin: object, problem: str
 ) -> None:
+    extra = (Fields(), plugin) if isinstance(plugin, Twice) else (plugin,)
     with pytest.raises(PluginFieldError, match=problem):
-        ApiClient(make_app(extra=(plugin,)))
+        ApiClient(make_app(extra=extra))

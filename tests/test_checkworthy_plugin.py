@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -98,11 +99,12 @@ def report_ids(marsad: Marsad) -> list[int]:
         return list(session.scalars(select(Article.id).order_by(Article.id)))
 
 
-def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def cli(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "MARSAD_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
         "MARSAD_DISABLE_PLUGINS": "",  # conftest disables installed plugins for the rest
+        **settings,
     }
     return subprocess.run(
         [str(MARSAD), *args], env=env, capture_output=True, text=True, timeout=300, check=False
@@ -128,10 +130,25 @@ def test_the_command_line_shows_and_migrates_the_plugin(tmp_path: Path) -> None:
     assert cli(tmp_path, "db", "upgrade").returncode == 0
     current = cli(tmp_path, "db", "current").stdout
     assert "plugin 'checkworthy': at 0001, newest 0001" in current
-    assert cli(tmp_path, "ingest", str(SEEDS)).returncode == 0
+    # A bad setting stops the run before any article is charged a failure.
+    bad = cli(tmp_path, "ingest", str(SEEDS), MARSAD_CHECKWORTHY_THRESHOLD="high")
+    assert bad.returncode == 2
+    assert "MARSAD_CHECKWORTHY_THRESHOLD='high' is not a number" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert cli(tmp_path, "process").returncode == 0
+    status = json.loads(cli(tmp_path, "status", "--json").stdout)
+    [row] = [r for r in status if r["stage"] == "checkworthy"]
+    assert (row["done"], row["failed"]) == (5, 0)
+
+    # Its tables taken back and made again, its stage runs again on every article.
     down = cli(tmp_path, "db", "downgrade", "--plugin", "checkworthy", "base", "--yes")
     assert down.returncode == 0, down.stderr
     assert "plugin 'checkworthy': at none" in down.stdout
+    assert "run records of its stages cleared" in down.stderr
+    assert cli(tmp_path, "db", "upgrade").returncode == 0
+    assert cli(tmp_path, "process").returncode == 0
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        assert connection.execute("SELECT count(*) FROM checkworthy_scores").fetchone()[0] > 0
     assert cli(tmp_path, "db", "downgrade", "base", "--yes").returncode == 0
 
 

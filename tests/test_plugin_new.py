@@ -59,6 +59,12 @@ def test_a_name_that_cannot_be_a_package_is_refused(tmp_path: Path, name: str) -
     assert not any(tmp_path.iterdir())
 
 
+def test_the_name_of_an_installed_plugin_is_refused(tmp_path: Path) -> None:
+    refused = run(str(MARSAD), "plugin", "new", "extract", cwd=tmp_path)
+    assert refused.returncode == 2 and "already installed" in refused.stderr
+    assert not any(tmp_path.iterdir())
+
+
 def test_an_existing_folder_is_not_overwritten(tmp_path: Path) -> None:
     (tmp_path / "marsad-taken").mkdir()
     (tmp_path / "marsad-taken" / "mine.txt").write_text("keep")

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from plugins_fixture import altering, squatting
+from plugins_fixture import altering, boom, squatting
 from sqlalchemy import inspect, text
 
 from marsad.core import hookimpl
@@ -53,7 +53,7 @@ def test_a_plugin_table_is_created_after_the_core_and_checked(app: Marsad) -> No
     with pytest.raises(SchemaOutOfDate, match=f"{ALTERING}.*marsad db upgrade"):
         app.check_schema()
     upgrade(app.engine, "0001", history)
-    with pytest.raises(SchemaOutOfDate, match=f"{ALTERING}'s tables at revision 0001"):
+    with pytest.raises(SchemaOutOfDate, match=f"the tables of {ALTERING} at revision 0001"):
         app.check_schema()
     assert "altering_notes" in tables(app)
     assert current_revision(app.engine, history) == "0001"
@@ -79,6 +79,20 @@ def test_a_revision_that_alters_a_core_table_is_rolled_back(app: Marsad) -> None
     with pytest.raises(PluginMigrationError, match="claims"):
         app.upgrade()
     assert columns(app, "claims") == claims_before
+
+
+def test_a_failing_revision_is_one_error_naming_the_plugin(fresh_db_url: str) -> None:
+    marsad = make(fresh_db_url, boom)
+    try:
+        upgrade(marsad.engine)
+        with pytest.raises(PluginMigrationError) as raised:
+            marsad.upgrade()
+        message = str(raised.value)
+        assert "plugin 'plugins_fixture.boom'" in message and "boom in migration" in message
+        assert "rolled back" in message and "\n" not in message
+        assert "boom_rows" not in tables(marsad)
+    finally:
+        marsad.close()
 
 
 def test_a_plugin_cannot_declare_a_core_table(fresh_db_url: str) -> None:

@@ -17,6 +17,7 @@ from marsad.core import (
     Claim,
     Outcome,
     PluginSchema,
+    Settings,
     Stage,
     StageContext,
     hookimpl,
@@ -28,6 +29,10 @@ from marsad_checkworthy.scoring import ClaimFacts, score
 
 PLUGIN = "checkworthy"
 DEFAULT_THRESHOLD = 0.5
+
+
+def threshold(settings: Settings) -> float:
+    return settings.plugin(PLUGIN).number("threshold", DEFAULT_THRESHOLD, maximum=1)
 
 
 def facts(claim: Claim) -> ClaimFacts:
@@ -49,8 +54,11 @@ class CheckWorthy(Stage):
     version = __version__
     reads_other_articles = False
 
+    def check_settings(self, settings: Settings) -> None:
+        threshold(settings)  # a bad value stops the run before any article
+
     def process_batch(self, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
-        threshold = ctx.settings.plugin(PLUGIN).number("threshold", DEFAULT_THRESHOLD, maximum=1)
+        worthy_from = threshold(ctx.settings)
         ids = [article.id for article in articles]
         claims = ctx.session.scalars(select(Claim).where(Claim.article_id.in_(ids))).all()
         rows = []
@@ -61,7 +69,7 @@ class CheckWorthy(Stage):
                     "claim_id": claim.id,
                     "article_id": claim.article_id,
                     "score": result.score,
-                    "worthy": result.score >= threshold,
+                    "worthy": result.score >= worthy_from,
                     "reasons": list(result.reasons),
                 }
             )

@@ -1,0 +1,1 @@
+"""Revisions of the ``boom`` fixture plugin: the first one fails."""
