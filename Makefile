@@ -12,10 +12,12 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall only when the project's declared dependencies change.
-# The example third-party plugin is installed too: the tests run its own, and check it
-# end to end as a user installs it.
-$(VENV)/.installed: pyproject.toml examples/plugins/marsad-checkworthy/pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev,dask,bench]" -e examples/plugins/marsad-checkworthy
+# The example third-party plugins are installed too: the tests run their own, and
+# check them end to end as a user installs them (the LibreTranslate engine is off until
+# MARSAD_LIBRETRANSLATE_URL is set).
+EXAMPLE_PLUGINS := examples/plugins/marsad-checkworthy examples/plugins/marsad-libretranslate
+$(VENV)/.installed: pyproject.toml $(addsuffix /pyproject.toml,$(EXAMPLE_PLUGINS)) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask,bench]" $(addprefix -e ,$(EXAMPLE_PLUGINS))
 	touch $@
 
 install: $(VENV)/.installed

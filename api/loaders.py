@@ -55,6 +55,7 @@ NO_MEMBERS = StoryMembers(0, 0, None, None)
 @dataclass(frozen=True)
 class TranslationRows:
     engine: str | None
+    engine_version: str | None
     title: str | None
     paragraphs: tuple[str, ...]
 
@@ -139,6 +140,7 @@ class Loaders:
             rows_each(db.StageRun, db.StageRun.article_id, db.StageRun.finished_at, db.StageRun.id)
         )
         self.translation = self._loader(self._translations)
+        self.claim_translation = self._loader(self._claim_translations)
         self.citations_by_article = self._loader(
             rows_each(db.Citation, db.Citation.article_id, db.Citation.start, db.Citation.id)
         )
@@ -234,6 +236,21 @@ class Loaders:
         return [[name for _, name in sorted(counts.get(key, []))] for key in keys]
 
     @staticmethod
+    def _claim_translations(
+        session: Session, keys: list[tuple[int, str]]
+    ) -> list[db.Translation | None]:
+        """Keys are ``(claim id, language)``: a claim's translation is stored as its
+        article's row of field "claim" at the claim's id."""
+        rows = session.scalars(
+            select(db.Translation).where(
+                db.Translation.field == "claim",
+                db.Translation.position.in_({claim for claim, _ in keys}),
+                db.Translation.language.in_({language for _, language in keys}),
+            )
+        )
+        return one_per_key(keys, rows, lambda row: (row.position, row.language))
+
+    @staticmethod
     def _translations(
         session: Session, keys: list[tuple[int, str]]
     ) -> list[TranslationRows | None]:
@@ -266,6 +283,7 @@ def _translation(rows: list[db.Translation]) -> TranslationRows | None:
         return None
     return TranslationRows(
         engine=rows[0].engine,
+        engine_version=rows[0].engine_version,
         title=next((row.text for row in rows if row.field == "title"), None),
         paragraphs=tuple(row.text for row in rows if row.field == "paragraph"),
     )

@@ -16,6 +16,7 @@ from strawberry.scalars import JSON
 
 from marsad.api import enums  # noqa: F401  (registers the enums first)
 from marsad.api.context import Info
+from marsad.api.errors import UserError
 from marsad.api.fields import field
 from marsad.core import models as db
 from marsad.core.plugins import PluginInfo
@@ -23,6 +24,7 @@ from marsad.plugins.link.disputes import DisputeRows, timeline
 from marsad.plugins.link.disputes import (
     DisputeValue as DisputeValueRows,  # a GraphQL type has its name
 )
+from marsad.plugins.translate import target_languages
 
 
 @strawberry.type
@@ -99,8 +101,30 @@ class Citation:
 class Translation:
     language: str
     engine: str | None
+    engine_version: str | None = strawberry.field(
+        description="The engine's version (null for translations stored before versions)."
+    )
     title: str | None
     paragraphs: list[str]
+
+
+@strawberry.type(description="A claim's text in another language.")
+class ClaimTranslation:
+    language: str
+    engine: str
+    engine_version: str | None
+    text: str
+
+
+def _translated_language(info: Info, language: str) -> str:
+    """``language`` if this server translates into it; else an error saying which."""
+    languages = target_languages(info.context.marsad.settings)
+    if language not in languages:
+        raise UserError(
+            f"no translations into {language!r}: this server translates into "
+            f"{', '.join(languages)} (MARSAD_TRANSLATE_LANGUAGES)"
+        )
+    return language
 
 
 # What a caller without the API token reads instead of a run's error text, which
@@ -363,14 +387,19 @@ class Article(relay.Node):
         row = await info.context.loaders.story.load(self.story_id)
         return Story.from_row(row) if row is not None else None
 
-    @field("The stored translation into `language`, if any.")
+    @field(
+        "The translation into `language` (null until the translate stage ran); a language "
+        "the server does not translate into is an error."
+    )
     async def translation(self, info: Info, language: str) -> Translation | None:
-        found = await info.context.loaders.translation.load((self.id, language))
+        key = (self.id, _translated_language(info, language))
+        found = await info.context.loaders.translation.load(key)
         if found is None:
             return None
         return Translation(
             language=language,
             engine=found.engine,
+            engine_version=found.engine_version,
             title=found.title,
             paragraphs=list(found.paragraphs),
         )
@@ -469,6 +498,19 @@ class Claim(relay.Node):
     async def citations(self, info: Info) -> list[Citation]:
         rows = await info.context.loaders.citations_by_claim.load(self.id)
         return [Citation.from_row(row) for row in rows]
+
+    @field(
+        "The claim's text in `language` (null until the translate stage ran); a language "
+        "the server does not translate into is an error."
+    )
+    async def translation(self, info: Info, language: str) -> ClaimTranslation | None:
+        key = (self.id, _translated_language(info, language))
+        row = await info.context.loaders.claim_translation.load(key)
+        if row is None:
+            return None
+        return ClaimTranslation(
+            language=language, engine=row.engine, engine_version=row.engine_version, text=row.text
+        )
 
 
 async def _claims_article(info: Info, article_id: int) -> Article:

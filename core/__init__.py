@@ -46,6 +46,7 @@ from marsad.core.models import (
     StoryChange,
     TextKey,
     Translation,
+    TranslationCache,
 )
 from marsad.core.readers import RECORD_FIELDS, InputError, RawRecord, Reader, ReadOptions
 from marsad.core.settings import PluginSettings, Settings, SettingsError
@@ -91,6 +92,7 @@ __all__ = [
     "StoryChange",
     "TextKey",
     "Translation",
+    "TranslationCache",
     "Translator",
     "hookimpl",
 ]

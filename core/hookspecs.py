@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from marsad.core.extending import ApiField, PluginSchema
     from marsad.core.models import Article, StageRun
     from marsad.core.readers import Reader
+    from marsad.core.settings import Settings
     from marsad.core.stages import Stage, StageContext
     from marsad.core.translation import Translator
 
@@ -82,17 +83,20 @@ def marsad_register_readers() -> Iterable[Reader]:
 
 
 @hookspec
-def marsad_register_translators() -> Iterable[Translator]:
+def marsad_register_translators(settings: Settings) -> Iterable[Translator]:
     """Return translation engines for the ``translate`` stage.
 
-    Called by the ``translate`` stage for each batch. Returns
-    :class:`marsad.core.Translator` instances. The stage asks each engine whether it
-    ``supports`` the language pair and uses the first that does, preferring engines of
-    plugins other than the built-in offline stub. The engine's ``name`` is stored with
-    every translation it produced. Example::
+    Called by the ``translate`` stage for each batch, with the ``settings`` (an engine
+    reads its own there, and returns nothing while it is not configured). Returns
+    :class:`marsad.core.Translator` instances. Engines are tried in the order
+    ``MARSAD_TRANSLATE_ENGINES`` names (default: by name, the built-in offline glossary
+    last); the first that ``supports`` the language pair and does not raise translates.
+    Its ``name`` and ``version`` are stored with every translation, and what it
+    translated is cached, so it is never asked for the same text twice. Example::
 
         class Upper(Translator):
             name = "upper"
+            version = "1"
 
             def supports(self, source, target):
                 return target == "en"
@@ -101,8 +105,8 @@ def marsad_register_translators() -> Iterable[Translator]:
                 return [text.upper() for text in texts]
 
         @hookimpl
-        def marsad_register_translators():
-            return [Upper()]
+        def marsad_register_translators(settings):
+            return [Upper()] if settings.plugin("upper").flag("enabled") else []
     """
 
 

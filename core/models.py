@@ -474,7 +474,27 @@ class Translation(Base):
     position: Mapped[int] = mapped_column(default=0)
     language: Mapped[str] = mapped_column(BoundedString(16))
     engine: Mapped[str] = mapped_column(BoundedString(100))
+    # None for translations stored before engines had versions (revision 0006).
+    engine_version: Mapped[str | None] = mapped_column(BoundedString(50))
     text: Mapped[str] = mapped_column(CleanText())
+
+
+class TranslationCache(Base):
+    """A text an engine translated, kept so that no engine translates it twice."""
+
+    __tablename__ = "translation_cache"
+    __table_args__ = (
+        UniqueConstraint("text_hash", "engine", "engine_version", "source", "target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the source text
+    engine: Mapped[str] = mapped_column(BoundedString(100))
+    engine_version: Mapped[str] = mapped_column(BoundedString(50))
+    source: Mapped[str] = mapped_column(BoundedString(16))  # "" when unknown
+    target: Mapped[str] = mapped_column(BoundedString(16))
+    text: Mapped[str] = mapped_column(CleanText())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class StageRun(Base):

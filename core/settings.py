@@ -51,7 +51,7 @@ def _number(
 
 
 def _shown(bound: float) -> str:
-    return f"{int(bound):,}" if bound == int(bound) else f"{bound:g}"
+    return str(int(bound)) if bound == int(bound) else f"{bound:g}"
 
 
 @dataclass(frozen=True)

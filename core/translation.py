@@ -8,9 +8,15 @@ from typing import ClassVar
 
 
 class Translator(ABC):
-    """A translation engine. ``name`` is stored with every translation it makes."""
+    """A translation engine.
+
+    ``name`` and ``version`` are stored with every translation it makes and key the
+    translation cache: bump ``version`` when the engine's output changes, and the texts
+    are translated again.
+    """
 
     name: ClassVar[str]
+    version: ClassVar[str] = "1"
 
     @abstractmethod
     def supports(self, source: str | None, target: str) -> bool:
@@ -18,4 +24,8 @@ class Translator(ABC):
 
     @abstractmethod
     def translate(self, texts: Sequence[str], source: str | None, target: str) -> list[str]:
-        """Translate each text; the result has one entry per input, in order."""
+        """Translate each text; the result has one entry per input, in order.
+
+        Raise when the batch cannot be translated now (a server down, a quota): the
+        ``translate`` stage then asks the next engine in its order of preference.
+        """

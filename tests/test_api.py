@@ -163,8 +163,7 @@ def test_claims_and_links_resolve(api: ApiClient, extra: Extra) -> None:
             reuses: links(kind: REUSES) { kind }
             duplicates: links(kind: DUPLICATE) { kind }
             runs { stage plugin version status error durationMs }
-            translation(language: "en") { language engine title paragraphs }
-            missing: translation(language: "xx") { title }
+            translation(language: "en") { language engine engineVersion title paragraphs }
         } }""",
         {"id": str(extra.first_article)},
     )["article"]
@@ -194,7 +193,7 @@ def test_claims_and_links_resolve(api: ApiClient, extra: Extra) -> None:
     assert all(run["status"] == "OK" for run in data["runs"])
     translation = data["translation"]
     assert translation["language"] == "en" and translation["title"] and translation["paragraphs"]
-    assert data["missing"] is None
+    assert (translation["engine"], translation["engineVersion"]) == ("offline-glossary", "1")
 
 
 def test_stories_and_plugins(api: ApiClient) -> None:

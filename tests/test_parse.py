@@ -35,7 +35,7 @@ from marsad.core.settings import Settings
 from marsad.eval.parse import evaluate_parse
 from marsad.plugins.parse import Parse
 from marsad.plugins.saudinewsnet import SaudiNewsNetReader
-from marsad.plugins.translate import OfflineTranslator
+from marsad.plugins.translate.offline import OfflineTranslator
 from marsad.text.dates import find_date, is_date_line
 from marsad.text.plain import parse_text
 
@@ -399,6 +399,8 @@ def test_a_translator_failing_on_one_article_fails_it_alone(
         return translate(self, texts, source, target)
 
     monkeypatch.setattr(OfflineTranslator, "translate", failing)
+    # A version of the engine that has translated nothing yet: nothing is cached.
+    monkeypatch.setattr(OfflineTranslator, "version", "untried")
 
     report = seeded_app.pipeline().run(list(titles), only=["translate"], force=True)
 

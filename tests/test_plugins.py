@@ -84,7 +84,7 @@ def test_builtins_are_registered_as_ordinary_plugins() -> None:
 def test_builtin_translator_is_registered() -> None:
     plugins = make_plugins(Settings(), load_entry_points=False)
     engines = [engine for batch in plugins.hook.marsad_register_translators() for engine in batch]
-    assert "offline-transliteration" in {engine.name for engine in engines}
+    assert "offline-glossary" in {engine.name for engine in engines}
 
 
 def test_disable_plugins_from_environment() -> None:

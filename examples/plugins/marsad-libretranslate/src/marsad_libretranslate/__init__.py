@@ -1,0 +1,3 @@
+"""marsad-libretranslate: translations from a LibreTranslate server."""
+
+__version__ = "0.1.0"
