@@ -7,7 +7,6 @@ resubmission, which gets the article stored the first time.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,17 +17,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from marsad.core.ingest import record_fingerprint
 from marsad.core.ingest import store_records as core_store_records
 from marsad.core.models import Article, RawInput
-from marsad.core.readers import RawRecord
+from marsad.core.readers import RawRecord, article_record
 
-RECORD_MEDIA_TYPE = "application/json"
 SOURCE = "graphql:ingestArticle"
 
 
 def json_record(fields: dict[str, Any], source: str = SOURCE) -> RawRecord:
-    """A record as :class:`marsad.plugins.readers.JsonLinesReader` would have read it."""
+    """The article record every reader makes (:func:`marsad.core.readers.article_record`);
+    raises :class:`marsad.core.InputError` for one that cannot be an article."""
     present = {key: value for key, value in fields.items() if value is not None}
-    payload = json.dumps(present, ensure_ascii=False, sort_keys=True).encode()
-    return RawRecord(content=payload, media_type=RECORD_MEDIA_TYPE, source=source, hints={})
+    return article_record(present, source)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from marsad.api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, schema_extension
 from marsad.api.pagination import Connection, PageRequest, make_connection
 from marsad.api.plugin_fields import plugin_fields
 from marsad.api.types import Article, Claim, Plugin, Story
+from marsad.core import InputError
 from marsad.core import models as db
 from marsad.core.extending import ApiField
 from marsad.core.pipeline import Failure
@@ -213,16 +214,19 @@ class Mutation:
                 IngestErrorCode.INVALID_INPUT, "`text` must not be empty"
             )
         marsad = info.context.marsad
-        record = json_record(
-            {
-                "title": input.title,
-                "subtitle": input.subtitle,
-                "text": input.text,
-                "url": input.url,
-                "outlet": input.outlet,
-                "published": input.published.isoformat() if input.published else None,
-            }
-        )
+        try:
+            record = json_record(
+                {
+                    "title": input.title,
+                    "subtitle": input.subtitle,
+                    "text": input.text,
+                    "url": input.url,
+                    "outlet": input.outlet,
+                    "published": input.published.isoformat() if input.published else None,
+                }
+            )
+        except InputError as error:
+            return IngestArticlePayload.failed(IngestErrorCode.INVALID_INPUT, error.problem)
         try:
             stored = await run_in_threadpool(store_article, marsad.write_session_factory, record)
             report = await run_in_threadpool(marsad.pipeline().run, [stored.id])

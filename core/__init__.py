@@ -48,7 +48,14 @@ from marsad.core.models import (
     Translation,
     TranslationCache,
 )
-from marsad.core.readers import RECORD_FIELDS, InputError, RawRecord, Reader, ReadOptions
+from marsad.core.readers import (
+    RECORD_FIELDS,
+    InputError,
+    RawRecord,
+    Reader,
+    ReadOptions,
+    article_record,
+)
 from marsad.core.settings import PluginSettings, Settings, SettingsError
 from marsad.core.stages import ArticleRefused, Outcome, Stage, StageContext
 from marsad.core.translation import Translator
@@ -94,5 +101,6 @@ __all__ = [
     "Translation",
     "TranslationCache",
     "Translator",
+    "article_record",
     "hookimpl",
 ]

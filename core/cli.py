@@ -325,20 +325,20 @@ def ingest(
         max_input_bytes=marsad.settings.max_input_bytes,
         follow_symlinks=follow_symlinks,
     )
-    files = [
-        item
-        for item in find_files(paths, follow_symlinks=follow_symlinks)
-        if isinstance(item, Path)
-    ]
+    # The tree is walked once: the files found are counted for the progress bar and
+    # then read; paths that are not files are reported with the readers' errors.
+    found = list(find_files(paths, follow_symlinks=follow_symlinks))
+    files = [item for item in found if isinstance(item, Path)]
     with _progress() as progress:
         task = progress.add_task("reading", total=len(files))
         report = marsad.ingest(
-            paths,
+            files,
             fmt=fmt,
             outlet=outlet,
             options=options,
             on_file=lambda _path: progress.advance(task),
         )
+    report.errors[:0] = [item for item in found if isinstance(item, InputError)]
     for error in report.errors:
         console.print(f"[red]error[/red] {error}", soft_wrap=True)
     console.print(

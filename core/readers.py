@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
@@ -127,6 +128,36 @@ def field_type_problem(record: Mapping[str, Any]) -> str | None:
         if value is not None and not isinstance(value, str):
             return f'field "{name}" must be a string, not {json_type(value)}'
     return None
+
+
+RECORD_MEDIA_TYPE = "application/json"
+
+
+def article_record(
+    fields: Mapping[str, Any], source: str, hints: Mapping[str, str] | None = None
+) -> RawRecord:
+    """An article as every reader, the GraphQL mutation and any plugin hand it over: a
+    UTF-8 JSON object of the :data:`RECORD_FIELDS` given (plus keys a reader keeps for
+    ``parse``, such as SaudiNewsNet's ``author``), keys sorted, as given.
+
+    Raises :class:`InputError` naming ``source`` when it cannot be an article: a field
+    that is not text, no ``text``, a ``published`` that is neither ISO 8601 nor RFC 822.
+    """
+    from marsad.text.dates import parse_time  # language tooling; imported when used
+
+    problem = field_type_problem(fields)
+    if problem:
+        raise InputError(source, problem)
+    if not (fields.get("text") or "").strip():
+        raise InputError(source, 'record has no "text"')
+    try:
+        parse_time(fields.get("published"))
+    except ValueError as error:
+        raise InputError(
+            source, f'field "published": {error} (ISO 8601 or RFC 822 expected)'
+        ) from None
+    payload = json.dumps(dict(fields), ensure_ascii=False, sort_keys=True).encode()
+    return RawRecord(payload, RECORD_MEDIA_TYPE, source, dict(hints or {}))
 
 
 def json_type(value: object) -> str:

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from marsad.core import InputError, RawRecord, Reader, ReadOptions, hookimpl
-from marsad.core.readers import field_type_problem, read_input
-from marsad.text.dates import parse_time
+from marsad.core import InputError, RawRecord, Reader, ReadOptions, article_record, hookimpl
+from marsad.core.readers import read_input
 from marsad.text.encoding import Decoded, UndecodableText, decode
 
 TEXT = "text/plain"
@@ -54,20 +53,16 @@ def record_or_error(
     if not isinstance(value, dict):
         return InputError(where, f"expected a JSON object, got {type(value).__name__}")
     record = options.canonical(value)
-    problem = field_type_problem(record)
-    if problem:
-        renamed = [key for name, key in options.fields.items() if f'"{name}"' in problem]
-        return InputError(where, problem + (f' (key "{renamed[0]}")' if renamed else ""))
-    if not (record.get("text") or "").strip():
-        hint = f' (field "{options.fields["text"]}")' if "text" in options.fields else ""
-        return InputError(where, f'record has no "text"{hint}')
-    try:
-        parse_time(record.get("published"))
-    except ValueError as error:
-        return InputError(where, f'field "published": {error} (ISO 8601 or RFC 822 expected)')
-    payload = json.dumps(record, ensure_ascii=False, sort_keys=True).encode()
     hints = {} if encoding == "utf-8" else {"source_charset": encoding}
-    return RawRecord(content=payload, media_type=RECORD, source=where, hints=hints)
+    try:
+        return article_record(record, where, hints)
+    except InputError as error:
+        # Say which of the input's own keys it was, when --field renamed it.
+        for name, key in options.fields.items():
+            if f'"{name}"' in error.problem:
+                what = "field" if error.problem.startswith("record has no") else "key"
+                return InputError(where, f'{error.problem} ({what} "{key}")')
+        return error
 
 
 class TextReader(Reader):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from marsad.core import InputError, RawRecord, Reader, ReadOptions, hookimpl
+from marsad.core import InputError, RawRecord, Reader, ReadOptions, article_record, hookimpl
 from marsad.core.readers import json_type, read_bounded
 from marsad.text.dates import parse_time
 
@@ -72,7 +72,10 @@ class SaudiNewsNetReader(Reader):
             if problem:
                 yield InputError(source, problem)
                 continue
-            yield RawRecord(_record(item), "application/json", source)
+            try:
+                yield article_record(_fields(item), source)
+            except InputError as error:
+                yield error
 
 
 def _problem(item: Any) -> str | None:
@@ -94,7 +97,7 @@ def _problem(item: Any) -> str | None:
     return None
 
 
-def _record(item: dict[str, Any]) -> bytes:
+def _fields(item: dict[str, Any]) -> dict[str, Any]:
     record: dict[str, Any] = {
         "title": item.get("title"),
         "text": item["content"],
@@ -104,8 +107,7 @@ def _record(item: dict[str, Any]) -> bytes:
         "author": item.get("author") or None,
         "date_extracted": item.get("date_extracted"),
     }
-    clean = {key: value for key, value in record.items() if value not in (None, "")}
-    return json.dumps(clean, ensure_ascii=False, sort_keys=True).encode()
+    return {key: value for key, value in record.items() if value not in (None, "")}
 
 
 @hookimpl

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from marsad.core import (
     ReadOptions,
     Stage,
     StageContext,
+    article_record,
     hookimpl,
 )
 
@@ -65,8 +65,10 @@ class CsvReader(Reader):
                 yield InputError(f"{path}:{number}", 'row has no "text"')
                 continue
             record = options.canonical({key: value for key, value in row.items() if value})
-            payload = json.dumps(record, ensure_ascii=False, sort_keys=True).encode()
-            yield RawRecord(payload, "application/json", f"{path}:{number}")
+            try:
+                yield article_record(record, f"{path}:{number}")
+            except InputError as error:
+                yield error
 
 
 class Keywords(Stage):
