@@ -33,7 +33,7 @@ from marsad.core.compute import Compute
 from marsad.core.coordination import Coordinator
 from marsad.core.models import Article, RunStatus, StageRun, utcnow
 from marsad.core.plugins import Plugins
-from marsad.core.settings import Settings
+from marsad.core.settings import Settings, SettingsError
 from marsad.core.stages import ArticleRefused, Outcome, RegisteredStage, Stage, StageContext
 
 log = logging.getLogger(__name__)
@@ -353,6 +353,8 @@ class Pipeline:
         try:
             with ctx.session.begin_nested(), time_budget(timeout * len(articles)):
                 return self._complete(stage.process_batch(ctx, articles), articles)
+        except SettingsError:
+            raise  # the configuration is wrong, not the articles: the run stops
         except Exception:
             log.debug(
                 "stage %s failed on a batch; trying its articles alone", stage.name, exc_info=True
@@ -362,6 +364,8 @@ class Pipeline:
             try:
                 with ctx.session.begin_nested(), time_budget(timeout):
                     outcomes.update(self._complete(stage.process_batch(ctx, [article]), [article]))
+            except SettingsError:
+                raise
             except Exception as error:
                 log.debug("stage %s failed on article %s", stage.name, article.id, exc_info=True)
                 outcomes[article.id] = error
@@ -391,6 +395,8 @@ class Pipeline:
             try:
                 with ctx.session.begin_nested(), time_budget(self.settings.stage_timeout):
                     outcomes[article.id] = stage.process(ctx, article)
+            except SettingsError:
+                raise  # the configuration is wrong, not the article: the run stops
             except Exception as error:
                 log.debug("stage %s failed on article %s", stage.name, article.id, exc_info=True)
                 outcomes[article.id] = error

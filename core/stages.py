@@ -108,6 +108,8 @@ class Stage:
         Called as a run starts, before any article: a bad value stops the run as a
         usage error (exit 2) instead of failing every article. Read the settings here
         (``settings.plugin(NAME).number(...)``) with the same getters the stage uses.
+        A :class:`~marsad.core.SettingsError` raised later, while processing, stops the
+        run the same way: the batch is rolled back and no article is charged.
         """
 
     @property

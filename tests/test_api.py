@@ -193,7 +193,7 @@ def test_claims_and_links_resolve(api: ApiClient, extra: Extra) -> None:
     assert all(run["status"] == "OK" for run in data["runs"])
     translation = data["translation"]
     assert translation["language"] == "en" and translation["title"] and translation["paragraphs"]
-    assert (translation["engine"], translation["engineVersion"]) == ("offline-glossary", "1")
+    assert (translation["engine"], translation["engineVersion"]) == ("offline-glossary", "2")
 
 
 def test_stories_and_plugins(api: ApiClient) -> None:

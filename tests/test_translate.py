@@ -12,7 +12,15 @@ from api_client import ApiClient
 from conftest import SEEDS, MakeApp
 from sqlalchemy import func, select
 
-from marsad.core import Settings, SettingsError, Translation, TranslationCache, Translator, hookimpl
+from marsad.core import (
+    Settings,
+    SettingsError,
+    StageRun,
+    Translation,
+    TranslationCache,
+    Translator,
+    hookimpl,
+)
 from marsad.core.application import Marsad
 from marsad.plugins.translate import ordered_engines
 from marsad.plugins.translate.offline import OfflineTranslator, render
@@ -108,6 +116,17 @@ def test_when_every_engine_fails_the_articles_keep_their_translations(make_app: 
     assert engines_used(app) == before
 
 
+def test_an_unknown_engine_stops_the_run_and_charges_no_article(make_app: MakeApp) -> None:
+    app = make_app(disabled_plugins=frozenset({"translate"}))
+    ids = run_seeds(app)
+    configured = make_app(environment={"MARSAD_TRANSLATE_ENGINES": "nosuch"})
+    with pytest.raises(SettingsError, match="MARSAD_TRANSLATE_ENGINES='nosuch'"):
+        configured.pipeline().run(ids)
+    with configured.session_factory() as session:
+        runs = session.scalars(select(StageRun).where(StageRun.stage == "translate")).all()
+    assert runs == []
+
+
 def test_target_languages_are_a_setting(make_app: MakeApp) -> None:
     engine = Recording("alpha", targets=("en", "fr"))
     app = make_app(
@@ -169,6 +188,9 @@ def test_the_offline_engine_says_what_it_could_not_translate() -> None:
     )
     assert render("وقال مصدر أمني إن الهجوم لم يسفر عن إصابات.") == (
         "and said a security source that the attack did not [يسفر] about injuries."
+    )
+    assert (
+        render("في 16 فبراير 2021 و٣ شوال ١٤٣٦ هـ") == "in 16 February 2021 and 3 Shawwal 1436 AH"
     )
     # Eastern digits and a run of unknown words kept together, in Arabic.
     assert render("أعلن الجيش مقتل ٢١ مسلحا قرب الحدود الشمالية") == (

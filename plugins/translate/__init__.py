@@ -71,7 +71,8 @@ def ordered_engines(engines: Iterable[Translator], settings: Settings) -> list[T
     if unknown:
         raise SettingsError(
             f"{settings_of.variable('engines')}={wanted!r} names no installed engine "
-            f"{', '.join(map(repr, unknown))} (installed: {', '.join(sorted(by_name))})"
+            f"{', '.join(map(repr, unknown))} (installed: {', '.join(sorted(by_name))}; "
+            "an engine of a plugin may need settings of its own, such as its server)"
         )
     return [by_name[name] for name in names]
 

@@ -2,7 +2,8 @@
 
 No network, no model, deterministic. It renders numbers (digits of any script, number
 words, duals) as digits, translates the words and phrases of a glossary of news
-(``text/lexicons/glossary_en.txt``: reporting verbs, events, bodies, places, days),
+(``text/lexicons/glossary_en.txt``: reporting verbs, events, bodies, places, days and
+months, so "16 فبراير 2021" reads "16 February 2021"),
 longest phrase first, and leaves every other run of words in Arabic between square
 brackets: "3 rockets fell on [المنطقة] in Baghdad". A reader sees at once what was
 translated and what was not; nothing is spelled out letter by letter to look like
@@ -36,7 +37,10 @@ def glossary() -> dict[tuple[str, ...], str]:
 
 
 def number_text(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,g}"
+    """Digits as English writes them: 2021 (a year, say) bare, 45,000 grouped."""
+    if value != int(value):
+        return f"{value:g}"
+    return f"{int(value):,}" if value >= 10_000 else str(int(value))
 
 
 # A first word's prefixes the glossary leaves out, and how English says them.
@@ -106,7 +110,7 @@ def render(text: str) -> str:
 
 class OfflineTranslator(Translator):
     name = "offline-glossary"
-    version = "1"
+    version = "2"
 
     def supports(self, source: str | None, target: str) -> bool:
         return source == "ar" and target == "en"
