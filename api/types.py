@@ -117,8 +117,10 @@ class ClaimTranslation:
 
 
 def _translated_language(info: Info, language: str) -> str:
-    """``language`` if this server translates into it; else an error saying which."""
+    """``language`` (a code in any case: "EN" is "en") if this server translates into
+    it; else an error saying which."""
     languages = target_languages(info.context.marsad.settings)
+    language = language.strip().lower()
     if language not in languages:
         raise UserError(
             f"no translations into {language!r}: this server translates into "
@@ -397,7 +399,7 @@ class Article(relay.Node):
         if found is None:
             return None
         return Translation(
-            language=language,
+            language=key[1],
             engine=found.engine,
             engine_version=found.engine_version,
             title=found.title,
@@ -509,7 +511,7 @@ class Claim(relay.Node):
         if row is None:
             return None
         return ClaimTranslation(
-            language=language, engine=row.engine, engine_version=row.engine_version, text=row.text
+            language=key[1], engine=row.engine, engine_version=row.engine_version, text=row.text
         )
 
 

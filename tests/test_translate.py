@@ -156,13 +156,14 @@ def test_claims_are_translated_and_served(make_app: MakeApp) -> None:
     api = ApiClient(app)
     data = api.data(
         """{ claims(first: 50) { edges { node { text
-            translation(language: "en") { language engine engineVersion text } } } } }"""
+            translation(language: "EN") { language engine engineVersion text } } } } }"""
     )
     nodes = [edge["node"] for edge in data["claims"]["edges"]]
     assert nodes and all(node["translation"] for node in nodes)
     rockets = [n["translation"]["text"] for n in nodes if n["text"] == "3 صواريخ"]
     assert rockets and all(text == "3 rockets" for text in rockets)
     assert {n["translation"]["engine"] for n in nodes} == {"offline-glossary"}
+    assert {n["translation"]["language"] for n in nodes} == {"en"}  # a code in any case
 
 
 @pytest.mark.parametrize("field", ["articles", "claims"])
