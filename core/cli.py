@@ -136,13 +136,12 @@ def db_upgrade(
     tables, then each installed plugin's; with --plugin, that plugin's only."""
     marsad = _app(check=False)
     history = _history(marsad, plugin)
-    upgrade(marsad.engine, revision, history)
-    histories = [history]
     if plugin is None and revision == "head":
-        histories = [CORE, *marsad.plugin_histories()]
-        for each in histories[1:]:
-            upgrade(marsad.engine, history=each)
-    _print_revisions(marsad, histories)
+        marsad.upgrade()  # the core's, then every plugin's
+        _print_revisions(marsad, [CORE, *marsad.plugin_histories()])
+        return
+    upgrade(marsad.engine, revision, history)
+    _print_revisions(marsad, [history])
 
 
 @db_app.command("downgrade")

@@ -47,7 +47,7 @@ from marsad.core import (
     TextKey,
 )
 from marsad.core.db import chunked
-from marsad.core.links import save_article_links
+from marsad.core.links import ID_CHUNK, save_article_links
 from marsad.plugins.cluster.event_clusters import Pair, average_linkage, central, keep_names
 from marsad.plugins.cluster.event_similarity import (
     LEAD_CHARS,
@@ -68,7 +68,6 @@ JOIN_AVERAGE = 0.35
 SUMMARY_CHARS = 300
 SUMMARY_MIN_CHARS = 80
 MAX_GROUP = 2000  # articles of a connected group read to place them in stories
-ID_CHUNK = 400  # ids per IN list: old SQLite builds allow 999 variables
 
 
 def day_of(published_at: datetime | None) -> int | None:
