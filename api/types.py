@@ -6,9 +6,10 @@ reached through a relationship is loaded by a data loader, never by the ORM.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 import strawberry
 from strawberry import relay
@@ -20,7 +21,7 @@ from marsad.api.errors import UserError
 from marsad.api.fields import field
 from marsad.core import models as db
 from marsad.core.plugins import PluginInfo
-from marsad.plugins.link.disputes import DisputeRows, timeline
+from marsad.plugins.link.disputes import LANGUAGES, DisputeRows, Slot, timeline
 from marsad.plugins.link.disputes import (
     DisputeValue as DisputeValueRows,  # a GraphQL type has its name
 )
@@ -596,58 +597,84 @@ class Story(relay.Node):
         return [TimelineSlot.from_rows(row) for row in timeline(rows)]
 
 
-ORDER_RULE = (
-    "Publication order: earliest `publishedAt` first; articles without a known time come "
-    "after all the dated ones, and ties and unknown times go by article id, which is "
-    "ingest order (then by the claim's place in its article)."
+LANGUAGE_ARGUMENT = strawberry.argument(
+    description="`ar` (the default) or `en`; other languages are an error."
 )
 
 
-@strawberry.type(description="One value on a disputed slot and who backs it.")
-class DisputeValue:
-    value: str
-    outlets: list[str]
-    cited_sources: list[str]
-    claims: list[Claim]
-    first_reported_at: datetime | None = strawberry.field(
-        description="The earliest publication time among the articles carrying this value; "
-        "null when none of them has a known time."
+def _language(language: str) -> str:
+    code = language.lower()
+    if code not in LANGUAGES:
+        raise UserError(f"labels are written in {' and '.join(LANGUAGES)}, not {language!r}")
+    return code
+
+
+@strawberry.enum(description="What a dispute is about.")
+class DisputeKind(enum.Enum):
+    QUANTITY = "quantity"  # how many or how much, or whether it happened at all
+    STATEMENT = "statement"  # what someone said
+
+
+@strawberry.type(description="What a dispute is about. No two disputes of a story share a `key`.")
+class DisputeSlot:
+    key: str = strawberry.field(
+        description="The slot's identity: the claims' slot and, when known, the event's site "
+        "(`unit:صاروخ@منطقه خضراء`), with the first claim's id after `#` when two slots of "
+        "one story would otherwise share it."
     )
-    first_outlet: str | None = strawberry.field(
-        description="The outlet of `firstArticle`; null when that article has no known outlet."
+    kind: DisputeKind
+    unit: str | None = strawberry.field(
+        description="The counted noun of a quantity (`صاروخ`, `مصاب`), singular; null for "
+        "statements."
     )
-    first_article_id: strawberry.Private[int]
+    quantity_kind: db.QuantityKind | None
+    subject: str | None = strawberry.field(
+        description="Who made the statement, as written; null for quantities."
+    )
+    event: str | None = strawberry.field(
+        description="Where it happened, as the articles write it: the site the claims' "
+        "sentences share (`المنطقة الخضراء`); null when they name none."
+    )
+    rows: strawberry.Private[Slot]
+
+    @field(
+        "What is disputed, for a person: «عدد الصواريخ في المنطقة "
+        'الخضراء», "Number of rockets at the Green Zone".'
+    )
+    def label(self, language: Annotated[str, LANGUAGE_ARGUMENT] = "ar") -> str:
+        return self.rows.label(_language(language))
 
     @classmethod
-    def from_rows(cls, row: DisputeValueRows) -> DisputeValue:
-        first = row.first
+    def from_rows(cls, slot: Slot) -> DisputeSlot:
         return cls(
-            value=row.value,
-            outlets=list(row.outlets),
-            cited_sources=list(row.cited_sources),
-            claims=[Claim.from_row(c) for c in row.claims],
-            first_reported_at=first.published_at,
-            first_outlet=first.outlet,
-            first_article_id=first.claim.article_id,
+            key=slot.key,
+            kind=DisputeKind(slot.kind),
+            unit=slot.unit,
+            quantity_kind=slot.quantity_kind,
+            subject=slot.subject,
+            event=slot.event,
+            rows=slot,
         )
 
-    @field("The first article carrying this value. " + ORDER_RULE)
-    async def first_article(self, info: Info) -> Article:
-        return await _claims_article(info, self.first_article_id)
+
+@strawberry.type(description="An article carrying a value, and its outlet when known.")
+class ValueOutlet:
+    name: str | None = strawberry.field(
+        description="The outlet; null when the article names none (see `article`)."
+    )
+    known: bool = strawberry.field(description="False when the article's outlet is unknown.")
+    source: str = strawberry.field(
+        description="Where the article came from: its URL, or the file it was read from."
+    )
+    article_id: strawberry.Private[int]
+
+    @field("The article carrying the value.")
+    async def article(self, info: Info) -> Article:
+        return await _claims_article(info, self.article_id)
 
 
-@strawberry.type(description="A slot (what is counted or said) on which sources disagree.")
-class Dispute:
-    slot: str
-    values: list[DisputeValue]
-
-    @classmethod
-    def from_rows(cls, row: DisputeRows) -> Dispute:
-        return cls(slot=row.slot, values=[DisputeValue.from_rows(v) for v in row.values])
-
-
-@strawberry.type(description="One claim reporting a value on a timeline slot.")
-class TimelineReport:
+@strawberry.type(description="One report of a value: a claim, its outlet and time.")
+class ValueReport:
     claim: Claim
     outlet: str | None = strawberry.field(description="The article's outlet, when known.")
     published_at: datetime | None = strawberry.field(
@@ -664,19 +691,104 @@ class TimelineReport:
         return await _claims_article(info, self.article_id)
 
 
-@strawberry.type(description="One value on a timeline slot and every report of it.")
-class TimelineValue:
-    value: str
+ORDER_RULE = (
+    "Publication order: earliest `publishedAt` first; articles without a known time come "
+    "after all the dated ones, and ties and unknown times go by article id, which is "
+    "ingest order (then by the claim's place in its article)."
+)
+
+
+@strawberry.type(description="One value on a disputed slot and who backs it.")
+class DisputeValue:
+    value: float | None = strawberry.field(
+        description="The number; null for a statement, for none (`negated`) and for a count "
+        'reported without a number ("injuries").'
+    )
+    unit: str | None = strawberry.field(description="The counted noun; null for a statement.")
+    qualifier: db.Qualifier | None = strawberry.field(
+        description="How exact the number is; null when there is no number."
+    )
+    negated: bool = strawberry.field(description='True for "none" ("no injuries").')
+    text: str = strawberry.field(description="The value as its first report writes it.")
+    outlets: list[ValueOutlet] = strawberry.field(
+        description="Each article carrying the value, with its outlet or, when the article "
+        "names none, `known: false`."
+    )
+    cited_sources: list[str] = strawberry.field(
+        description='The sources the articles cite for it ("RT", "خلية الإعلام الأمني").'
+    )
+    claims: list[Claim]
     first_reported_at: datetime | None = strawberry.field(
-        description="When the value was first reported: the earliest publication time among "
-        "the articles carrying it; null when none of them has a known time."
+        description="The earliest publication time among the articles carrying this value; "
+        "null when none of them has a known time."
     )
     first_outlet: str | None = strawberry.field(
-        description="The outlet of the first report; null when its article has no known outlet."
+        description="The outlet of `firstArticle`; null when that article has no known outlet."
     )
-    reports: list[TimelineReport] = strawberry.field(
-        description="Every claim carrying the value, in publication order (see `TimelineSlot`)."
+    reports: list[ValueReport] = strawberry.field(
+        description="Every claim carrying the value, in publication order. " + ORDER_RULE
     )
+    first_article_id: strawberry.Private[int]
+    rows: strawberry.Private[DisputeValueRows]
+
+    @field('The value for a person: «3 على الأقل», "at least 3", "none"; a statement as written.')
+    def label(self, language: Annotated[str, LANGUAGE_ARGUMENT] = "ar") -> str:
+        return self.rows.label(_language(language))
+
+    @classmethod
+    def from_rows(cls, row: DisputeValueRows) -> DisputeValue:
+        first = row.first
+        return cls(
+            value=row.number,
+            unit=row.unit,
+            qualifier=row.qualifier,
+            negated=row.negated,
+            text=row.text,
+            outlets=[
+                ValueOutlet(
+                    name=b.outlet,
+                    known=b.outlet is not None,
+                    source=b.source,
+                    article_id=b.article_id,
+                )
+                for b in row.backers
+            ],
+            cited_sources=list(row.cited_sources),
+            claims=[Claim.from_row(c) for c in row.claims],
+            first_reported_at=first.published_at,
+            first_outlet=first.outlet,
+            reports=[
+                ValueReport(
+                    claim=Claim.from_row(r.claim),
+                    outlet=r.outlet,
+                    published_at=r.published_at,
+                    repeats=position > 0,
+                    article_id=r.claim.article_id,
+                )
+                for position, r in enumerate(row.reports)
+            ],
+            first_article_id=first.claim.article_id,
+            rows=row,
+        )
+
+    @field("The first article carrying this value. " + ORDER_RULE)
+    async def first_article(self, info: Info) -> Article:
+        return await _claims_article(info, self.first_article_id)
+
+
+@strawberry.type(description="A slot on which sources disagree, and the competing values.")
+class Dispute:
+    slot: DisputeSlot
+    values: list[DisputeValue] = strawberry.field(
+        description="The competing values, in the order their first claims were found."
+    )
+
+    @classmethod
+    def from_rows(cls, row: DisputeRows) -> Dispute:
+        return cls(
+            slot=DisputeSlot.from_rows(row.slot),
+            values=[DisputeValue.from_rows(v) for v in row.values],
+        )
 
 
 @strawberry.type(
@@ -684,36 +796,19 @@ class TimelineValue:
     "they were first reported. " + ORDER_RULE
 )
 class TimelineSlot:
-    slot: str = strawberry.field(description="The slot, as `Dispute.slot` names it.")
+    slot: DisputeSlot = strawberry.field(description="The slot, as `Story.disputes` has it.")
     ordered: bool = strawberry.field(
         description="True when every report on the slot has a known publication time, so the "
         "order is chronological throughout; false when some of it is ingest order."
     )
-    values: list[TimelineValue] = strawberry.field(
+    values: list[DisputeValue] = strawberry.field(
         description="The competing values, by their first report in publication order."
     )
 
     @classmethod
     def from_rows(cls, row: DisputeRows) -> TimelineSlot:
         return cls(
-            slot=row.slot,
+            slot=DisputeSlot.from_rows(row.slot),
             ordered=all(r.published_at is not None for v in row.values for r in v.reports),
-            values=[
-                TimelineValue(
-                    value=v.value,
-                    first_reported_at=v.first.published_at,
-                    first_outlet=v.first.outlet,
-                    reports=[
-                        TimelineReport(
-                            claim=Claim.from_row(r.claim),
-                            outlet=r.outlet,
-                            published_at=r.published_at,
-                            repeats=position > 0,
-                            article_id=r.claim.article_id,
-                        )
-                        for position, r in enumerate(v.reports)
-                    ],
-                )
-                for v in row.values
-            ],
+            values=[DisputeValue.from_rows(v) for v in row.values],
         )

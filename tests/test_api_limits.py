@@ -91,7 +91,7 @@ def test_client_errors_are_not_masked(api: ApiClient) -> None:
 STORIES = """query($first: Int!) { stories(first: $first) { edges { node {
     title
     claims { text citations { source sourceKind speaker } }
-    disputes { slot values { value outlets citedSources claims { text } } }
+    disputes { slot { key label } values { value outlets { name } citedSources claims { text } } }
     articles { citations { source sourceKind start end } }
 } } } }"""
 
@@ -105,7 +105,7 @@ def test_story_claims_disputes_and_citations_cost_constant_statements(
     stories = [edge["node"] for edge in data["stories"]["edges"]]
     assert stories and any(story["disputes"] for story in stories)
     disputed = [d for story in stories for d in story["disputes"]]
-    rockets = [d for d in disputed if d["slot"].startswith("unit:")]
+    rockets = [d for d in disputed if d["slot"]["key"].startswith("unit:")]
     assert rockets and all(len(d["values"]) >= 2 for d in rockets)
     cited = {s for d in rockets for v in d["values"] for s in v["citedSources"]}
     assert "RT" in cited

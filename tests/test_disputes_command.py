@@ -26,14 +26,21 @@ def test_the_seeds_disputes(make_app: MakeApp, db_url: str) -> None:
     result = disputes(db_url, "--json")
     assert result.returncode == 0, result.stderr
     [story] = json.loads(result.stdout)
-    values = {v["value"] for d in story["disputes"] for v in d["values"]}
-    assert {"2 صاروخ (exact)", "3 صاروخ (exact)", "4 صاروخ (exact)"} <= values
-    assert {"no مصاب", "1 مصاب (exact)", "2 مصاب (exact)"} <= values
-    rockets = next(d for d in story["disputes"] if d["slot"] == "unit:صاروخ")
-    assert any("RT" in v["cited_sources"] for v in rockets["values"])
+    by_label = {
+        d["slot"]["label"]["en"]: {v["label"]["en"]: v for v in d["values"]}
+        for d in story["disputes"]
+    }
+    rockets = by_label["Number of rockets at the Green Zone"]
+    assert {"2", "3", "4", "at least 3"} <= set(rockets)
+    assert "RT" in rockets["4"]["cited_sources"]
+    assert set(by_label["Number of injured at the Green Zone"]) == {"some", "none"}
+    assert {"1", "2"} == set(by_label["Number of injured at Balad Air Base"])
 
     text = disputes(db_url, str(story["story"]))
-    assert text.returncode == 0 and "unit:صاروخ" in text.stdout
+    assert text.returncode == 0, text.stderr
+    assert "Number of rockets at the Green Zone (عدد الصواريخ في المنطقة الخضراء)" in text.stdout
+    # an article whose outlet is unknown is named
+    assert "4: outlet unknown (article" in text.stdout and "examples/seeds/" in text.stdout
 
 
 def test_an_unknown_story_is_a_usage_error(make_app: MakeApp, db_url: str) -> None:

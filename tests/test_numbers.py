@@ -477,3 +477,12 @@ def test_calibre_is_no_measure() -> None:
 def test_millimetres_are_a_measure() -> None:
     matches = found("وبلغ منسوب الأمطار 35 ملم في جدة")
     assert [(m.value, m.unit, m.kind) for m in matches] == [(35, "مليمتر", "measure")]
+
+
+def test_plurals_of_counted_nouns_for_labels() -> None:
+    from marsad.text.numbers import plural
+
+    assert plural("صاروخ") == "صواريخ"  # the lexicon's broken plural
+    assert plural("مصاب") == "مصابين"
+    assert plural("قذيفة") == "قذائف"
+    assert plural("كلمةغريبة") == "كلمةغريبات"  # an unlisted noun in ة: sound plural

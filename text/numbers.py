@@ -310,6 +310,28 @@ def nouns() -> dict[str, Noun]:
     return {**derived, **listed}  # a listed form wins over a derived one
 
 
+@cache
+def _written_plurals() -> dict[str, str]:
+    """Lemma -> its first listed plural as the lexicon writes it (no duals)."""
+    found: dict[str, str] = {}
+    for name, _ in LEXICONS:
+        for line in read_lexicon(name):
+            head, _, rest = line.partition(":")
+            forms = [w for w in rest.split() if not w.endswith(("تين", "تان"))]
+            if forms:
+                found.setdefault(head.rstrip("@").strip(), forms[0])
+    return found
+
+
+def plural(lemma: str) -> str:
+    """The plural of a counted noun, for a label ("صاروخ" -> "صواريخ"): the lexicon's
+    first listed plural, else the sound feminine plural of a noun in ة, else the lemma."""
+    listed = _written_plurals().get(lemma)
+    if listed:
+        return listed
+    return lemma[:-1] + "ات" if lemma.endswith("ة") else lemma
+
+
 def _derived_forms(lemma: str, plurals: list[str]) -> list[tuple[str, str]]:
     if lemma.endswith("ه"):
         stem = lemma[:-1] + "ت"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from marsad.core import Article, Claim, ClaimLink, Story
 from marsad.core.application import Marsad
 from marsad.core.models import ClaimLinkKind
-from marsad.plugins.link.disputes import DisputeRows, story_disputes
+from marsad.plugins.link.disputes import LANGUAGES, DisputeRows, story_disputes
 
 
 def disputed_stories(marsad: Marsad) -> list[int]:
@@ -36,16 +36,32 @@ def as_data(story_id: int, title: str | None, found: list[DisputeRows]) -> dict[
         "title": title,
         "disputes": [
             {
-                "slot": dispute.slot,
+                "slot": {
+                    "key": dispute.slot.key,
+                    "kind": dispute.slot.kind,
+                    "unit": dispute.slot.unit,
+                    "subject": dispute.slot.subject,
+                    "event": dispute.slot.event,
+                    "label": {language: dispute.slot.label(language) for language in LANGUAGES},
+                },
                 "values": [
                     {
-                        "value": value.value,
-                        "outlets": list(value.outlets),
+                        "value": value.number,
+                        "unit": value.unit,
+                        "qualifier": value.qualifier.value if value.qualifier else None,
+                        "negated": value.negated,
+                        "text": value.text,
+                        "label": {language: value.label(language) for language in LANGUAGES},
+                        "outlets": [
+                            {"name": b.outlet, "article": b.article_id, "source": b.source}
+                            for b in value.backers
+                        ],
                         "cited_sources": list(value.cited_sources),
                         "first_reported_at": value.first.published_at.isoformat()
                         if value.first.published_at
                         else None,
                         "first_outlet": value.first.outlet,
+                        "first_article": value.first.claim.article_id,
                         "claims": [claim.id for claim in value.claims],
                     }
                     for value in dispute.values
@@ -54,6 +70,12 @@ def as_data(story_id: int, title: str | None, found: list[DisputeRows]) -> dict[
             for dispute in found
         ],
     }
+
+
+def _backer(outlet: dict[str, Any]) -> str:
+    if outlet["name"]:
+        return str(outlet["name"])
+    return f"outlet unknown (article {outlet['article']}: {outlet['source']})"
 
 
 def disputes_command(
@@ -87,11 +109,12 @@ def disputes_command(
         if not report["disputes"]:
             typer.echo("  no dispute")
         for dispute in report["disputes"]:
-            typer.echo(f"  {dispute['slot']}")
+            slot = dispute["slot"]
+            typer.echo(f"  {slot['label']['en']} ({slot['label']['ar']}) [{slot['key']}]")
             for value in dispute["values"]:
-                backers = ", ".join(value["outlets"]) or "outlet unknown"
+                backers = "; ".join(_backer(outlet) for outlet in value["outlets"])
                 cited = (
                     f"; cites {', '.join(value['cited_sources'])}" if value["cited_sources"] else ""
                 )
-                first = value["first_outlet"] or "?"
-                typer.echo(f"    {value['value']}: {backers}{cited} (first: {first})")
+                first = value["first_outlet"] or f"article {value['first_article']}"
+                typer.echo(f"    {value['label']['en']}: {backers}{cited} (first: {first})")

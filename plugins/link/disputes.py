@@ -1,11 +1,18 @@
 """Disputes of a story: which values compete on each slot, from the link stage's links.
 
-Used by the API (``Story.disputes``, ``Story.timeline``) and by ``marsad disputes``.
+Used by the API (``Story.disputes``, ``Story.timeline``), the story page and
+``marsad disputes``.
 
 A slot in dispute is a connected group of the story's claims, joined by their links
 (any kind), that holds at least one CONTRADICTS link. Its claims are grouped by what
 they say - a quantity's value, qualifier and negation, or a statement's text - and
-each group lists the outlets that carry it and the sources they cite for it.
+each group lists the articles that carry it (with their outlet, or none known) and the
+sources they cite for it.
+
+A slot says what is disputed as a person would (:class:`Slot`): the counted noun, the
+speaker of a statement, and the event - the site the links found the claims' sentences
+share ("قاعدة بلد", "المنطقة الخضراء") - with a label in Arabic and English. Two
+disputes of one story never share a slot key: injuries at two sites are two slots.
 
 Each value also keeps its reports (its claims with their article's outlet and
 publication time) in publication order, so that a figure that rose as reports came in
@@ -15,7 +22,7 @@ story's values the same way.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -24,6 +31,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, raiseload
 
 from marsad.core import models as db
+from marsad.text.claims.compare import site_names
+from marsad.text.glossary import english
+from marsad.text.numbers import plural
+
+LANGUAGES = ("ar", "en")
 
 
 @dataclass(frozen=True)
@@ -56,10 +68,19 @@ def in_publication_order(reports: Iterable[Report]) -> tuple[Report, ...]:
 
 
 @dataclass(frozen=True)
+class Backer:
+    """An article carrying a value: its outlet, or None when the article names none."""
+
+    article_id: int
+    outlet: str | None
+    source: str  # where the article came from (a file, a URL): names it when no outlet does
+
+
+@dataclass(frozen=True)
 class DisputeValue:
-    value: str
+    value: str  # what the claims say, as a key: "3 صاروخ (at_least)", "no مصاب", a quote
     claims: tuple[db.Claim, ...]
-    outlets: tuple[str, ...]
+    backers: tuple[Backer, ...]  # one per article, in article order
     cited_sources: tuple[str, ...]
     # The value's claims again, in publication order: the first one is who reported it first.
     reports: tuple[Report, ...]
@@ -68,10 +89,113 @@ class DisputeValue:
     def first(self) -> Report:
         return self.reports[0]
 
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        """The known outlets carrying the value, by name."""
+        return tuple(sorted({b.outlet for b in self.backers if b.outlet is not None}))
+
+    @property
+    def number(self) -> float | None:
+        return self.claims[0].quantity_value
+
+    @property
+    def unit(self) -> str | None:
+        return self.claims[0].quantity_unit
+
+    @property
+    def qualifier(self) -> db.Qualifier | None:
+        claim = self.claims[0]
+        if claim.kind is db.ClaimKind.STATEMENT or claim.negated or claim.quantity_value is None:
+            return None
+        return claim.qualifier or db.Qualifier.EXACT
+
+    @property
+    def negated(self) -> bool:
+        return self.claims[0].negated
+
+    @property
+    def text(self) -> str:
+        """The value as the first report writes it."""
+        return self.first.claim.text
+
+    def label(self, language: str) -> str:
+        """The value for a person: "4", "at least 3", "none"; a statement as written."""
+        claim = self.claims[0]
+        if claim.kind is db.ClaimKind.STATEMENT:
+            return claim.text
+        arabic = language == "ar"
+        if claim.negated:
+            return "لا شيء" if arabic else "none"
+        if claim.quantity_value is None:
+            return "عدد غير محدد" if arabic else "some"
+        number = f"{claim.quantity_value:g}"
+        words = (QUALIFIERS_AR if arabic else QUALIFIERS_EN)[self.qualifier or db.Qualifier.EXACT]
+        return words.format(number)
+
+
+QUALIFIERS_AR = {
+    db.Qualifier.EXACT: "{}",
+    db.Qualifier.AT_LEAST: "{} على الأقل",
+    db.Qualifier.AT_MOST: "{} على الأكثر",
+    db.Qualifier.ABOUT: "نحو {}",
+    db.Qualifier.MORE_THAN: "أكثر من {}",
+    db.Qualifier.LESS_THAN: "أقل من {}",
+}
+QUALIFIERS_EN = {
+    db.Qualifier.EXACT: "{}",
+    db.Qualifier.AT_LEAST: "at least {}",
+    db.Qualifier.AT_MOST: "at most {}",
+    db.Qualifier.ABOUT: "about {}",
+    db.Qualifier.MORE_THAN: "more than {}",
+    db.Qualifier.LESS_THAN: "less than {}",
+}
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What a dispute is about."""
+
+    key: str  # the claims' slot, and the event when one is known; unique in a story
+    kind: str  # "quantity" (how many, how much, whether at all) or "statement"
+    unit: str | None  # the counted noun of a quantity ("صاروخ", "مصاب")
+    quantity_kind: db.QuantityKind | None
+    subject: str | None  # who said it, for a statement
+    event: str | None  # the site the claims' sentences share, as written
+
+    def label(self, language: str) -> str:
+        arabic = language == "ar"
+        if self.kind == "statement":
+            who = self.subject or ("متحدث غير معروف" if arabic else "an unknown speaker")
+            return f"ما قاله {who}" if arabic else f"What {who} said"
+        unit = self.unit or ""
+        if arabic:
+            what = (
+                f"عدد ال{plural(unit)}"
+                if self.quantity_kind in (None, db.QuantityKind.COUNT)
+                else f"القيمة ({unit})"
+            )
+            return f"{what} في {self.event}" if self.event else what
+        what = (
+            f"Number of {_english_plural(unit)}"
+            if self.quantity_kind in (None, db.QuantityKind.COUNT)
+            else f"Amount ({english(unit) or unit})"
+        )
+        if self.event:
+            return f"{what} at {english(self.event) or self.event}"
+        return what
+
+
+def _english_plural(unit: str) -> str:
+    word = english(unit)
+    if word is None:
+        return plural(unit)
+    # "injured", "killed", "arrested" name people already; "rocket" takes an s.
+    return word if word.endswith(("ed", "s", "people")) else f"{word}s"
+
 
 @dataclass(frozen=True)
 class DisputeRows:
-    slot: str
+    slot: Slot
     values: tuple[DisputeValue, ...]
 
 
@@ -86,15 +210,66 @@ def value_of(claim: db.Claim) -> str:
     return f"{claim.quantity_value:g} {claim.quantity_unit} ({qualifier})"
 
 
+def _event(members: list[db.Claim], links: list[db.ClaimLink]) -> tuple[str, str] | None:
+    """The site most of the group's links found both sentences naming (key, as written)."""
+    ids = {claim.id for claim in members}
+    counts: Counter[str] = Counter()
+    for link in links:
+        if link.source_id in ids and link.target_id in ids:
+            counts.update((link.evidence or {}).get("sites") or ())
+    if not counts:
+        return None
+    site = min(counts, key=lambda s: (-counts[s], s))
+    for claim in members:
+        written = site_names((claim.extra or {}).get("sentence") or claim.text).get(site)
+        if written:
+            return site, written
+    return site, site
+
+
+def _slot(members: list[db.Claim], links: list[db.ClaimLink]) -> Slot:
+    first = members[0]
+    key = first.slot_key or ""
+    if first.kind is db.ClaimKind.STATEMENT:
+        subject = next((c.speaker_text for c in members if c.speaker_text), None)
+        return Slot(key, "statement", None, None, subject, None)
+    event = _event(members, links)
+    units = Counter(c.quantity_unit for c in members if c.quantity_unit)
+    kinds = Counter(c.quantity_kind for c in members if c.quantity_kind)
+    return Slot(
+        key=f"{key}@{event[0]}" if event else key,
+        kind="quantity",
+        unit=min(units, key=lambda u: (-units[u], u)) if units else None,
+        quantity_kind=kinds.most_common(1)[0][0] if kinds else None,
+        subject=None,
+        event=event[1] if event else None,
+    )
+
+
+def _distinct_keys(found: list[DisputeRows]) -> list[DisputeRows]:
+    """Slots sharing a key (the same noun, no site to tell them apart) take the id of
+    their first claim after it, so each dispute of a story has a key of its own."""
+    counts = Counter(d.slot.key for d in found)
+    return [
+        d
+        if counts[d.slot.key] == 1
+        else replace(d, slot=replace(d.slot, key=f"{d.slot.key}#{d.values[0].claims[0].id}"))
+        for d in found
+    ]
+
+
 def disputes(
     claims: list[db.Claim],
     links: list[db.ClaimLink],
     outlets: dict[int, str],
     sources: dict[int, list[str]],
     published: dict[int, datetime],
+    article_sources: dict[int, str] | None = None,
 ) -> list[DisputeRows]:
     """``outlets``: article id -> outlet name; ``sources``: claim id -> cited sources;
-    ``published``: article id -> publication time, for the articles whose time is known."""
+    ``published``: article id -> publication time, for the articles whose time is known;
+    ``article_sources``: article id -> where it came from (a file, a URL)."""
+    article_sources = article_sources or {}
     by_id = {claim.id: claim for claim in claims}
     parent = {claim.id: claim.id for claim in claims}
 
@@ -124,8 +299,9 @@ def disputes(
             DisputeValue(
                 value=value,
                 claims=tuple(group),
-                outlets=tuple(
-                    sorted({outlets[c.article_id] for c in group if c.article_id in outlets})
+                backers=tuple(
+                    Backer(article, outlets.get(article), article_sources.get(article, ""))
+                    for article in sorted({c.article_id for c in group})
                 ),
                 cited_sources=tuple(sorted({s for c in group for s in sources.get(c.id, [])})),
                 reports=in_publication_order(
@@ -134,8 +310,8 @@ def disputes(
             )
             for value, group in by_value.items()
         )
-        found.append(DisputeRows(slot=members[0].slot_key or "", values=values))
-    return sorted(found, key=lambda d: d.values[0].claims[0].id)
+        found.append(DisputeRows(slot=_slot(members, links), values=values))
+    return _distinct_keys(sorted(found, key=lambda d: d.values[0].claims[0].id))
 
 
 def timeline(found: Iterable[DisputeRows]) -> list[DisputeRows]:
@@ -175,11 +351,20 @@ def story_disputes(session: Session, story_ids: list[int]) -> list[list[DisputeR
     )
     outlets: dict[int, str] = {}
     published: dict[int, datetime] = {}
-    for article_id, name, published_at in session.execute(
-        select(db.Article.id, db.Outlet.name, db.Article.published_at)
+    article_sources: dict[int, str] = {}
+    for article_id, name, published_at, url, source in session.execute(
+        select(
+            db.Article.id,
+            db.Outlet.name,
+            db.Article.published_at,
+            db.Article.url,
+            db.RawInput.source,
+        )
+        .join(db.RawInput, db.Article.raw_input_id == db.RawInput.id)
         .outerjoin(db.Outlet, db.Article.outlet_id == db.Outlet.id)
         .where(db.Article.story_id.in_(story_ids))
     ):
+        article_sources[article_id] = url or source
         if name is not None:
             outlets[article_id] = name
         if published_at is not None:
@@ -193,4 +378,7 @@ def story_disputes(session: Session, story_ids: list[int]) -> list[list[DisputeR
     by_story: dict[int, list[db.Claim]] = defaultdict(list)
     for story_id, claim in pairs:
         by_story[story_id].append(claim)
-    return [disputes(by_story[key], links, outlets, sources, published) for key in story_ids]
+    return [
+        disputes(by_story[key], links, outlets, sources, published, article_sources)
+        for key in story_ids
+    ]

@@ -13,27 +13,16 @@ English.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 
 from marsad.core import Translator
-from marsad.text.arabic import key_span_to_text, match_key
+from marsad.text.arabic import key_span_to_text
+from marsad.text.glossary import glossary
 from marsad.text.numberwords import read_number
-from marsad.text.tokens import Line, lines, read_lexicon
+from marsad.text.tokens import Line, lines
 
-GLOSSARY_FILE = "glossary_en.txt"
 LONGEST_PHRASE = 4
 # Arabic punctuation as English writes it.
 PUNCTUATION = str.maketrans({"،": ",", "؛": ";", "؟": "?", "«": '"', "»": '"'})
-
-
-@cache
-def glossary() -> dict[tuple[str, ...], str]:
-    """Glossary phrases as tuples of key words, with their English."""
-    phrases: dict[tuple[str, ...], str] = {}
-    for line in read_lexicon(GLOSSARY_FILE):
-        arabic, _, english = line.partition("=")
-        phrases[tuple(match_key(arabic).split())] = english.strip()
-    return phrases
 
 
 def number_text(value: float) -> str:

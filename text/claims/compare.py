@@ -227,6 +227,30 @@ def _anchors(sentence: str) -> frozenset[str]:
 _cached_anchors = lru_cache(maxsize=8192)(_anchors)
 
 
+def site_names(sentence: str) -> dict[str, str]:
+    """The sites of :func:`anchors`, each with its name as the sentence writes it (for
+    a person to read): a lexicon place as the lexicon writes it, "قاعدة X" as written."""
+    keys = _key_words(sentence)
+    written = word_texts(sentence)
+    named = {
+        " ".join(_bare_key(w) for w in line.split()): line
+        for line in _named(sentence, "places.txt", written=True)
+    }
+    found = {}
+    for site in anchors(sentence):
+        if site in named:
+            found[site] = named[site]
+            continue
+        parts = tuple(site.split())
+        found[site] = site
+        if len(written) == len(keys):  # the key words line up with the written ones
+            for index in range(len(keys) - len(parts) + 1):
+                if keys[index : index + len(parts)] == parts:
+                    found[site] = " ".join(written[index : index + len(parts)])
+                    break
+    return found
+
+
 def _is_part(claim: ClaimView) -> bool:
     """The sentence numbers another item of the same noun: "صاروخ ثالث"."""
     if claim.unit is None:
