@@ -1,5 +1,8 @@
 """The GraphQL endpoint, with a GraphiQL page that loads its assets from this server.
 
+A browser opening ``/graphql?query=...&variables=...`` gets the editor with that query
+in it; API clients asking for JSON keep running ``GET`` queries.
+
 Strawberry's own page loads GraphiQL and React from a CDN, which fails on machines
 without internet access; ours points at the copies vendored under ``static/graphiql``.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 import html
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -43,6 +47,18 @@ class GraphQLView(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         return Context(marsad=self.marsad, request=request, response=response)
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A browser (``Accept: text/html``) gets the editor, with ``?query=`` and
+        ``?variables=`` filled in, so a query can be shared as a link; other clients'
+        ``GET`` queries are run as before, and a ``GET`` without a query from any client
+        that takes HTML or anything gets the editor."""
+        if request.method != "GET":
+            return False
+        accept = request.headers.get("accept", "")
+        if "text/html" in accept:
+            return True
+        return request.query_params.get("query") is None and "*/*" in accept
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql_page(request.scope.get("root_path", "")))

@@ -251,3 +251,17 @@ def test_committed_sdl_matches_the_schema() -> None:
         f"{SCHEMA_FILE} is out of date with the schema; if the change is intended, run "
         "`python -m marsad.api.export_schema` and commit the file"
     )
+
+
+def test_a_query_link_opens_the_editor_in_a_browser_and_runs_for_clients(api: ApiClient) -> None:
+    query = "{ stories(first: 1) { totalCount } }"
+    params = {"query": query, "variables": '{"a": 1}'}
+    browser = api.request(
+        "GET", "/graphql", params=params, headers={"Accept": "text/html,application/xhtml+xml"}
+    )
+    assert browser.status_code == 200 and "GraphiQL" in browser.text
+    assert 'params.get("query")' in browser.text and 'params.get("variables")' in browser.text
+    for accept in ("application/json", "*/*"):
+        client = api.request("GET", "/graphql", params={"query": query}, headers={"Accept": accept})
+        assert client.status_code == 200, accept
+        assert client.json()["data"]["stories"]["totalCount"] >= 0
