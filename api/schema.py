@@ -1,4 +1,5 @@
-"""The GraphQL schema: queries over articles, claims and stories, and one mutation."""
+"""The GraphQL schema: queries over articles, claims and stories; mutations to ingest,
+reprocess and delete articles."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from strawberry import relay
 from strawberry.types import ExecutionContext
 
+from marsad.api import maintenance
 from marsad.api.context import Info
 from marsad.api.errors import should_mask_error
 from marsad.api.fields import field, mutation
@@ -23,6 +25,7 @@ from marsad.api.filters import ArticleFilter, ClaimFilter
 from marsad.api.ids import database_id, parse_global_id
 from marsad.api.ingest import first_line, is_transient, json_record, store_article
 from marsad.api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, schema_extensions
+from marsad.api.maintenance import DeleteArticlePayload, ReprocessPayload
 from marsad.api.pagination import Connection, PageRequest, make_connection
 from marsad.api.plugin_fields import plugin_fields
 from marsad.api.types import Article, Claim, Plugin, Story
@@ -246,6 +249,25 @@ class Mutation:
             created=stored.created,
             error=_processing_error(failures),
         )
+
+    @mutation(
+        description="Run stages again on stored articles (1 to 100 ids), then the stages "
+        "that read their results. `stages` names some (see `plugins`); without it, all "
+        "run. Needs the API token; safe to repeat."
+    )
+    async def reprocess(
+        self, info: Info, ids: list[strawberry.ID], stages: list[str] | None = None
+    ) -> ReprocessPayload:
+        return await maintenance.reprocess(info, ids, stages)
+
+    @mutation(
+        description="Delete an article with everything computed from it (claims, links, "
+        "runs) and its raw input, so the same input can be ingested again; the articles "
+        "it was linked to, or shared a story with, are linked and placed in stories again "
+        "without it. Needs the API token."
+    )
+    async def delete_article(self, info: Info, id: strawberry.ID) -> DeleteArticlePayload:
+        return await maintenance.delete_article(info, id)
 
 
 class MarsadSchema(strawberry.Schema):

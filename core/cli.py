@@ -30,6 +30,7 @@ from marsad.core.pipeline import PipelineReport, articles_to_reprocess
 from marsad.core.plugin_new import PluginNameError, new_plugin
 from marsad.core.plugins import PluginLoadError, make_plugins
 from marsad.core.readers import RECORD_FIELDS, InputError, ReadOptions
+from marsad.core.removal import delete_articles, stages_to_refresh
 from marsad.core.schema import (
     CORE,
     History,
@@ -421,6 +422,29 @@ def reprocess(
         ids = articles_to_reprocess(session, failed_only=failed, stages=only)
     report = _process(marsad, ids, only, force=not failed, retry_failed=failed, executor=running)
     if report.failures:
+        raise typer.Exit(EXIT_FAILURES)
+
+
+@app.command()
+def delete(
+    article_ids: Annotated[list[int], typer.Argument(help="Ids of the articles to delete.")],
+) -> None:
+    """Delete articles with all that was computed from them and their raw input (so the
+    same input can be ingested again); the articles they were linked to, or shared a
+    story with, are linked and placed in stories again without them."""
+    marsad = _app()
+    with marsad.write_session_factory() as session, session.begin():
+        deletion = delete_articles(session, article_ids)
+    missing = [i for i in dict.fromkeys(article_ids) if i not in deletion.deleted]
+    for article_id in missing:
+        console.print(f"[red]error[/red] article {article_id}: no article has this id")
+    console.print(
+        f"deleted {len(deletion.deleted)} article(s); "
+        f"placing {len(deletion.neighbours)} other(s) again"
+    )
+    refresh = stages_to_refresh(marsad.pipeline())
+    report = _process(marsad, deletion.neighbours, refresh, force=True)
+    if missing or report.failures:
         raise typer.Exit(EXIT_FAILURES)
 
 

@@ -190,3 +190,22 @@ def test_a_built_in_plugin_that_cannot_be_imported_is_one_clear_error(
     assert "'marsad.nowhere' cannot be imported" in message
     assert "reinstall marsad" in message
     assert "\n" not in message
+
+
+@needs_script
+def test_delete_removes_the_articles_found_and_names_the_others(tmp_path: Path) -> None:
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    assert run(tmp_path, "ingest", str(SEEDS)).returncode == 0
+
+    result = run(tmp_path, "delete", "2", "999")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "article 999: no article has this id" in result.stderr
+    assert "deleted 1 article(s); placing 4 other(s) again" in result.stderr
+    engine = make_engine(f"sqlite:///{tmp_path / 'ops.db'}")
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM articles")) == 4
+        assert connection.scalar(text("SELECT count(DISTINCT story_id) FROM articles")) == 1
+        assert connection.scalar(text("SELECT count(*) FROM story_changes")) == 0
+    engine.dispose()
+    assert run(tmp_path, "delete", "1").returncode == 0

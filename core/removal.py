@@ -1,0 +1,79 @@
+"""Deleting stored articles without leaving other articles' results stale.
+
+An article is deleted with its raw input, so ingesting the same input again stores
+it anew; everything else it owns (paragraphs, claims, links, runs, index keys) goes
+with it through the schema's ``ON DELETE CASCADE``. What other articles computed
+with it present is asked to be redone: the articles it was linked to and those of
+its story are marked in ``story_changes`` in the same transaction, so the cluster
+stage places them again even if the process dies right after the commit, and their
+stages that read other articles can be run again at once (:func:`refresh_neighbours`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from marsad.core.db import chunked
+from marsad.core.links import ID_CHUNK, mark_story_changes
+from marsad.core.models import Article, ArticleLink, RawInput, Story
+from marsad.core.pipeline import Pipeline, PipelineReport
+from marsad.core.stages import downstream_of
+
+
+@dataclass(frozen=True)
+class Deletion:
+    deleted: list[int]  # the ids that were found and deleted, in the order asked
+    neighbours: list[int]  # remaining articles whose results involved a deleted one
+
+
+def delete_articles(session: Session, article_ids: Collection[int]) -> Deletion:
+    """Delete these articles (ids not stored are ignored) in the caller's transaction."""
+    wanted = list(dict.fromkeys(article_ids))
+    found: dict[int, tuple[int, int | None]] = {}
+    for chunk in chunked(wanted, ID_CHUNK):
+        rows = session.execute(
+            select(Article.id, Article.raw_input_id, Article.story_id).where(Article.id.in_(chunk))
+        )
+        found.update({row.id: (row.raw_input_id, row.story_id) for row in rows})
+    if not found:
+        return Deletion([], [])
+    ids = sorted(found)
+    stories = sorted({story for _, story in found.values() if story is not None})
+    neighbours: set[int] = set()
+    for chunk in chunked(ids, ID_CHUNK):
+        for source, target in session.execute(
+            select(ArticleLink.source_id, ArticleLink.target_id).where(
+                or_(ArticleLink.source_id.in_(chunk), ArticleLink.target_id.in_(chunk))
+            )
+        ):
+            neighbours.update((source, target))
+    for chunk in chunked(stories, ID_CHUNK):
+        neighbours.update(session.scalars(select(Article.id).where(Article.story_id.in_(chunk))))
+    neighbours.difference_update(ids)
+    mark_story_changes(session, neighbours)
+    raw_inputs = sorted(raw for raw, _ in found.values())
+    for chunk in chunked(raw_inputs, ID_CHUNK):
+        session.execute(delete(RawInput).where(RawInput.id.in_(chunk)))
+    # A story left without articles has nobody to place it again: it goes now.
+    for chunk in chunked(stories, ID_CHUNK):
+        held = select(Article.story_id).where(Article.story_id.in_(chunk))
+        session.execute(delete(Story).where(Story.id.in_(chunk), Story.id.not_in(held)))
+    return Deletion(
+        [article_id for article_id in wanted if article_id in found], sorted(neighbours)
+    )
+
+
+def stages_to_refresh(pipeline: Pipeline) -> set[str]:
+    """The stages that read other articles (copy links, claim links, stories) and those
+    that read their results: what a deletion makes stale on its neighbours."""
+    reading = [s.name for s in pipeline.stages if s.stage.reads_other_articles]
+    return downstream_of(reading, pipeline.stages)
+
+
+def refresh_neighbours(pipeline: Pipeline, deletion: Deletion) -> PipelineReport:
+    """Run :func:`stages_to_refresh` again on the articles a deletion touched."""
+    return pipeline.run(deletion.neighbours, only=stages_to_refresh(pipeline), force=True)
