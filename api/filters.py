@@ -8,8 +8,27 @@ import strawberry
 from sqlalchemy import ColumnElement, exists, or_, select
 
 from marsad.api import enums  # noqa: F401  (registers the enums first)
+from marsad.api.errors import UserError
 from marsad.api.ids import database_id
 from marsad.core import models as db
+from marsad.text.search import QueryError, query_terms
+
+SEARCH = (
+    "Words in the title or text (claims: text, speaker, source), spelled any way: "
+    "hamza forms, ى/ي, ة/ه, tatweel, diacritics and Eastern digits do not matter, and a "
+    'word is found inside a longer one (with its clitics). "A phrase" in double quotes '
+    "is found whole. Results come best first, with `snippets` on their edges."
+)
+
+
+def search_terms(search: str | None) -> list[str] | None:
+    """The terms of a ``search`` filter; None without one."""
+    if not search:
+        return None
+    try:
+        return query_terms(search)
+    except QueryError as error:
+        raise UserError(str(error)) from None
 
 
 @strawberry.input(description="All given conditions must hold.")
@@ -21,9 +40,7 @@ class ArticleFilter:
     story: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="A Story id."
     )
-    search: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Text contained in the title or the body."
-    )
+    search: str | None = strawberry.field(default=strawberry.UNSET, description=SEARCH)
     duplicates: bool | None = strawberry.field(
         default=strawberry.UNSET,
         description="False hides articles that duplicate another one (the copy side of "
@@ -43,13 +60,6 @@ class ArticleFilter:
             where.append(db.Article.published_at < self.published_before)
         if self.story:
             where.append(db.Article.story_id == database_id(self.story, "Story"))
-        if self.search:
-            where.append(
-                or_(
-                    db.Article.title.icontains(self.search, autoescape=True),
-                    db.Article.text.icontains(self.search, autoescape=True),
-                )
-            )
         if self.duplicates is not None and self.duplicates is not strawberry.UNSET:
             where.append(_duplicate() if self.duplicates else ~_duplicate())
         return where
@@ -78,6 +88,7 @@ class ClaimFilter:
     disputed: bool | None = strawberry.field(
         default=strawberry.UNSET, description="Whether some other claim contradicts it."
     )
+    search: str | None = strawberry.field(default=strawberry.UNSET, description=SEARCH)
 
     def conditions(self) -> list[ColumnElement[bool]]:
         where: list[ColumnElement[bool]] = []

@@ -21,18 +21,19 @@ from marsad.api import maintenance
 from marsad.api.context import Info
 from marsad.api.errors import should_mask_error
 from marsad.api.fields import field, mutation
-from marsad.api.filters import ArticleFilter, ClaimFilter
+from marsad.api.filters import ArticleFilter, ClaimFilter, search_terms
 from marsad.api.ids import database_id, parse_global_id
 from marsad.api.ingest import first_line, is_transient, json_record, store_article
 from marsad.api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, schema_extensions
 from marsad.api.maintenance import DeleteArticlePayload, ReprocessPayload
-from marsad.api.pagination import Connection, PageRequest, make_connection
+from marsad.api.pagination import OFFSET, Connection, PageRequest, make_connection
 from marsad.api.plugin_fields import plugin_fields
 from marsad.api.types import Article, Claim, Plugin, Story
 from marsad.core import InputError
 from marsad.core import models as db
 from marsad.core.extending import ApiField
 from marsad.core.pipeline import Failure
+from marsad.core.search import article_search, claim_search
 
 RowT = TypeVar("RowT", db.Article, db.Claim, db.Story)
 NodeT = TypeVar("NodeT")
@@ -69,6 +70,56 @@ async def paginate(
     return make_connection([(row.id, node(row)) for row in rows], request, total)
 
 
+Search = Callable[[Session, list[str]], tuple[ColumnElement[bool], ColumnElement[float]]]
+
+
+async def paginate_ranked(
+    info: Info,
+    model: type[RowT],
+    key: InstrumentedAttribute[int],
+    conditions: list[ColumnElement[bool]],
+    search: tuple[Search, list[str]],
+    request: PageRequest,
+    node: Callable[[RowT], NodeT],
+) -> Connection[NodeT]:
+    """Like :func:`paginate`, for a search: best first, then newest (highest id)."""
+    match, terms = search
+    offset = request.after or 0
+
+    def page(session: Session) -> Sequence[RowT]:
+        held, rank = match(session, terms)
+        query = select(model).where(held, *conditions).order_by(rank.desc(), key.desc())
+        return session.scalars(query.offset(offset).limit(request.size + 1)).all()
+
+    def count(session: Session) -> int:
+        held, _ = match(session, terms)
+        found = select(func.count()).select_from(model).where(held, *conditions)
+        return session.scalar(found) or 0
+
+    rows = await info.context.reads.run(page)
+    ranked = [(offset + place, node(row)) for place, row in enumerate(rows, start=1)]
+    return make_connection(ranked, request, lambda: info.context.reads.run(count), terms=terms)
+
+
+async def filtered(
+    info: Info,
+    model: type[RowT],
+    key: InstrumentedAttribute[int],
+    filter: ArticleFilter | ClaimFilter | None,
+    first: int | None,
+    after: str | None,
+    search: Search,
+    node: Callable[[RowT], NodeT],
+) -> Connection[NodeT]:
+    """A page of ``model`` under ``filter``: by id, or ranked when it has a search."""
+    conditions = filter.conditions() if filter else []
+    terms = search_terms(filter.search if filter else None)
+    if terms is None:
+        return await paginate(info, model, key, conditions, PageRequest.parse(first, after), node)
+    request = PageRequest.parse(first, after, OFFSET)
+    return await paginate_ranked(info, model, key, conditions, (search, terms), request, node)
+
+
 @strawberry.type
 class Query:
     @field("Articles by id, filtered, a page at a time.")
@@ -79,10 +130,8 @@ class Query:
         after: After = None,
         filter: ArticleFilter | None = None,
     ) -> Connection[Article]:
-        request = PageRequest.parse(first, after)
-        conditions = filter.conditions() if filter else []
-        return await paginate(
-            info, db.Article, db.Article.id, conditions, request, Article.from_row
+        return await filtered(
+            info, db.Article, db.Article.id, filter, first, after, article_search, Article.from_row
         )
 
     @field("Claims by id, filtered, a page at a time.")
@@ -93,9 +142,9 @@ class Query:
         after: After = None,
         filter: ClaimFilter | None = None,
     ) -> Connection[Claim]:
-        request = PageRequest.parse(first, after)
-        conditions = filter.conditions() if filter else []
-        return await paginate(info, db.Claim, db.Claim.id, conditions, request, Claim.from_row)
+        return await filtered(
+            info, db.Claim, db.Claim.id, filter, first, after, claim_search, Claim.from_row
+        )
 
     @field("Story clusters by id, a page at a time.")
     async def stories(

@@ -226,6 +226,8 @@ class Article(Base):
     language: Mapped[str | None] = mapped_column(BoundedString(16), index=True)
     text: Mapped[str | None] = mapped_column(CleanText())
     match_key: Mapped[str | None] = mapped_column(CleanText())
+    # The match key of the title and subtitle, for search (the ``index`` stage).
+    title_key: Mapped[str | None] = mapped_column(CleanText())
     content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # What parse kept out of the body and why: [{"text": ..., "reason": "caption"}, ...]
@@ -342,6 +344,8 @@ class Claim(Base):
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # When the claim was made: the article's publication time, when known.
     at: Mapped[datetime | None] = mapped_column()
+    # The match key of its text, speaker and source, for search (the ``index`` stage).
+    search_key: Mapped[str | None] = mapped_column(CleanText())
 
     article: Mapped[Article] = relationship(back_populates="claims")
     speaker: Mapped[Entity | None] = relationship()

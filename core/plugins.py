@@ -40,6 +40,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "relate": "marsad.plugins.relate",
     "cluster": "marsad.plugins.cluster",
     "translate": "marsad.plugins.translate",
+    "search": "marsad.plugins.search",
     # `marsad eval parse|claims|stories`.
     "eval": "marsad.eval.commands",
     # The API's commands (`marsad serve`, `marsad schema`): core never imports the API.

@@ -73,7 +73,10 @@ class History:
     def include_object(
         self, _object: Any, name: str | None, kind: str, _reflected: bool, _other: Any
     ) -> bool:
-        """For Alembic's comparisons: only this history's own tables are compared."""
+        """For Alembic's comparisons: only this history's own tables are compared, and
+        not the search indexes that revision 0007 makes outside the models."""
+        if kind == "index":
+            return name not in SEARCH_INDEXES
         return kind != "table" or name in self.metadata.tables
 
     @property
@@ -89,6 +92,12 @@ class History:
         option = "" if self.plugin is None else f"--plugin {self.plugin} "
         return f"marsad db downgrade {option}{revision}"
 
+
+# PostgreSQL's trigram indexes for search (revision 0007): expressions of operator
+# classes that the models do not describe, so autogenerate must not drop them.
+SEARCH_INDEXES = frozenset(
+    {"ix_articles_title_key_trgm", "ix_articles_match_key_trgm", "ix_claims_search_key_trgm"}
+)
 
 CORE = History()
 

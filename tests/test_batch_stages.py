@@ -73,7 +73,7 @@ def stamp() -> StampPlugin:
 @pytest.fixture
 def stamp_app(make_app: MakeApp, stamp: StampPlugin) -> Marsad:
     # Only parse and the stamp stage matter here.
-    heavy = {"dedupe", "extract", "link", "cluster", "translate", "normalize"}
+    heavy = {"dedupe", "extract", "link", "cluster", "translate", "normalize", "search"}
     return make_app(
         extra=(stamp,),
         batch_size=10,

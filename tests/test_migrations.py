@@ -60,13 +60,25 @@ def schema_diffs(engine: Engine) -> list[Any]:
                 "compare_type": True,
                 "compare_server_default": True,
                 "render_as_batch": engine.dialect.name == "sqlite",
+                "include_name": lambda name, kind, _parents: not is_search_index(name, kind),
             },
         )
         return list(compare_metadata(context, Base.metadata))
 
 
+def is_search_index(name: str | None, kind: str) -> bool:
+    """What revision 0007 makes beside the models' tables: SQLite's FTS5 tables (with
+    their shadow tables) and PostgreSQL's trigram indexes."""
+    name = name or ""
+    return (kind == "table" and name.startswith(("articles_fts", "claims_fts"))) or (
+        kind == "index" and name.endswith("_trgm")
+    )
+
+
 def tables(engine: Engine) -> set[str]:
-    return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    """The tables that hold data: not Alembic's, nor the search indexes."""
+    names = set(inspect(engine).get_table_names()) - {"alembic_version"}
+    return {name for name in names if not is_search_index(name, "table")}
 
 
 def revisions_base_to_head() -> list[str]:

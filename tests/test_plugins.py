@@ -26,7 +26,16 @@ from marsad.core.stages import StageOrderError
 
 TESTS = Path(__file__).resolve().parent
 BUILTIN_NAMES = set(BUILTIN_PLUGINS)
-BUILTIN_STAGES = {"parse", "normalize", "dedupe", "extract", "link", "cluster", "translate"}
+BUILTIN_STAGES = {
+    "parse",
+    "normalize",
+    "dedupe",
+    "extract",
+    "link",
+    "cluster",
+    "translate",
+    "index",
+}
 
 
 def hookspec_names() -> list[str]:
