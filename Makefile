@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint install clean bench
+.PHONY: demo test lint install browser clean bench
 
 $(BIN)/python:
+	@echo "== creating the virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -17,18 +18,33 @@ $(BIN)/python:
 # MARSAD_LIBRETRANSLATE_URL is set).
 EXAMPLE_PLUGINS := examples/plugins/marsad-checkworthy examples/plugins/marsad-libretranslate
 $(VENV)/.installed: pyproject.toml $(addsuffix /pyproject.toml,$(EXAMPLE_PLUGINS)) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev,dask,bench]" $(addprefix -e ,$(EXAMPLE_PLUGINS))
+	@echo "== installing marsad and its dependencies into $(VENV) (a minute or two the first time)"
+	$(BIN)/python -m pip install --progress-bar on -e ".[dev,dask,bench]" $(addprefix -e ,$(EXAMPLE_PLUGINS))
 	touch $@
 
 install: $(VENV)/.installed
 
 demo: install
+	@echo "== creating or upgrading the database (MARSAD_DATABASE_URL, default sqlite:///marsad.db)"
 	$(BIN)/marsad db upgrade
+	@echo "== ingesting and processing examples/seeds"
 	$(BIN)/marsad ingest examples/seeds
+	@echo "== serving on http://$(HOST):$(PORT)/ (stop with Ctrl-C; change with make demo PORT=8080 HOST=0.0.0.0)"
 	$(BIN)/marsad serve --host $(HOST) --port $(PORT)
 
+# The page tests drive Debian's Chromium (Playwright never downloads a browser here),
+# with an Arabic font for the screenshots. Installed when missing and apt can; without
+# it those tests skip, except with CI=true.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium and fonts-noto-core for the page tests (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	else echo "no $(CHROMIUM): the page tests will skip (install Debian's chromium to run them)"; fi
+
 # Lint first, so the test runner's summary is the last thing printed.
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest
 
 lint: install

@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL at /graphql, health at /healthz, GraphiQL's assets."""
+"""The ASGI application: pages at /, /stories/{id} and /articles/{id}; GraphQL at
+/graphql; health at /healthz; GraphiQL's assets."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 
 from marsad.api.body_limit import BodyLimit
 from marsad.api.graphiql import STATIC_PATH, GraphQLView
+from marsad.api.pages import Pages
 from marsad.api.schema import build_schema
 from marsad.core.application import Marsad
 
@@ -54,6 +56,7 @@ def create_app(marsad: Marsad) -> Starlette:
 
     app = Starlette(
         routes=[
+            *Pages(marsad, schema).routes(),
             Route("/graphql", GraphQLView(marsad, schema), methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="graphiql-static"),

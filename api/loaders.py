@@ -149,6 +149,8 @@ class Loaders:
         )
         self.claims_by_story = self._loader(self._claims_by_story)
         self.disputes_by_story = self._loader(self._disputes_by_story)
+        self.slots_by_story = self._loader(self._slots_by_story)
+        self.raw_source = self.keyed(self._raw_sources)
         self.story_members = self._loader(self._story_members)
         self.story_outlets = self._loader(self._story_outlets)
 
@@ -276,6 +278,17 @@ class Loaders:
     @staticmethod
     def _disputes_by_story(session: Session, keys: list[int]) -> list[list[DisputeRows]]:
         return story_disputes(session, keys)
+
+    @staticmethod
+    def _slots_by_story(session: Session, keys: list[int]) -> list[list[DisputeRows]]:
+        return story_disputes(session, keys, agreed=True)
+
+    @staticmethod
+    def _raw_sources(session: Session, keys: list[int]) -> dict[int, str]:
+        rows = session.execute(
+            select(db.RawInput.id, db.RawInput.source).where(db.RawInput.id.in_(keys))
+        )
+        return {row.id: row.source for row in rows}
 
 
 def _translation(rows: list[db.Translation]) -> TranslationRows | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -73,32 +73,35 @@ async def paginate(
 Search = Callable[[Session, list[str]], tuple[ColumnElement[bool], ColumnElement[float]]]
 
 
-async def paginate_ranked(
+Order = Callable[[Session], tuple[list[ColumnElement[bool]], list[ColumnElement[Any]]]]
+
+
+async def paginate_ordered(
     info: Info,
     model: type[RowT],
-    key: InstrumentedAttribute[int],
     conditions: list[ColumnElement[bool]],
-    search: tuple[Search, list[str]],
+    order: Order,
     request: PageRequest,
     node: Callable[[RowT], NodeT],
+    terms: list[str] | None = None,
 ) -> Connection[NodeT]:
-    """Like :func:`paginate`, for a search: best first, then newest (highest id)."""
-    match, terms = search
+    """Like :func:`paginate`, in another order than by id: ``order(session)`` gives
+    more conditions and the ORDER BY. Cursors count the rows seen (offsets)."""
     offset = request.after or 0
 
     def page(session: Session) -> Sequence[RowT]:
-        held, rank = match(session, terms)
-        query = select(model).where(held, *conditions).order_by(rank.desc(), key.desc())
+        more, order_by = order(session)
+        query = select(model).where(*more, *conditions).order_by(*order_by)
         return session.scalars(query.offset(offset).limit(request.size + 1)).all()
 
     def count(session: Session) -> int:
-        held, _ = match(session, terms)
-        found = select(func.count()).select_from(model).where(held, *conditions)
+        more, _ = order(session)
+        found = select(func.count()).select_from(model).where(*more, *conditions)
         return session.scalar(found) or 0
 
     rows = await info.context.reads.run(page)
-    ranked = [(offset + place, node(row)) for place, row in enumerate(rows, start=1)]
-    return make_connection(ranked, request, lambda: info.context.reads.run(count), terms=terms)
+    placed = [(offset + place, node(row)) for place, row in enumerate(rows, start=1)]
+    return make_connection(placed, request, lambda: info.context.reads.run(count), terms=terms)
 
 
 async def filtered(
@@ -116,8 +119,29 @@ async def filtered(
     terms = search_terms(filter.search if filter else None)
     if terms is None:
         return await paginate(info, model, key, conditions, PageRequest.parse(first, after), node)
+
+    def best_first(session: Session) -> tuple[list[ColumnElement[bool]], list[ColumnElement[Any]]]:
+        held, rank = search(session, terms)
+        return [held], [rank.desc(), key.desc()]
+
     request = PageRequest.parse(first, after, OFFSET)
-    return await paginate_ranked(info, model, key, conditions, (search, terms), request, node)
+    return await paginate_ordered(info, model, conditions, best_first, request, node, terms)
+
+
+@strawberry.enum(description="The order of `stories`.")
+class StoryOrder(Enum):
+    ID = "id"  # as they were made: stable pages, keyset cursors
+    NEWEST = "newest"  # latest publication time of an article first; none known last
+
+
+def newest_first(_session: Session) -> tuple[list[ColumnElement[bool]], list[ColumnElement[Any]]]:
+    latest = (
+        select(func.max(db.Article.published_at))
+        .where(db.Article.story_id == db.Story.id)
+        .correlate(db.Story)
+        .scalar_subquery()
+    )
+    return [], [latest.desc().nulls_last(), db.Story.id.desc()]
 
 
 @strawberry.type
@@ -146,15 +170,19 @@ class Query:
             info, db.Claim, db.Claim.id, filter, first, after, claim_search, Claim.from_row
         )
 
-    @field("Story clusters by id, a page at a time.")
+    @field("Stories a page at a time: by id, or the newest first (`order: NEWEST`).")
     async def stories(
         self,
         info: Info,
         first: First = DEFAULT_PAGE_SIZE,
         after: After = None,
+        order: StoryOrder = StoryOrder.ID,
     ) -> Connection[Story]:
-        request = PageRequest.parse(first, after)
-        return await paginate(info, db.Story, db.Story.id, [], request, Story.from_row)
+        if order is StoryOrder.ID:
+            request = PageRequest.parse(first, after)
+            return await paginate(info, db.Story, db.Story.id, [], request, Story.from_row)
+        request = PageRequest.parse(first, after, OFFSET)
+        return await paginate_ordered(info, db.Story, [], newest_first, request, Story.from_row)
 
     @field("One article, by its global id or its database id.")
     async def article(self, info: Info, id: strawberry.ID) -> Article | None:

@@ -21,7 +21,8 @@ def marsad_register_commands(cli: typer.Typer) -> None:
         host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     ) -> None:
-        """Serve the GraphQL API (with GraphiQL) over HTTP."""
+        """Serve the pages (stories, articles, search) and the GraphQL API (with
+        GraphiQL) over HTTP."""
         import uvicorn
 
         from marsad.api.app import create_app
@@ -30,7 +31,10 @@ def marsad_register_commands(cli: typer.Typer) -> None:
         app = create_app(marsad)  # checks the schema and composes the plugins' fields
         with marsad.session_factory() as session:
             count = session.scalar(select(func.count(Article.id)))
-        Console(stderr=True).print(f"{count} articles; GraphiQL at http://{host}:{port}/graphql")
+        address = f"http://{host}:{port}"
+        Console(stderr=True).print(
+            f"{count} articles: open {address}/ to read the stories, {address}/graphql for GraphiQL"
+        )
         uvicorn.run(app, host=host, port=port, log_level="info")
 
     @cli.command()

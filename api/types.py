@@ -315,6 +315,7 @@ class Article(relay.Node):
     text: str | None
     outlet_id: strawberry.Private[int | None]
     story_id: strawberry.Private[int | None]
+    raw_input_id: strawberry.Private[int]
     removed_rows: strawberry.Private[list[dict[str, str]]]
 
     @classmethod
@@ -331,6 +332,7 @@ class Article(relay.Node):
             text=row.text,
             outlet_id=row.outlet_id,
             story_id=row.story_id,
+            raw_input_id=row.raw_input_id,
         )
 
     @classmethod
@@ -339,6 +341,13 @@ class Article(relay.Node):
     ) -> list[Self | None]:
         rows = await info.context.loaders.article.load_many([int(i) for i in node_ids])
         return [cls.from_row(row) if row is not None else None for row in rows]
+
+    @field(
+        "Where it was read from: the input file (`file.zip!member` inside an archive) or "
+        "`graphql:ingestArticle`; names the article when its outlet is unknown."
+    )
+    async def source(self, info: Info) -> str:
+        return await info.context.loaders.raw_source.load(self.raw_input_id) or ""
 
     @strawberry.field
     async def outlet(self, info: Info) -> Outlet | None:
@@ -589,6 +598,15 @@ class Story(relay.Node):
         return [Dispute.from_rows(row) for row in rows]
 
     @field(
+        "Every slot that two or more of the story's claims share (linked as the same "
+        "quote, corroborating or contradicting): the disputes, and what the outlets agree "
+        "on (`disputed: false`), in the order their first claims were found."
+    )
+    async def slots(self, info: Info) -> list[Dispute]:
+        rows = await info.context.loaders.slots_by_story.load(self.id)
+        return [Dispute.from_rows(row) for row in rows]
+
+    @field(
         "How the figures moved: the slots of `disputes`, each with its values in the order "
         "they were first reported and every report of each value in publication order."
     )
@@ -782,12 +800,17 @@ class Dispute:
     values: list[DisputeValue] = strawberry.field(
         description="The competing values, in the order their first claims were found."
     )
+    disputed: bool = strawberry.field(
+        description="True when some of the claims contradict each other; false on a slot "
+        "of `Story.slots` where they agree."
+    )
 
     @classmethod
     def from_rows(cls, row: DisputeRows) -> Dispute:
         return cls(
             slot=DisputeSlot.from_rows(row.slot),
             values=[DisputeValue.from_rows(v) for v in row.values],
+            disputed=row.disputed,
         )
 
 

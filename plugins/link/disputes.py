@@ -197,6 +197,7 @@ def _english_plural(unit: str) -> str:
 class DisputeRows:
     slot: Slot
     values: tuple[DisputeValue, ...]
+    disputed: bool = True  # False: the claims agree (the same quote, corroborating)
 
 
 def value_of(claim: db.Claim) -> str:
@@ -265,10 +266,15 @@ def disputes(
     sources: dict[int, list[str]],
     published: dict[int, datetime],
     article_sources: dict[int, str] | None = None,
+    agreed: bool = False,
 ) -> list[DisputeRows]:
     """``outlets``: article id -> outlet name; ``sources``: claim id -> cited sources;
     ``published``: article id -> publication time, for the articles whose time is known;
-    ``article_sources``: article id -> where it came from (a file, a URL)."""
+    ``article_sources``: article id -> where it came from (a file, a URL).
+
+    With ``agreed``, also the slots whose linked claims do not contradict each other
+    (``disputed`` is False on those). Keys are made distinct over all slots, so a
+    dispute has the same key in both lists."""
     article_sources = article_sources or {}
     by_id = {claim.id: claim for claim in claims}
     parent = {claim.id: claim.id for claim in claims}
@@ -288,10 +294,11 @@ def disputes(
             contested.add(root(link.source_id))
     groups: dict[int, list[db.Claim]] = defaultdict(list)
     for claim in claims:
-        if root(claim.id) in contested:
-            groups[root(claim.id)].append(claim)
+        groups[root(claim.id)].append(claim)
     found = []
-    for members in groups.values():
+    for group_root, members in groups.items():
+        if len(members) < 2:
+            continue  # a claim no other is linked to: nothing to compare
         by_value: dict[str, list[db.Claim]] = defaultdict(list)
         for claim in sorted(members, key=lambda c: c.id):
             by_value[value_of(claim)].append(claim)
@@ -310,8 +317,10 @@ def disputes(
             )
             for value, group in by_value.items()
         )
-        found.append(DisputeRows(slot=_slot(members, links), values=values))
-    return _distinct_keys(sorted(found, key=lambda d: d.values[0].claims[0].id))
+        disputed = group_root in contested
+        found.append(DisputeRows(slot=_slot(members, links), values=values, disputed=disputed))
+    distinct = _distinct_keys(sorted(found, key=lambda d: d.values[0].claims[0].id))
+    return [rows for rows in distinct if agreed or rows.disputed]
 
 
 def timeline(found: Iterable[DisputeRows]) -> list[DisputeRows]:
@@ -337,9 +346,12 @@ def story_claims(session: Session, story_ids: list[int]) -> list[tuple[int, db.C
     ]
 
 
-def story_disputes(session: Session, story_ids: list[int]) -> list[list[DisputeRows]]:
-    """The disputes of each story, in ``story_ids`` order, in four statements whatever
-    their number: claims, links, articles (outlet and publication time), sources."""
+def story_disputes(
+    session: Session, story_ids: list[int], agreed: bool = False
+) -> list[list[DisputeRows]]:
+    """The disputes of each story (with ``agreed``, every shared slot), in ``story_ids``
+    order, in four statements whatever their number: claims, links, articles (outlet
+    and publication time), sources."""
     pairs = story_claims(session, story_ids)
     ids = [claim.id for _, claim in pairs]
     links = list(
@@ -379,6 +391,6 @@ def story_disputes(session: Session, story_ids: list[int]) -> list[list[DisputeR
     for story_id, claim in pairs:
         by_story[story_id].append(claim)
     return [
-        disputes(by_story[key], links, outlets, sources, published, article_sources)
+        disputes(by_story[key], links, outlets, sources, published, article_sources, agreed)
         for key in story_ids
     ]
