@@ -10,13 +10,14 @@ caches never serve one client's data to another or outlive a write.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import QueryableAttribute, Session, raiseload
+from sqlalchemy.orm import QueryableAttribute, Session, defer, raiseload
+from sqlalchemy.orm.interfaces import ORMOption
 from strawberry.dataloader import DataLoader
 
 from marsad.api.db import Reads
@@ -30,6 +31,19 @@ V = TypeVar("V")
 M = TypeVar("M", bound=db.Base)
 
 NO_LAZY = raiseload("*")
+# Columns the API never shows, left out of what it reads: an article's match keys are
+# as long as its text, a claim's ``extra`` holds its sentence and more. Reading one
+# from a row the API loaded raises, rather than costing a query per row.
+UNSERVED: dict[type[db.Base], tuple[QueryableAttribute[Any], ...]] = {
+    db.Article: (db.Article.match_key, db.Article.title_key, db.Article.extra),
+    db.Claim: (db.Claim.extra, db.Claim.search_key),
+}
+
+
+def served(model: type[db.Base]) -> list[ORMOption]:
+    """Loader options for rows of ``model`` the API serves: no lazy loads, and none of
+    the columns it never shows."""
+    return [NO_LAZY, *(defer(column, raiseload=True) for column in UNSERVED.get(model, ()))]
 
 
 @dataclass(frozen=True)
@@ -91,7 +105,7 @@ def one_row_each(
     name = column.key
 
     def query(session: Session, keys: list[int]) -> list[M | None]:
-        rows = session.scalars(select(model).options(NO_LAZY).where(column.in_(keys)))
+        rows = session.scalars(select(model).options(*served(model)).where(column.in_(keys)))
         return one_per_key(keys, rows, lambda row: getattr(row, name))
 
     return query
@@ -105,11 +119,35 @@ def rows_each(
 
     def query(session: Session, keys: list[int]) -> list[list[M]]:
         rows = session.scalars(
-            select(model).options(NO_LAZY).where(column.in_(keys)).order_by(*order)
+            select(model).options(*served(model)).where(column.in_(keys)).order_by(*order)
         )
         return many_per_key(keys, rows, lambda row: getattr(row, name))
 
     return query
+
+
+class QueryLoader(DataLoader[K, V]):
+    """A data loader over ``query(session, keys)``, which returns a value per key in
+    key order. A page can run the same query ahead, in one session with its other
+    queries, and prime the loader with the result (:mod:`marsad.api.prefetch`)."""
+
+    def __init__(
+        self,
+        query: Callable[[Session, list[K]], Sequence[V]],
+        load_fn: Callable[[list[K]], Awaitable[Sequence[V]]],
+        max_batch_size: int,
+    ) -> None:
+        super().__init__(load_fn=load_fn, max_batch_size=max_batch_size)
+        self.query = query
+
+    def fetch(self, session: Session, keys: Iterable[K]) -> dict[K, V]:
+        """The values for ``keys`` read now, in ``session``, a batch at a time."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[K, V] = {}
+        for begin in range(0, len(wanted), MAX_BATCH_SIZE):
+            batch = wanted[begin : begin + MAX_BATCH_SIZE]
+            found.update(zip(batch, self.query(session, batch), strict=True))
+        return found
 
 
 class Loaders:
@@ -154,7 +192,7 @@ class Loaders:
         self.story_members = self._loader(self._story_members)
         self.story_outlets = self._loader(self._story_outlets)
 
-    def keyed(self, query: Callable[[Session, list[K]], Mapping[K, V]]) -> DataLoader[K, V | None]:
+    def keyed(self, query: Callable[[Session, list[K]], Mapping[K, V]]) -> QueryLoader[K, V | None]:
         """A loader over a query that returns a dict by key (absent keys give None)."""
 
         def in_key_order(session: Session, keys: list[K]) -> list[V | None]:
@@ -163,11 +201,11 @@ class Loaders:
 
         return self._loader(in_key_order)
 
-    def _loader(self, query: Callable[[Session, list[K]], Sequence[V]]) -> DataLoader[K, V]:
+    def _loader(self, query: Callable[[Session, list[K]], Sequence[V]]) -> QueryLoader[K, V]:
         async def load(keys: list[K]) -> Sequence[V]:
             return await self._reads.run(lambda session: query(session, keys))
 
-        return DataLoader(load_fn=load, max_batch_size=MAX_BATCH_SIZE)
+        return QueryLoader(query, load_fn=load, max_batch_size=MAX_BATCH_SIZE)
 
     @staticmethod
     def _speakers(session: Session, keys: list[int]) -> list[Speaker | None]:

@@ -25,9 +25,12 @@ from marsad.api.filters import ArticleFilter, ClaimFilter, search_terms
 from marsad.api.ids import database_id, parse_global_id
 from marsad.api.ingest import first_line, is_transient, json_record, store_article
 from marsad.api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, schema_extensions
+from marsad.api.loaders import served
 from marsad.api.maintenance import DeleteArticlePayload, ReprocessPayload
 from marsad.api.pagination import OFFSET, Connection, PageRequest, make_connection
 from marsad.api.plugin_fields import plugin_fields
+from marsad.api.prefetch import Ahead as PrefetchedRows
+from marsad.api.prefetch import read_ahead
 from marsad.api.types import Article, Claim, Plugin, Story
 from marsad.core import InputError
 from marsad.core import models as db
@@ -47,6 +50,14 @@ First = Annotated[
 After = Annotated[str | None, strawberry.argument(description="A previous page's `endCursor`.")]
 
 
+# Reads, in the page's session, what the query selects below its items (api.prefetch).
+Ahead = Callable[[Info, Session, Sequence[Any]], PrefetchedRows]
+
+
+def articles_page_ahead(info: Info, session: Session, rows: Sequence[Any]) -> PrefetchedRows:
+    return read_ahead(info, session, rows, "edges.node.")
+
+
 async def paginate(
     info: Info,
     model: type[RowT],
@@ -54,12 +65,23 @@ async def paginate(
     conditions: list[ColumnElement[bool]],
     request: PageRequest,
     node: Callable[[RowT], NodeT],
+    ahead: Ahead | None = None,
 ) -> Connection[NodeT]:
-    page = select(model).where(*conditions).order_by(key)
+    page = select(model).options(*served(model)).where(*conditions).order_by(key)
     if request.after is not None:
         page = page.where(key > request.after)
     page = page.limit(request.size + 1)
-    rows = await info.context.reads.run(lambda s: s.scalars(page).all())
+
+    def read(session: Session) -> Sequence[RowT]:
+        rows = session.scalars(page).all()
+        if ahead is not None:
+            prefetched.append(ahead(info, session, rows[: request.size]))
+        return rows
+
+    prefetched: list[PrefetchedRows] = []
+    rows = await info.context.reads.run(read)
+    for found in prefetched:
+        found.prime()
 
     def count(session: Session) -> int:
         return session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
@@ -84,6 +106,7 @@ async def paginate_ordered(
     request: PageRequest,
     node: Callable[[RowT], NodeT],
     terms: list[str] | None = None,
+    ahead: Ahead | None = None,
 ) -> Connection[NodeT]:
     """Like :func:`paginate`, in another order than by id: ``order(session)`` gives
     more conditions and the ORDER BY. Cursors count the rows seen (offsets)."""
@@ -91,15 +114,22 @@ async def paginate_ordered(
 
     def page(session: Session) -> Sequence[RowT]:
         more, order_by = order(session)
-        query = select(model).where(*more, *conditions).order_by(*order_by)
-        return session.scalars(query.offset(offset).limit(request.size + 1)).all()
+        query = select(model).options(*served(model)).where(*more, *conditions)
+        query = query.order_by(*order_by)
+        rows = session.scalars(query.offset(offset).limit(request.size + 1)).all()
+        if ahead is not None:
+            prefetched.append(ahead(info, session, rows[: request.size]))
+        return rows
 
     def count(session: Session) -> int:
         more, _ = order(session)
         found = select(func.count()).select_from(model).where(*more, *conditions)
         return session.scalar(found) or 0
 
+    prefetched: list[PrefetchedRows] = []
     rows = await info.context.reads.run(page)
+    for found in prefetched:
+        found.prime()
     placed = [(offset + place, node(row)) for place, row in enumerate(rows, start=1)]
     return make_connection(placed, request, lambda: info.context.reads.run(count), terms=terms)
 
@@ -113,19 +143,21 @@ async def filtered(
     after: str | None,
     search: Search,
     node: Callable[[RowT], NodeT],
+    ahead: Ahead | None = None,
 ) -> Connection[NodeT]:
     """A page of ``model`` under ``filter``: by id, or ranked when it has a search."""
     conditions = filter.conditions() if filter else []
     terms = search_terms(filter.search if filter else None)
     if terms is None:
-        return await paginate(info, model, key, conditions, PageRequest.parse(first, after), node)
+        request = PageRequest.parse(first, after)
+        return await paginate(info, model, key, conditions, request, node, ahead)
 
     def best_first(session: Session) -> tuple[list[ColumnElement[bool]], list[ColumnElement[Any]]]:
         held, rank = search(session, terms)
         return [held], [rank.desc(), key.desc()]
 
     request = PageRequest.parse(first, after, OFFSET)
-    return await paginate_ordered(info, model, conditions, best_first, request, node, terms)
+    return await paginate_ordered(info, model, conditions, best_first, request, node, terms, ahead)
 
 
 @strawberry.enum(description="The order of `stories`.")
@@ -155,7 +187,15 @@ class Query:
         filter: ArticleFilter | None = None,
     ) -> Connection[Article]:
         return await filtered(
-            info, db.Article, db.Article.id, filter, first, after, article_search, Article.from_row
+            info,
+            db.Article,
+            db.Article.id,
+            filter,
+            first,
+            after,
+            article_search,
+            Article.from_row,
+            articles_page_ahead,
         )
 
     @field("Claims by id, filtered, a page at a time.")

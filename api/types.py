@@ -19,6 +19,7 @@ from marsad.api import enums  # noqa: F401  (registers the enums first)
 from marsad.api.context import Info
 from marsad.api.errors import UserError
 from marsad.api.fields import field
+from marsad.api.prefetch import loaded, now_or_later, read_ahead
 from marsad.core import models as db
 from marsad.core.plugins import PluginInfo
 from marsad.plugins.link.disputes import LANGUAGES, DisputeRows, Slot, timeline
@@ -254,9 +255,8 @@ class ArticleLink:
         )
 
     @field("The article at the other end of the link.")
-    async def article(self, info: Info) -> Article | None:
-        row = await info.context.loaders.article.load(self.other_id)
-        return Article.from_row(row) if row is not None else None
+    def article(self, info: Info) -> Article | None:
+        return now_or_later(loaded(info.context.loaders.article, self.other_id), _article)
 
     @field("For DUPLICATE and REUSES, the passages both articles share, in this article's order.")
     def shared_passages(self) -> list[SharedPassage]:
@@ -267,11 +267,10 @@ class ArticleLink:
         "For DUPLICATE and REUSES, the likely original of the two: a wire outlet's article, "
         "else the earlier publication, else the one ingested first. Null for SAME_STORY."
     )
-    async def original(self, info: Info) -> Article | None:
+    def original(self, info: Info) -> Article | None:
         if self.kind is db.ArticleLinkKind.SAME_STORY:
             return None
-        row = await info.context.loaders.article.load(self.target_id)
-        return Article.from_row(row) if row is not None else None
+        return now_or_later(loaded(info.context.loaders.article, self.target_id), _article)
 
 
 @strawberry.type(description="A relation between this claim and `claim`.")
@@ -294,9 +293,9 @@ class ClaimLink:
         )
 
     @field("The claim at the other end of the link.")
-    async def claim(self, info: Info) -> Claim | None:
-        row = await info.context.loaders.claim.load(self.other_id)
-        return Claim.from_row(row) if row is not None else None
+    def claim(self, info: Info) -> Claim | None:
+        row = loaded(info.context.loaders.claim, self.other_id)
+        return now_or_later(row, lambda r: Claim.from_row(r) if r is not None else None)
 
 
 def _evidence(value: dict[str, Any] | None) -> JSON:
@@ -350,11 +349,11 @@ class Article(relay.Node):
         return await info.context.loaders.raw_source.load(self.raw_input_id) or ""
 
     @strawberry.field
-    async def outlet(self, info: Info) -> Outlet | None:
+    def outlet(self, info: Info) -> Outlet | None:
         if self.outlet_id is None:
             return None
-        row = await info.context.loaders.outlet.load(self.outlet_id)
-        return Outlet(name=row.name) if row is not None else None
+        row = loaded(info.context.loaders.outlet, self.outlet_id)
+        return now_or_later(row, lambda r: Outlet(name=r.name) if r is not None else None)
 
     @strawberry.field
     async def paragraphs(self, info: Info) -> list[Paragraph]:
@@ -376,9 +375,9 @@ class Article(relay.Node):
         return [r["text"] for r in self.removed_rows if r["reason"] == "caption"]
 
     @field("Claims in the order they appear in the text.")
-    async def claims(self, info: Info) -> list[Claim]:
-        rows = await info.context.loaders.claims_by_article.load(self.id)
-        return [Claim.from_row(row) for row in rows]
+    def claims(self, info: Info) -> list[Claim]:
+        rows = loaded(info.context.loaders.claims_by_article, self.id)
+        return now_or_later(rows, lambda found: [Claim.from_row(row) for row in found])
 
     @field("Sources the article cites, each with the claim it backs, in text order.")
     async def citations(self, info: Info) -> list[Citation]:
@@ -386,11 +385,16 @@ class Article(relay.Node):
         return [Citation.from_row(row) for row in rows]
 
     @field("Links to other articles, in both directions.")
-    async def links(self, info: Info, kind: db.ArticleLinkKind | None = None) -> list[ArticleLink]:
-        rows = await info.context.loaders.article_links.load(self.id)
-        return [
-            ArticleLink.from_row(row, self.id) for row in rows if kind is None or row.kind is kind
-        ]
+    def links(self, info: Info, kind: db.ArticleLinkKind | None = None) -> list[ArticleLink]:
+        rows = loaded(info.context.loaders.article_links, self.id)
+        return now_or_later(
+            rows,
+            lambda found: [
+                ArticleLink.from_row(row, self.id)
+                for row in found
+                if kind is None or row.kind is kind
+            ],
+        )
 
     @strawberry.field
     async def story(self, info: Info) -> Story | None:
@@ -472,14 +476,16 @@ class Claim(relay.Node):
         return [cls.from_row(row) if row is not None else None for row in rows]
 
     @field("The known entity, or the name as written when unresolved.")
-    async def speaker(self, info: Info) -> Speaker | None:
-        if self.speaker_id is not None:
-            found = await info.context.loaders.speaker.load(self.speaker_id)
-            if found is not None:
-                return Speaker(name=found.name, aliases=list(found.aliases))
-        if self.speaker_text:
-            return Speaker(name=self.speaker_text, aliases=[])
-        return None
+    def speaker(self, info: Info) -> Speaker | None:
+        as_written = Speaker(name=self.speaker_text, aliases=[]) if self.speaker_text else None
+        if self.speaker_id is None:
+            return as_written
+        return now_or_later(
+            loaded(info.context.loaders.speaker, self.speaker_id),
+            lambda found: (
+                Speaker(name=found.name, aliases=list(found.aliases)) if found else as_written
+            ),
+        )
 
     @field("Set only for claims that count something.")
     def quantity(self) -> Quantity | None:
@@ -493,18 +499,23 @@ class Claim(relay.Node):
         )
 
     @strawberry.field
-    async def article(self, info: Info) -> Article:
-        return await _claims_article(info, self.article_id)
+    def article(self, info: Info) -> Article:
+        return _claims_article(info, self.article_id)
 
     @field(
         "Links to other claims, in both directions: in other articles, or in this one "
         "when two named sources disagree or agree."
     )
-    async def links(self, info: Info, kind: db.ClaimLinkKind | None = None) -> list[ClaimLink]:
-        rows = await info.context.loaders.claim_links.load(self.id)
-        return [
-            ClaimLink.from_row(row, self.id) for row in rows if kind is None or row.kind is kind
-        ]
+    def links(self, info: Info, kind: db.ClaimLinkKind | None = None) -> list[ClaimLink]:
+        rows = loaded(info.context.loaders.claim_links, self.id)
+        return now_or_later(
+            rows,
+            lambda found: [
+                ClaimLink.from_row(row, self.id)
+                for row in found
+                if kind is None or row.kind is kind
+            ],
+        )
 
     @field("The sources the article cites for this claim (outlet -> source -> speaker).")
     async def citations(self, info: Info) -> list[Citation]:
@@ -525,11 +536,17 @@ class Claim(relay.Node):
         )
 
 
-async def _claims_article(info: Info, article_id: int) -> Article:
-    row = await info.context.loaders.article.load(article_id)
-    if row is None:  # a claim cannot outlive its article (ON DELETE CASCADE)
-        raise LookupError(f"article {article_id} of a claim is gone")
-    return Article.from_row(row)
+def _article(row: db.Article | None) -> Article | None:
+    return Article.from_row(row) if row is not None else None
+
+
+def _claims_article(info: Info, article_id: int) -> Article:
+    def found(row: db.Article | None) -> Article:
+        if row is None:  # a claim cannot outlive its article (ON DELETE CASCADE)
+            raise LookupError(f"article {article_id} of a claim is gone")
+        return Article.from_row(row)
+
+    return now_or_later(loaded(info.context.loaders.article, article_id), found)
 
 
 @strawberry.type(name="Story", description="Articles from any outlet about the same event.")
@@ -558,6 +575,8 @@ class Story(relay.Node):
     @strawberry.field
     async def articles(self, info: Info) -> list[Article]:
         rows = await info.context.loaders.articles_by_story.load(self.id)
+        ahead = await info.context.reads.run(lambda session: read_ahead(info, session, rows, ""))
+        ahead.prime()
         return [Article.from_row(row) for row in rows]
 
     @field(
@@ -687,8 +706,8 @@ class ValueOutlet:
     article_id: strawberry.Private[int]
 
     @field("The article carrying the value.")
-    async def article(self, info: Info) -> Article:
-        return await _claims_article(info, self.article_id)
+    def article(self, info: Info) -> Article:
+        return _claims_article(info, self.article_id)
 
 
 @strawberry.type(description="One report of a value: a claim, its outlet and time.")
@@ -705,8 +724,8 @@ class ValueReport:
     article_id: strawberry.Private[int]
 
     @field("The article that carries the claim.")
-    async def article(self, info: Info) -> Article:
-        return await _claims_article(info, self.article_id)
+    def article(self, info: Info) -> Article:
+        return _claims_article(info, self.article_id)
 
 
 ORDER_RULE = (
@@ -790,8 +809,8 @@ class DisputeValue:
         )
 
     @field("The first article carrying this value. " + ORDER_RULE)
-    async def first_article(self, info: Info) -> Article:
-        return await _claims_article(info, self.first_article_id)
+    def first_article(self, info: Info) -> Article:
+        return _claims_article(info, self.first_article_id)
 
 
 @strawberry.type(description="A slot on which sources disagree, and the competing values.")

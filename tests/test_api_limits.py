@@ -39,14 +39,15 @@ def test_a_page_costs_the_same_statements_whatever_its_size(
     add_claims(seeded_app)
     api.data(PAGE, {"first": 5})  # warm up: connections, dialect checks
     counts = {}
-    for first in (2, 5):
+    for first in (1, 2, 5):
         counter.statements.clear()
         data = api.data(PAGE, {"first": first})
         assert len(data["articles"]["edges"]) == first
         counts[first] = len(counter.statements)
-    assert counts[2] == counts[5], counts
-    # page + count + one per loader (the speaker loader reads entities and aliases)
-    assert counts[5] <= 14, counter.statements
+    # page + count + one per loader (the speaker loader reads entities and aliases),
+    # whatever the size; fewer when the page already holds the rows a link leads to.
+    assert max(counts.values()) <= 14, counts
+    assert counts[5] <= counts[1], counts
 
 
 def _nested(depth: int) -> str:
