@@ -54,14 +54,16 @@ def create_app(marsad: Marsad) -> Starlette:
             {"ok": database, "database": database}, status_code=200 if database else 503
         )
 
+    pages = Pages(marsad, schema)
     app = Starlette(
         routes=[
-            *Pages(marsad, schema).routes(),
+            *pages.routes(),
             Route("/graphql", GraphQLView(marsad, schema), methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="graphiql-static"),
         ],
         middleware=[Middleware(BodyLimit, max_bytes=marsad.settings.api_max_body_bytes)],
+        exception_handlers={404: pages.not_found},
     )
     app.state.marsad = marsad
     return app

@@ -20,5 +20,9 @@ def database_id(value: str, type_name: str) -> int:
         return int(value)
     global_id = parse_global_id(value)
     if global_id.type_name != type_name or not global_id.node_id.isdigit():
-        raise UserError(f"{value!r} is the id of a {global_id.type_name}, not of a {type_name}")
+        raise UserError(f"{value!r} is the id of {_a(global_id.type_name)}, not of {_a(type_name)}")
     return int(global_id.node_id)
+
+
+def _a(name: str) -> str:
+    return f"an {name}" if name[:1] in "AEIOU" else f"a {name}"

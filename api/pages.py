@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 from strawberry.relay import GlobalID
@@ -78,7 +78,49 @@ def snippet_html(snippet: dict[str, Any]) -> Markup:
     return Markup(f"{before}{shown} …")
 
 
-templates.env.filters.update(when=when, where_from=where_from, page_id=page_id)
+# Arabic counted nouns: (one, two, 3 to 10, 11 to 99, hundreds and zero).
+COUNTED = {
+    "خبر": ("خبر واحد", "خبران", "أخبار", "خبرًا", "خبر"),
+    "منفذ": ("منفذ واحد", "منفذان", "منافذ", "منفذًا", "منفذ"),
+    "قصة": ("قصة واحدة", "قصتان", "قصص", "قصة", "قصة"),
+    "خلاف": ("خلاف واحد", "خلافان", "خلافات", "خلافًا", "خلاف"),
+    "ادعاء": ("ادعاء واحد", "ادعاءان", "ادعاءات", "ادعاءً", "ادعاء"),
+}
+
+
+def counted(number: int, noun: str) -> str:
+    """``number`` of ``noun`` as Arabic says it: خبر واحد, خبران, 3 أخبار, 12 خبرًا."""
+    one, two, few, many, hundreds = COUNTED[noun]
+    if number == 1:
+        return one
+    if number == 2:
+        return two
+    rest = number % 100
+    if 3 <= rest <= 10:
+        return f"{number} {few}"
+    return f"{number} {many if 11 <= rest <= 99 else hundreds}"
+
+
+# Names of link kinds and channels for readers (the API's are English identifiers).
+WORDS = {
+    "SAME_QUOTE": "الاقتباس نفسه",
+    "CORROBORATES": "يؤيد",
+    "CONTRADICTS": "يناقض",
+    "DUPLICATE": "نسخة",
+    "REUSES": "ينقل نصًا",
+    "SAME_STORY": "الحدث نفسه",
+    "statement": "بيان",
+    "tweet": "تغريدة",
+    "press_conference": "مؤتمر صحفي",
+    "interview": "مقابلة",
+    "agency": "وكالة",
+    "tv": "تلفزيون",
+    "newspaper": "صحيفة",
+    "session": "جلسة",
+}
+
+templates.env.filters.update(when=when, where_from=where_from, page_id=page_id, counted=counted)
+templates.env.filters["word"] = lambda value: WORDS.get(value, value)
 templates.env.filters["basename"] = lambda path: Path(path or "?").name
 templates.env.globals["snippet_html"] = snippet_html
 
@@ -111,6 +153,12 @@ class Pages:
             return None, link, message
         return result.data, link, ""
 
+    async def not_found(self, request: Request, error: Exception) -> Response:
+        """A 404 for any address: a page for browsers, plain text for the others."""
+        if "text/html" not in request.headers.get("accept", ""):
+            return PlainTextResponse("Not Found", status_code=404)
+        return self._missing(request, f"لا صفحة في العنوان {request.url.path}")
+
     def _render(
         self, request: Request, template: str, status: int = 200, **values: Any
     ) -> Response:
@@ -127,22 +175,17 @@ class Pages:
     async def front(self, request: Request) -> Response:
         search = request.query_params.get("q", "").strip()
         after = request.query_params.get("after") or None
+        name, variables = "index", {"first": PAGE_SIZE, "after": after}
         if search:
-            variables = {"search": search, "first": PAGE_SIZE, "after": after}
-            data, link, error = await self._data(request, "search", variables)
-            if data is None:
-                return self._render(
-                    request, "front.html", 400, search=search, error=error, link=link, page=None
-                )
-            return self._render(
-                request, "front.html", search=search, page=data["articles"], link=link, error=""
-            )
-        data, link, error = await self._data(request, "index", {"first": PAGE_SIZE, "after": after})
+            name, variables = "search", {"search": search, **variables}
+        data, link, error = await self._data(request, name, variables)
         if data is None:
-            return self._failed(request, link, error)
-        return self._render(
-            request, "front.html", search="", page=data["stories"], link=link, error=""
-        )
+            # What a reader typed or followed (the search, a cursor), not the server.
+            return self._render(
+                request, "front.html", 400, search=search, error=error, link=link, page=None
+            )
+        page = data["articles" if search else "stories"]
+        return self._render(request, "front.html", search=search, page=page, link=link, error="")
 
     async def story(self, request: Request) -> Response:
         story_id = request.path_params["story_id"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import sys
@@ -425,26 +427,48 @@ def reprocess(
         raise typer.Exit(EXIT_FAILURES)
 
 
+def _article_number(value: str) -> int | None:
+    """An article's number from its id as the API gives it (``QXJ0aWNsZTo1``) or as
+    pages show it (``5``); None for anything else."""
+    if value.isdigit():
+        return int(value)
+    try:
+        kind, _, number = base64.b64decode(value, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return int(number) if kind == "Article" and number.isdigit() else None
+
+
 @app.command()
 def delete(
-    article_ids: Annotated[list[int], typer.Argument(help="Ids of the articles to delete.")],
+    article_ids: Annotated[
+        list[str], typer.Argument(help="Articles to delete: numbers, or ids from the API.")
+    ],
 ) -> None:
     """Delete articles with all that was computed from them and their raw input (so the
     same input can be ingested again); the articles they were linked to, or shared a
     story with, are linked and placed in stories again without them."""
+    numbers = {value: _article_number(value) for value in article_ids}
     marsad = _app()
     with marsad.write_session_factory() as session, session.begin():
-        deletion = delete_articles(session, article_ids)
-    missing = [i for i in dict.fromkeys(article_ids) if i not in deletion.deleted]
-    for article_id in missing:
-        console.print(f"[red]error[/red] article {article_id}: no article has this id")
+        deletion = delete_articles(session, [n for n in numbers.values() if n is not None])
+    failed = False
+    for value, number in numbers.items():
+        if number is None:
+            console.print(f"[red]error[/red] {value!r} is not an article's number or id")
+        elif number not in deletion.deleted:
+            console.print(f"[red]error[/red] article {value}: no article has this id")
+        else:
+            continue
+        failed = True
     console.print(
         f"deleted {len(deletion.deleted)} article(s); "
         f"placing {len(deletion.neighbours)} other(s) again"
     )
-    refresh = stages_to_refresh(marsad.pipeline())
-    report = _process(marsad, deletion.neighbours, refresh, force=True)
-    if missing or report.failures:
+    if deletion.neighbours:
+        refresh = stages_to_refresh(marsad.pipeline())
+        failed |= bool(_process(marsad, deletion.neighbours, refresh, force=True).failures)
+    if failed:
         raise typer.Exit(EXIT_FAILURES)
 
 

@@ -200,6 +200,7 @@ class Story(Base):
     by the most central of them (:mod:`marsad.plugins.cluster.stories`)."""
 
     __tablename__ = "stories"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012  (see ``Article``)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str | None] = mapped_column(CleanText())
@@ -209,6 +210,10 @@ class Story(Base):
 
 class Article(Base):
     __tablename__ = "articles"
+    # Ids are addresses (/articles/12, global ids in clients' caches): on SQLite, a
+    # deleted article's id must not go to the next one stored, as it would without
+    # AUTOINCREMENT. PostgreSQL's sequences never give an id twice.
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
 
     id: Mapped[int] = mapped_column(primary_key=True)
     raw_input_id: Mapped[int] = mapped_column(
@@ -314,6 +319,7 @@ class Claim(Base):
     __table_args__ = (
         Index("ix_claims_slot_key_at", "slot_key", "at"),
         Index("ix_claims_slot_key_id", "slot_key", "id"),
+        {"sqlite_autoincrement": True},  # ids are addresses (see ``Article``)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,6 +3,7 @@ can act on, and nothing lost but what was asked to go."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,7 +120,7 @@ def test_reprocess_names_ids_that_are_not_stored_and_runs_nothing(seeded: Marsad
         ([str(i) for i in range(1, 102)], None, "1 to 100 articles, not 101"),
         (["1"], ["extract", "sumarise"], "no stage is named 'sumarise'; the stages are parse,"),
         (["1"], [], "no stage; the stages are parse,"),
-        (["Q2xhaW06MQ=="], None, "is the id of a Claim, not of a Article"),
+        (["Q2xhaW06MQ=="], None, "is the id of a Claim, not of an Article"),
     ],
 )
 def test_reprocess_refuses_bad_input_by_name(
@@ -222,3 +223,20 @@ def test_a_deletion_leaves_its_neighbours_marked_for_the_cluster_stage(seeded: M
     assert deletion.deleted == [3] and deletion.neighbours == [1, 2, 4, 5]
     with seeded.session_factory() as session:
         assert sorted(session.scalars(select(db.StoryChange.article_id))) == [1, 2, 4, 5]
+
+
+def test_a_deleted_article_id_is_never_given_to_another(seeded: Marsad, tmp_path: Path) -> None:
+    # Ids are addresses: /articles/5 must not start showing another article.
+    assert delete(seeded, "5")["error"] is None
+    (tmp_path / "new.txt").write_text("عنوان جديد\n\nنص خبر آخر لم يخزن من قبل.", encoding="utf-8")
+    report = seeded.ingest([tmp_path / "new.txt"])
+    assert report.article_ids and min(report.article_ids) > 5
+    with seeded.session_factory() as session:
+        story = session.scalar(select(func.max(db.Story.id)))
+    assert not seeded.pipeline().run(report.article_ids).failures
+    with seeded.session_factory() as session:
+        assert session.get(db.Article, 5) is None
+        newest = session.scalar(
+            select(db.Article.story_id).where(db.Article.id == report.article_ids[0])
+        )
+    assert newest is not None and story is not None and newest > story

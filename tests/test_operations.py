@@ -197,10 +197,11 @@ def test_delete_removes_the_articles_found_and_names_the_others(tmp_path: Path) 
     assert run(tmp_path, "db", "upgrade").returncode == 0
     assert run(tmp_path, "ingest", str(SEEDS)).returncode == 0
 
-    result = run(tmp_path, "delete", "2", "999")
+    result = run(tmp_path, "delete", "QXJ0aWNsZToy", "999", "x")  # Article:2 as the API has it
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert "article 999: no article has this id" in result.stderr
+    assert "'x' is not an article's number or id" in result.stderr
     assert "deleted 1 article(s); placing 4 other(s) again" in result.stderr
     engine = make_engine(f"sqlite:///{tmp_path / 'ops.db'}")
     with engine.connect() as connection:

@@ -119,12 +119,16 @@ def test_the_article_page_marks_claims_and_attributions_in_the_text(
 def test_the_front_page_lists_stories_and_searches(seeded_app: Marsad) -> None:
     api = ApiClient(seeded_app)
     front = text_of(api.request("GET", "/").text)
-    assert "1 قصة، الأحدث أولًا" in front and "5 أخبار" in front and "3 خلاف" in front
+    assert "قصة واحدة، الأحدث أولًا" in front and "5 أخبار" in front
+    assert "3 خلافات" in front and "منفذ واحد" in front  # Arabic counts as Arabic says them
     found = api.request("GET", "/", params={"q": "الكاظمى"}).text
-    assert "5 خبرًا، الأقرب أولًا" in text_of(found)
+    assert "5 أخبار، الأقرب أولًا" in text_of(found)
     assert "<mark>الكاظمي</mark>" in found  # as the article writes it
+    assert "<mark>والكاظمي</mark>" in found  # the whole word, so its letters keep joining
     bad = api.request("GET", "/", params={"q": "ب" * 201})
     assert bad.status_code == 400 and "at most 200 characters" in bad.text
+    garbage = api.request("GET", "/", params={"after": "garbage"})
+    assert garbage.status_code == 400 and "تعذّر عرض هذه الصفحة" in garbage.text
 
 
 def test_a_missing_story_or_article_is_a_404_page(seeded_app: Marsad) -> None:
@@ -132,7 +136,9 @@ def test_a_missing_story_or_article_is_a_404_page(seeded_app: Marsad) -> None:
     for path, words in (("/stories/99", "لا توجد قصة رقمها 99"), ("/articles/99", "لا يوجد خبر")):
         response = api.request("GET", path)
         assert response.status_code == 404 and words in response.text
-    assert api.request("GET", "/stories/x").status_code == 404
+    for headers, shown in (({"Accept": "text/html"}, "لا صفحة في العنوان"), ({}, "Not Found")):
+        response = api.request("GET", "/stories/x", headers=headers)
+        assert response.status_code == 404 and shown in response.text
 
 
 # In the browser ---------------------------------------------------------------------

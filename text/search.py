@@ -10,6 +10,7 @@ whole.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from marsad.text.arabic import fold, key_span_to_text, match_key
@@ -35,7 +36,7 @@ def query_terms(query: str) -> list[str]:
         # that is all it is: % is looked for as written.
         key = match_key(phrase or word)
         if not phrase:
-            key = _EDGE_PUNCTUATION.sub("", key) or key
+            key = _EDGE_PUNCTUATION.sub("", key) or key.strip('"')
         if key and key not in terms:
             terms.append(key)
     if not terms:
@@ -45,14 +46,30 @@ def query_terms(query: str) -> list[str]:
     return terms
 
 
+def _in_word(character: str) -> bool:
+    # Letters, marks (diacritics) and digits; tatweel is a letter modifier (Lm).
+    return unicodedata.category(character)[0] in "LMN"
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened to the words it touches: marking part of an Arabic word would
+    break its letters' joining (الأميركي|ة)."""
+    while start > 0 and _in_word(text[start - 1]):
+        start -= 1
+    while end < len(text) and _in_word(text[end]):
+        end += 1
+    return start, end
+
+
 def matches(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Spans of ``text`` where one of ``terms`` occurs, by key; sorted, not overlapping."""
+    """The words of ``text`` where one of ``terms`` occurs, by key, as spans; sorted,
+    not overlapping."""
     key, offsets = fold(text)
     found: list[tuple[int, int]] = []
     for term in terms:
         start = key.find(term)
         while start >= 0:
-            found.append(key_span_to_text(offsets, start, start + len(term)))
+            found.append(_whole_words(text, *key_span_to_text(offsets, start, start + len(term))))
             start = key.find(term, start + len(term))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):

@@ -11,6 +11,11 @@ The indexes find a key containing a word, also inside a longer word (والكا�
 by triggers (left out where the SQLite library has no trigram tokenizer, before 3.34:
 search then scans); on PostgreSQL, pg_trgm GIN indexes, which serve ``LIKE '%word%'``.
 
+On SQLite, ``stories``, ``articles`` and ``claims`` are rebuilt with AUTOINCREMENT (the
+two columns are added in the same rebuild): their ids are addresses (``/articles/12``,
+clients' global ids), and without it SQLite gives a deleted row's id, when it was the
+highest, to the next row stored (``deleteArticle``, ``marsad delete``).
+
 Downgrade drops the indexes and the two columns. A later revision that rebuilds
 ``articles`` or ``claims`` on SQLite (Alembic's batch mode copies the table) drops
 the triggers with the old table, and must create them again.
@@ -72,11 +77,19 @@ def _create_fts(name: str, table: str, columns: tuple[str, ...]) -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("articles") as batch:
-        batch.add_column(sa.Column("title_key", sa.Text(), nullable=True))
-    with op.batch_alter_table("claims") as batch:
-        batch.add_column(sa.Column("search_key", sa.Text(), nullable=True))
     dialect = op.get_bind().dialect.name
+    # On SQLite each table is copied anew, with AUTOINCREMENT; elsewhere, altered.
+    rebuilt: dict[str, object] = (
+        {"recreate": "always", "table_kwargs": {"sqlite_autoincrement": True}}
+        if dialect == "sqlite"
+        else {}
+    )
+    with op.batch_alter_table("stories", **rebuilt):  # type: ignore[arg-type]
+        pass
+    with op.batch_alter_table("articles", **rebuilt) as batch:  # type: ignore[arg-type]
+        batch.add_column(sa.Column("title_key", sa.Text(), nullable=True))
+    with op.batch_alter_table("claims", **rebuilt) as batch:  # type: ignore[arg-type]
+        batch.add_column(sa.Column("search_key", sa.Text(), nullable=True))
     if dialect == "sqlite" and _sqlite_has_trigram():
         for name, table, columns in _FTS:
             _create_fts(name, table, columns)
