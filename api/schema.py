@@ -25,7 +25,7 @@ from marsad.api.filters import ArticleFilter, ClaimFilter, search_terms
 from marsad.api.ids import database_id, parse_global_id
 from marsad.api.ingest import first_line, is_transient, json_record, store_article
 from marsad.api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, schema_extensions
-from marsad.api.loaders import served
+from marsad.api.loaders import rows_as, served
 from marsad.api.maintenance import DeleteArticlePayload, ReprocessPayload
 from marsad.api.pagination import OFFSET, Connection, PageRequest, make_connection
 from marsad.api.plugin_fields import plugin_fields
@@ -67,13 +67,13 @@ async def paginate(
     node: Callable[[RowT], NodeT],
     ahead: Ahead | None = None,
 ) -> Connection[NodeT]:
-    page = select(model).options(*served(model)).where(*conditions).order_by(key)
+    page = served(model).where(*conditions).order_by(key)
     if request.after is not None:
         page = page.where(key > request.after)
     page = page.limit(request.size + 1)
 
     def read(session: Session) -> Sequence[RowT]:
-        rows = session.scalars(page).all()
+        rows = rows_as(model, session.execute(page))
         if ahead is not None:
             prefetched.append(ahead(info, session, rows[: request.size]))
         return rows
@@ -114,9 +114,8 @@ async def paginate_ordered(
 
     def page(session: Session) -> Sequence[RowT]:
         more, order_by = order(session)
-        query = select(model).options(*served(model)).where(*more, *conditions)
-        query = query.order_by(*order_by)
-        rows = session.scalars(query.offset(offset).limit(request.size + 1)).all()
+        query = served(model).where(*more, *conditions).order_by(*order_by)
+        rows = rows_as(model, session.execute(query.offset(offset).limit(request.size + 1)))
         if ahead is not None:
             prefetched.append(ahead(info, session, rows[: request.size]))
         return rows

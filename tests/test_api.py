@@ -88,7 +88,7 @@ def test_node_round_trips_global_ids(api: ApiClient, extra: Extra) -> None:
     missing = api.data(f'{{ node(id: "{to_base64("Article", 10**6)}") {{ id }} }}')
     assert missing["node"] is None
     assert "not a global id" in api.error('{ node(id: "%%%") { id } }')
-    assert "not of a Article" in api.error(f'{{ article(id: "{claim_id}") {{ id }} }}')
+    assert "not of an Article" in api.error(f'{{ article(id: "{claim_id}") {{ id }} }}')
 
 
 def _titles(api: ApiClient, filter_: dict[str, object]) -> list[str]:
