@@ -445,10 +445,23 @@ class Claim(relay.Node):
     quantity_unit: strawberry.Private[str | None]
     qualifier: strawberry.Private[db.Qualifier | None]
     quantity_kind: strawberry.Private[db.QuantityKind | None]
+    # A value made with the claim, not a resolver: a page holds hundreds of claims.
+    quantity: Quantity | None = strawberry.field(
+        description="Set only for claims that count something."
+    )
 
     @classmethod
     def from_row(cls, row: db.Claim) -> Self:
+        counted = not (row.quantity_value is None and row.quantity_unit is None)
         return cls(
+            quantity=Quantity(
+                value=row.quantity_value,
+                unit=row.quantity_unit,
+                qualifier=row.qualifier,
+                kind=row.quantity_kind,
+            )
+            if counted or row.qualifier is not None
+            else None,
             id=row.id,
             kind=row.kind,
             text=row.text,
@@ -485,17 +498,6 @@ class Claim(relay.Node):
             lambda found: (
                 Speaker(name=found.name, aliases=list(found.aliases)) if found else as_written
             ),
-        )
-
-    @field("Set only for claims that count something.")
-    def quantity(self) -> Quantity | None:
-        if self.quantity_value is None and self.quantity_unit is None and self.qualifier is None:
-            return None
-        return Quantity(
-            value=self.quantity_value,
-            unit=self.quantity_unit,
-            qualifier=self.qualifier,
-            kind=self.quantity_kind,
         )
 
     @strawberry.field
