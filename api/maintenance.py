@@ -26,7 +26,12 @@ from marsad.api.types import Article
 from marsad.core import models as db
 from marsad.core.links import ID_CHUNK
 from marsad.core.pipeline import Failure
-from marsad.core.removal import Deletion, delete_articles, refresh_neighbours
+from marsad.core.removal import (
+    Deletion,
+    delete_articles,
+    refresh_neighbours,
+    stages_to_refresh,
+)
 from marsad.core.stages import downstream_of
 
 
@@ -150,10 +155,11 @@ async def delete_article(info: Info, id: strawberry.ID) -> DeleteArticlePayload:
         failed = _error(MaintenanceErrorCode.INVALID_INPUT, str(error))
         return DeleteArticlePayload(deleted_id=None, updated_articles=0, error=failed)
     marsad = info.context.marsad
+    pipeline = marsad.pipeline()
 
     def delete() -> Deletion:
         with marsad.write_session_factory() as session, session.begin():
-            return delete_articles(session, [article_id])
+            return delete_articles(session, [article_id], stages_to_refresh(pipeline))
 
     try:
         deletion = await run_in_threadpool(delete)
@@ -167,13 +173,13 @@ async def delete_article(info: Info, id: strawberry.ID) -> DeleteArticlePayload:
     deleted_id = strawberry.ID(to_base64("Article", article_id))
     done = len(deletion.neighbours)
     try:
-        report = await run_in_threadpool(refresh_neighbours, marsad.pipeline(), deletion)
+        report = await run_in_threadpool(refresh_neighbours, pipeline, deletion)
     except DBAPIError as error:
         if not is_transient(error):
             raise
         message = (
             f"deleted, but the database was busy computing the other articles again "
-            f"({first_line(error)}); the next `marsad process` places them in stories"
+            f"({first_line(error)}); the next `marsad process` finishes it"
         )
         busy = _error(MaintenanceErrorCode.DATABASE_BUSY, message)
         return DeleteArticlePayload(deleted_id=deleted_id, updated_articles=0, error=busy)

@@ -450,8 +450,10 @@ def delete(
     story with, are linked and placed in stories again without them."""
     numbers = {value: _article_number(value) for value in article_ids}
     marsad = _app()
+    refresh = stages_to_refresh(marsad.pipeline())
+    wanted = [number for number in numbers.values() if number is not None]
     with marsad.write_session_factory() as session, session.begin():
-        deletion = delete_articles(session, [n for n in numbers.values() if n is not None])
+        deletion = delete_articles(session, wanted, refresh)
     failed = False
     for value, number in numbers.items():
         if number is None:
@@ -466,8 +468,7 @@ def delete(
         f"placing {len(deletion.neighbours)} other(s) again"
     )
     if deletion.neighbours:
-        refresh = stages_to_refresh(marsad.pipeline())
-        failed |= bool(_process(marsad, deletion.neighbours, refresh, force=True).failures)
+        failed |= bool(_process(marsad, deletion.neighbours, refresh).failures)
     if failed:
         raise typer.Exit(EXIT_FAILURES)
 

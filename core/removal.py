@@ -3,10 +3,11 @@
 An article is deleted with its raw input, so ingesting the same input again stores
 it anew; everything else it owns (paragraphs, claims, links, runs, index keys) goes
 with it through the schema's ``ON DELETE CASCADE``. What other articles computed
-with it present is asked to be redone: the articles it was linked to and those of
-its story are marked in ``story_changes`` in the same transaction, so the cluster
-stage places them again even if the process dies right after the commit, and their
-stages that read other articles can be run again at once (:func:`refresh_neighbours`).
+with it present is made pending again in the same transaction: the articles it was
+linked to and those of its story lose their runs of the stages that read other
+articles (so ``marsad process`` does them again, even if the process that deleted
+dies right after the commit) and are marked in ``story_changes`` for the cluster
+stage. :func:`refresh_neighbours` does that work at once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from marsad.core.db import chunked
 from marsad.core.links import ID_CHUNK, mark_story_changes
-from marsad.core.models import Article, ArticleLink, RawInput, Story
+from marsad.core.models import Article, ArticleLink, RawInput, StageRun, Story
 from marsad.core.pipeline import Pipeline, PipelineReport
 from marsad.core.stages import downstream_of
 
@@ -30,8 +31,12 @@ class Deletion:
     neighbours: list[int]  # remaining articles whose results involved a deleted one
 
 
-def delete_articles(session: Session, article_ids: Collection[int]) -> Deletion:
-    """Delete these articles (ids not stored are ignored) in the caller's transaction."""
+def delete_articles(
+    session: Session, article_ids: Collection[int], stale: Collection[str] = ()
+) -> Deletion:
+    """Delete these articles (ids not stored are ignored) in the caller's transaction;
+    the runs of the ``stale`` stages (:func:`stages_to_refresh`) on the articles they
+    touched are deleted too, which makes those stages pending there."""
     wanted = list(dict.fromkeys(article_ids))
     found: dict[int, tuple[int, int | None]] = {}
     for chunk in chunked(wanted, ID_CHUNK):
@@ -55,6 +60,10 @@ def delete_articles(session: Session, article_ids: Collection[int]) -> Deletion:
         neighbours.update(session.scalars(select(Article.id).where(Article.story_id.in_(chunk))))
     neighbours.difference_update(ids)
     mark_story_changes(session, neighbours)
+    for chunk in chunked(sorted(neighbours), ID_CHUNK):
+        session.execute(
+            delete(StageRun).where(StageRun.article_id.in_(chunk), StageRun.stage.in_(stale))
+        )
     raw_inputs = sorted(raw for raw, _ in found.values())
     for chunk in chunked(raw_inputs, ID_CHUNK):
         session.execute(delete(RawInput).where(RawInput.id.in_(chunk)))
@@ -75,5 +84,5 @@ def stages_to_refresh(pipeline: Pipeline) -> set[str]:
 
 
 def refresh_neighbours(pipeline: Pipeline, deletion: Deletion) -> PipelineReport:
-    """Run :func:`stages_to_refresh` again on the articles a deletion touched."""
-    return pipeline.run(deletion.neighbours, only=stages_to_refresh(pipeline), force=True)
+    """Do at once the work a deletion made pending on the articles it touched."""
+    return pipeline.run(deletion.neighbours, only=stages_to_refresh(pipeline))

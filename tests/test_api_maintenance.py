@@ -17,7 +17,7 @@ from strawberry.relay import to_base64
 from marsad.core import models as db
 from marsad.core.application import Marsad
 from marsad.core.pipeline import Pipeline
-from marsad.core.removal import delete_articles
+from marsad.core.removal import delete_articles, stages_to_refresh
 
 TOKEN = "s3cret-token"
 
@@ -215,14 +215,24 @@ def test_deleting_an_unknown_article_says_so(seeded: Marsad) -> None:
     assert counts(seeded)["articles"] == 5
 
 
-def test_a_deletion_leaves_its_neighbours_marked_for_the_cluster_stage(seeded: Marsad) -> None:
+def test_work_a_deletion_leaves_is_found_again_by_the_next_run(seeded: Marsad) -> None:
     # What a process killed right after the deletion's commit leaves: the articles
-    # that shared the story are listed for the cluster stage's next batch.
+    # that shared the story have their dedupe, link and cluster runs pending.
+    pipeline = seeded.pipeline()
     with seeded.write_session_factory() as session, session.begin():
-        deletion = delete_articles(session, [3, 999])
+        deletion = delete_articles(session, [3, 999], stages_to_refresh(pipeline))
     assert deletion.deleted == [3] and deletion.neighbours == [1, 2, 4, 5]
+    assert stages_to_refresh(pipeline) >= {"dedupe", "link", "cluster"}
+    assert sorted(pipeline.pending_ids()) == [1, 2, 4, 5]
     with seeded.session_factory() as session:
         assert sorted(session.scalars(select(db.StoryChange.article_id))) == [1, 2, 4, 5]
+
+    report = pipeline.run_pending()  # what `marsad process` does
+    assert not report.failures and report.articles == 4
+    assert pipeline.count_pending() == 0
+    with seeded.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(db.StoryChange)) == 0
+        assert len(set(session.scalars(select(db.Article.story_id)))) == 1
 
 
 def test_a_deleted_article_id_is_never_given_to_another(seeded: Marsad, tmp_path: Path) -> None:
