@@ -25,10 +25,11 @@ def marsad_register_commands(cli: typer.Typer) -> None:
         GraphiQL) over HTTP."""
         import uvicorn
 
-        from marsad.api.app import create_app
+        from marsad.api.app import create_app, tune_garbage_collector
 
         marsad = Marsad()
         app = create_app(marsad)  # checks the schema and composes the plugins' fields
+        tune_garbage_collector()
         with marsad.session_factory() as session:
             count = session.scalar(select(func.count(Article.id)))
         address = f"http://{host}:{port}"

@@ -230,7 +230,7 @@ def serve(url: str, port: int) -> None:
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
-    from marsad.api.app import create_app
+    from marsad.api.app import create_app, tune_garbage_collector
     from marsad.core.application import Marsad
     from marsad.core.plugins import make_plugins
     from marsad.core.settings import Settings
@@ -334,6 +334,7 @@ def serve(url: str, port: int) -> None:
         return JSONResponse(json.loads(json.dumps(data, default=str)))
 
     app.router.routes.append(Route("/floor/{kind}", floor))
+    tune_garbage_collector()  # as `marsad serve` does, for both sides
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
