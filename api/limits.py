@@ -14,15 +14,18 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING
 
 import anyio
+from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
+    ParserCache,
     SchemaExtension,
+    ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_limit
+from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
 from strawberry.types.execution import ExecutionContext
 from strawberry.types.graphql import OperationType
 
@@ -34,6 +37,9 @@ if TYPE_CHECKING:
     from marsad.api.context import Context
 
 MAX_DEPTH = 10
+# Distinct query texts whose parse and validation are kept: clients (and the pages)
+# send the same few queries again and again; bounded, so unique texts cannot grow it.
+QUERY_CACHE_SIZE = 256
 MAX_TOKENS = 2000
 MAX_ALIASES = 30
 DEFAULT_PAGE_SIZE = 20
@@ -155,13 +161,22 @@ class MaskInternalErrors(MaskErrors):
         yield from super().on_operation()
 
 
+# The depth and alias limits as validation rules, made once: validation is cached per
+# query text and set of rules, so every request must bring the same rule objects.
+LIMIT_RULES: list[type[ASTValidationRule]] = [
+    depth_limit(MAX_DEPTH, None, None),
+    alias_limit(MAX_ALIASES),
+]
+
+
 def schema_extensions() -> list[Callable[[], SchemaExtension]]:
     """Classes and factories, not instances: Strawberry builds fresh extensions for
     each request, and each reads the settings of the app that serves it."""
     return [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         SchemaVisibility,
         QueryCostLimit,
         QueryTimeLimit,
