@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,7 @@ def when(value: str | None) -> Markup:
     inside Arabic text; empty when unknown."""
     if not value:
         return Markup("")
-    moment = datetime.fromisoformat(value)
+    moment = datetime.fromisoformat(value).astimezone(UTC)
     shown = moment.strftime("%Y-%m-%d %H:%M UTC")
     return Markup('<time dir="ltr" datetime="{}">{}</time>').format(value, shown)
 

@@ -25,7 +25,7 @@ from marsad.plugins import dedupe
 
 ARTICLES = 1000
 # dedupe needs parse and normalize before it; the others only take time here.
-OTHER_STAGES = frozenset({"extract", "link", "claims", "cluster", "translate"})
+OTHER_STAGES = frozenset({"extract", "link", "search", "cluster", "translate"})
 
 
 def copy_links(folder: Path, items: list[dict[str, object]]) -> set[tuple[Any, ...]]:

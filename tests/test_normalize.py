@@ -166,7 +166,7 @@ def test_an_article_normalize_cannot_split_fails_alone(
     make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = make_app(
-        disabled_plugins=frozenset({"dedupe", "extract", "link", "cluster", "translate"})
+        disabled_plugins=frozenset({"dedupe", "extract", "link", "cluster", "translate", "search"})
     )
     texts = [
         "قال المتحدث إن الاجتماع انتهى مساء أمس.",

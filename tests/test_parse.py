@@ -284,7 +284,7 @@ def test_a_refused_record_fails_alone_and_the_batch_is_not_redone(
     make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = make_app(
-        disabled_plugins=frozenset({"dedupe", "extract", "link", "cluster", "translate"})
+        disabled_plugins=frozenset({"dedupe", "extract", "link", "cluster", "translate", "search"})
     )
     with app.session_factory() as session:
         session.add(Outlet(name="سبق"))
