@@ -150,9 +150,9 @@ def test_a_database_missing_a_column_is_refused_by_name(fresh_db_url: str) -> No
     engine = make_engine(fresh_db_url)
     upgrade(engine)
     with engine.begin() as connection:
-        connection.execute(text("ALTER TABLE articles DROP COLUMN match_key"))
+        connection.execute(text("ALTER TABLE articles DROP COLUMN dateline"))
     assert current_revision(engine) is not None
-    with pytest.raises(SchemaDrift, match=r"column articles\.match_key is missing"):
+    with pytest.raises(SchemaDrift, match=r"column articles\.dateline is missing"):
         check_schema(engine)
     engine.dispose()
 
