@@ -1,9 +1,9 @@
 """Per-request data loaders: one query per batch of keys, whatever the page size.
 
 Each loader selects ``... WHERE key IN (:keys)`` once for all the keys that resolvers
-asked for in the same tick, and returns results in key order. Rows come back with
-``raiseload("*")`` so that touching a relationship raises instead of quietly issuing
-one more query per row. A new set of loaders is made for every request, so their
+asked for in the same tick, and returns results in key order. Rows come back as plain
+result rows of the served columns (:func:`served`), not ORM objects, so no attribute
+can quietly issue one more query per row. A new set of loaders is made for every request, so their
 caches never serve one client's data to another or outlive a write.
 """
 
@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Result, Select, func, or_, select
-from sqlalchemy.orm import QueryableAttribute, Session, raiseload
+from sqlalchemy.orm import QueryableAttribute, Session
 from strawberry.dataloader import DataLoader
 
 from marsad.api.db import Reads
@@ -29,7 +29,6 @@ R = TypeVar("R")
 V = TypeVar("V")
 M = TypeVar("M", bound=db.Base)
 
-NO_LAZY = raiseload("*")
 # Columns the API never shows, left out of what it reads: an article's match keys are
 # as long as its text, a claim's ``extra`` holds its sentence and more.
 UNSERVED = {

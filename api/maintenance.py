@@ -24,6 +24,7 @@ from marsad.api.ingest import first_line, is_transient
 from marsad.api.limits import MAX_PAGE_SIZE
 from marsad.api.types import Article
 from marsad.core import models as db
+from marsad.core.db import chunked
 from marsad.core.links import ID_CHUNK
 from marsad.core.pipeline import Failure
 from marsad.core.removal import (
@@ -104,8 +105,7 @@ def _failed(failures: Sequence[Failure], what: str) -> MaintenanceError | None:
 
 def _stored_ids(session: Session, ids: list[int]) -> set[int]:
     found: set[int] = set()
-    for begin in range(0, len(ids), ID_CHUNK):
-        chunk = ids[begin : begin + ID_CHUNK]
+    for chunk in chunked(ids, ID_CHUNK):
         found.update(session.scalars(select(db.Article.id).where(db.Article.id.in_(chunk))))
     return found
 

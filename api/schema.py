@@ -29,8 +29,7 @@ from marsad.api.loaders import rows_as, served
 from marsad.api.maintenance import DeleteArticlePayload, ReprocessPayload
 from marsad.api.pagination import OFFSET, Connection, PageRequest, make_connection
 from marsad.api.plugin_fields import plugin_fields
-from marsad.api.prefetch import Ahead as PrefetchedRows
-from marsad.api.prefetch import read_ahead
+from marsad.api.prefetch import Ahead, read_ahead
 from marsad.api.types import Article, Claim, Plugin, Story
 from marsad.core import InputError
 from marsad.core import models as db
@@ -51,10 +50,10 @@ After = Annotated[str | None, strawberry.argument(description="A previous page's
 
 
 # Reads, in the page's session, what the query selects below its items (api.prefetch).
-Ahead = Callable[[Info, Session, Sequence[Any]], PrefetchedRows]
+ReadAhead = Callable[[Info, Session, Sequence[Any]], Ahead]
 
 
-def articles_page_ahead(info: Info, session: Session, rows: Sequence[Any]) -> PrefetchedRows:
+def articles_page_ahead(info: Info, session: Session, rows: Sequence[Any]) -> Ahead:
     return read_ahead(info, session, rows, "edges.node.")
 
 
@@ -65,7 +64,7 @@ async def paginate(
     conditions: list[ColumnElement[bool]],
     request: PageRequest,
     node: Callable[[RowT], NodeT],
-    ahead: Ahead | None = None,
+    ahead: ReadAhead | None = None,
 ) -> Connection[NodeT]:
     page = served(model).where(*conditions).order_by(key)
     if request.after is not None:
@@ -78,7 +77,7 @@ async def paginate(
             prefetched.append(ahead(info, session, rows[: request.size]))
         return rows
 
-    prefetched: list[PrefetchedRows] = []
+    prefetched: list[Ahead] = []
     rows = await info.context.reads.run(read)
     for found in prefetched:
         found.prime()
@@ -106,7 +105,7 @@ async def paginate_ordered(
     request: PageRequest,
     node: Callable[[RowT], NodeT],
     terms: list[str] | None = None,
-    ahead: Ahead | None = None,
+    ahead: ReadAhead | None = None,
 ) -> Connection[NodeT]:
     """Like :func:`paginate`, in another order than by id: ``order(session)`` gives
     more conditions and the ORDER BY. Cursors count the rows seen (offsets)."""
@@ -125,7 +124,7 @@ async def paginate_ordered(
         found = select(func.count()).select_from(model).where(*more, *conditions)
         return session.scalar(found) or 0
 
-    prefetched: list[PrefetchedRows] = []
+    prefetched: list[Ahead] = []
     rows = await info.context.reads.run(page)
     for found in prefetched:
         found.prime()
@@ -142,7 +141,7 @@ async def filtered(
     after: str | None,
     search: Search,
     node: Callable[[RowT], NodeT],
-    ahead: Ahead | None = None,
+    ahead: ReadAhead | None = None,
 ) -> Connection[NodeT]:
     """A page of ``model`` under ``filter``: by id, or ranked when it has a search."""
     conditions = filter.conditions() if filter else []
