@@ -26,7 +26,8 @@ from marsad.plugins.cluster.event_similarity import (
     event_words,
     profile,
 )
-from marsad.plugins.cluster.stories import link_weight
+from marsad.plugins.cluster.stories import link_weight, names_other_days
+from marsad.text.dates import weekdays_named
 
 # Two cables of one template to two countries: one topic, two events.
 TUNISIA = (
@@ -153,6 +154,40 @@ def test_a_stray_link_does_not_chain_two_groups() -> None:
     assert average_linkage(range(1, 8), weights, 0.35) == [[1, 2, 3, 4, 5, 6], [7]]
 
 
+def test_groups_holding_a_pair_kept_apart_are_not_joined() -> None:
+    # One group by its weights, but 3 and 5 are known to report different events.
+    weights = {(a, b): 0.8 for a in range(1, 7) for b in range(a + 1, 7)}
+    assert average_linkage(range(1, 7), weights, 0.35) == [[1, 2, 3, 4, 5, 6]]
+    groups = average_linkage(range(1, 7), weights, 0.35, apart=[(3, 5)])
+    assert not any({3, 5} <= set(group) for group in groups)
+    assert sorted(m for group in groups for m in group) == [1, 2, 3, 4, 5, 6]
+    # Kept apart through the groups they joined: {1, 2} takes 3 (on a tie, the
+    # smaller), and then 5 may not join it; 1 joins 3 and 2 joins 5, and then the
+    # two groups may not meet.
+    weights = {(1, 3): 0.9, (2, 5): 0.9, (1, 2): 0.95}
+    assert average_linkage([1, 2, 3, 5], weights, 0.35, apart=[(3, 5)]) == [[1, 2, 3], [5]]
+    weights = {(1, 3): 0.99, (2, 5): 0.99, (1, 2): 0.9}
+    assert average_linkage([1, 2, 3, 5], weights, 0.35, apart=[(3, 5)]) == [[1, 3], [2, 5]]
+
+
+def test_a_copy_that_names_another_day_keeps_its_articles_apart() -> None:
+    """The same sentence naming another day is another day's event (a ministry's
+    next batch of arrests); naming the same day, or none, says nothing."""
+
+    def copy(text: str, original: str) -> dict[str, object]:
+        return {"passages": [{"text": text, "original_text": original}]}
+
+    thursday = "وأعلنت الوزارة يوم الخميس القبض على 19 من عناصر التنظيم"
+    saturday = "وأعلنت الوزارة أمس السبت القبض على 24 من عناصر التنظيم"
+    assert names_other_days(copy(saturday, thursday))
+    assert not names_other_days(copy(thursday.replace("19", "21"), thursday))
+    assert not names_other_days(copy("وأعلنت الوزارة القبض على 24 من العناصر", thursday))
+    assert not names_other_days({"cosine": 0.8})
+    assert weekdays_named("والجمعة") == weekdays_named("يوم الجمعه") == {5}
+    assert weekdays_named("الإثنين والأحد") == {0, 1}
+    assert weekdays_named("أحد الأشخاص") == frozenset()
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_the_groups_do_not_depend_on_the_order_of_the_input(seed: int) -> None:
     rng = random.Random(seed)
@@ -163,10 +198,12 @@ def test_the_groups_do_not_depend_on_the_order_of_the_input(seed: int) -> None:
         for b in members
         if a < b and rng.random() < 0.15
     }
-    expected = average_linkage(members, weights, 0.35)
+    apart = rng.sample(sorted(weights), 5)
+    expected = average_linkage(members, weights, 0.35, apart)
     rng.shuffle(members)
+    rng.shuffle(apart)
     shuffled = dict(rng.sample(sorted(weights.items()), len(weights)))
-    assert average_linkage(members, shuffled, 0.35) == expected
+    assert average_linkage(members, shuffled, 0.35, apart) == expected
     assert sorted(m for group in expected for m in group) == sorted(members)
 
 

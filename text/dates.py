@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from marsad.text.arabic import match_key
+from marsad.text.arabic import WORD, match_key
 
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -40,6 +40,11 @@ for _number, _names in enumerate(
         _MONTHS[match_key(_name.replace("_", " "))] = _number
 
 _WEEKDAYS = ("الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت")
+# A weekday also comes with a conjunction or preposition before it (والخميس, بالسبت).
+_WEEKDAY_CLITICS = ("", "و", "ف", "ب", "وب")
+_WEEKDAY_WORDS = {
+    clitic + name: number for number, name in enumerate(_WEEKDAYS) for clitic in _WEEKDAY_CLITICS
+}
 # Longest names first so "كانون الثاني" is not read as a bare "كانون".
 _MONTH_ALTERNATION = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
 _TIME = (
@@ -93,6 +98,14 @@ def _build(year: int, month: int, day: int, match: re.Match[str]) -> FoundDate |
         return FoundDate(datetime(year, month, day, hour, minute), has_time)
     except ValueError:  # 31 فبراير, 25:00 and the like are not dates
         return None
+
+
+def weekdays_named(text: str) -> frozenset[int]:
+    """The weekdays a text names (يوم الخميس, أمس السبت, والجمعة), 0 for Sunday to 6
+    for Saturday; spelling variants (hamza, ta marbuta) read alike."""
+    return frozenset(
+        _WEEKDAY_WORDS[word] for word in WORD.findall(match_key(text)) if word in _WEEKDAY_WORDS
+    )
 
 
 def is_date_line(text: str) -> bool:

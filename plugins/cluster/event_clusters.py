@@ -22,20 +22,30 @@ Pair = tuple[int, int]
 
 
 def average_linkage(
-    members: Iterable[int], weights: Mapping[Pair, float], threshold: float
+    members: Iterable[int],
+    weights: Mapping[Pair, float],
+    threshold: float,
+    apart: Iterable[Pair] = (),
 ) -> list[list[int]]:
     """Groups of ``members``, each sorted, in order of their smallest member.
 
     Starting from one group per member, the two groups with the highest average
     weight are joined, again and again, while that average is at least
-    ``threshold``. ``weights`` holds one weight per pair ``(a, b)`` with ``a < b``;
-    pairs with a member not in ``members`` are ignored.
+    ``threshold``, except two groups holding a pair of ``apart`` between them: those
+    are known to report different events, however alike they read. ``weights`` holds
+    one weight per pair ``(a, b)`` with ``a < b``; pairs with a member not in
+    ``members`` are ignored.
     """
     groups: dict[int, list[int]] = {member: [member] for member in sorted(set(members))}
     between: dict[int, dict[int, float]] = defaultdict(dict)  # group -> group -> summed weight
     for (a, b), weight in sorted(weights.items()):
         if a in groups and b in groups and a != b:
             between[a][b] = between[b][a] = between[a].get(b, 0.0) + weight
+    kept_from: dict[int, set[int]] = defaultdict(set)  # group -> groups it may not join
+    for a, b in apart:
+        if a in groups and b in groups and a != b:
+            kept_from[a].add(b)
+            kept_from[b].add(a)
 
     def average(a: int, b: int) -> float:
         return between[a][b] / (len(groups[a]) * len(groups[b]))
@@ -50,8 +60,14 @@ def average_linkage(
             continue  # stale: the pair's average changed, a fresher entry is queued
         if -negative < threshold:
             break
+        if b in kept_from[a]:
+            continue
         # Groups are named by their smallest member: a < b, so ``a`` keeps the name.
         groups[a].extend(groups.pop(b))
+        for other in kept_from.pop(b, set()):
+            kept_from[other].discard(b)
+            kept_from[other].add(a)
+            kept_from[a].add(other)
         for other, weight in sorted(between.pop(b).items()):
             del between[other][b]
             if other != a:

@@ -17,7 +17,9 @@ A story is a group of the articles joined by these links and by the dedupe stage
 copy links (:func:`link_weight`), grouped by
 :func:`marsad.plugins.cluster.event_clusters.average_linkage` at ``JOIN_AVERAGE``: a story
 and another join only while their articles are on average that strongly linked, so
-one stray link (a round-up, a shared template) does not chain two well-knit events.
+one stray link (a round-up, a shared template) does not chain two well-knit events,
+and never across a copy link whose shared passages name different weekdays
+(:func:`names_other_days`): that is a template reused for another day's event.
 When an article's links change, the stories of its connected group (read through
 links of ``JOIN_AVERAGE`` and up, the only ones that can join stories, each story
 read whole, and followed only around the days of the articles placed) are computed
@@ -58,6 +60,7 @@ from marsad.plugins.cluster.event_similarity import (
 )
 from marsad.text import reuse as tr
 from marsad.text.arabic import sentences
+from marsad.text.dates import weekdays_named
 
 INDEXED_WORDS = 20
 MIN_SHARED_WORDS = 2
@@ -68,6 +71,7 @@ JOIN_AVERAGE = 0.35
 SUMMARY_CHARS = 300
 SUMMARY_MIN_CHARS = 80
 MAX_GROUP = 2000  # articles of a connected group read to place them in stories
+COPY_KINDS = (ArticleLinkKind.DUPLICATE, ArticleLinkKind.REUSES)
 
 
 def day_of(published_at: datetime | None) -> int | None:
@@ -244,12 +248,29 @@ def link_weight(kind: ArticleLinkKind, score: float, evidence: dict[str, Any]) -
     return float(min(known)) if in_leads else 0.0
 
 
+def names_other_days(evidence: dict[str, Any]) -> bool:
+    """Whether a copy link's shared passages name different weekdays on each side
+    ("arrested 19 on Thursday" beside "arrested 24 yesterday, Saturday"): the same
+    sentence reused for another day's event, as a daily report, a ministry's
+    announcement of its latest arrests or a second attack are written. Reports of one
+    event copy its day with its words: on the development gold, 6 copy links name
+    other days, all six between different events."""
+    for passage in evidence.get("passages") or []:
+        ours = weekdays_named(str(passage.get("text") or ""))
+        theirs = weekdays_named(str(passage.get("original_text") or ""))
+        if ours and theirs and not ours & theirs:
+            return True
+    return False
+
+
 @dataclass
 class _Group:
-    """The articles around some articles to be placed, and the weights between them."""
+    """The articles around some articles to be placed, the weights between them and
+    the pairs that must stay apart (:func:`names_other_days`)."""
 
     stories: dict[int, int | None] = field(default_factory=dict)  # article -> its story
     weights: dict[Pair, float] = field(default_factory=dict)
+    apart: set[Pair] = field(default_factory=set)
 
 
 def _connected_group(session: Session, new: Collection[int], again: Collection[int]) -> _Group:
@@ -298,14 +319,17 @@ def _connected_group(session: Session, new: Collection[int], again: Collection[i
                     ArticleLink.target_id,
                     ArticleLink.kind,
                     ArticleLink.score,
-                    # Only a reuse is weighed from its evidence: not read for the others.
+                    # Only a copy link's evidence is read: its passages.
                     case(
-                        (ArticleLink.kind == ArticleLinkKind.REUSES, ArticleLink.evidence),
+                        (ArticleLink.kind.in_(COPY_KINDS), ArticleLink.evidence),
                         else_=null(),
                     ),
                 ).where(or_(ArticleLink.source_id.in_(chunk), ArticleLink.target_id.in_(chunk)))
             ):
                 pair = (min(source_id, target_id), max(source_id, target_id))
+                if names_other_days(evidence or {}):
+                    group.apart.add(pair)
+                    continue
                 weight = link_weight(kind, score, evidence or {})
                 group.weights[pair] = max(group.weights.get(pair, 0.0), weight)
                 if weight >= JOIN_AVERAGE:
@@ -358,7 +382,7 @@ def place_in_stories(session: Session, new: Collection[int], again: Collection[i
     group = _connected_group(session, new, again)
     if not group.stories:
         return
-    clusters = average_linkage(group.stories, group.weights, JOIN_AVERAGE)
+    clusters = average_linkage(group.stories, group.weights, JOIN_AVERAGE, group.apart)
     names = keep_names(clusters, group.stories)
     times = _times(session, group.stories)
     cluster_of = {member: index for index, members in enumerate(clusters) for member in members}
