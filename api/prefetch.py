@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from inspect import isawaitable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from graphql import FieldNode
 from sqlalchemy.orm import Session
 from strawberry.dataloader import DataLoader
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
@@ -56,6 +57,30 @@ def now_or_later(value: V | Awaitable[V], convert: Callable[[V], T]) -> T:
 
         return cast(T, later())
     return convert(value)
+
+
+ONLY_ID = frozenset({"id", "__typename"})
+
+
+def asks_only_id(info: Info) -> bool:
+    """Whether the field being resolved selects nothing of its object but ``id`` (and
+    ``__typename``), plainly: no fragment, no directive. A link knows the id of the
+    row at its other end, so such a field is answered without reading that row."""
+    for node in info._raw_info.field_nodes:
+        if node.selection_set is None:
+            return False
+        for selection in node.selection_set.selections:
+            if not isinstance(selection, FieldNode) or selection.directives:
+                return False
+            if selection.name.value not in ONLY_ID:
+                return False
+    return True
+
+
+def only_id_below(paths: set[str], at: str) -> bool:
+    """Whether ``paths`` select nothing below ``at`` but its ``id`` (and ``__typename``)."""
+    below = {path[len(at) + 1 :] for path in paths if path.startswith(at + ".")}
+    return below <= ONLY_ID
 
 
 def selected_paths(info: Info) -> set[str]:
@@ -112,7 +137,7 @@ def articles_ahead(
             link for group in ahead.fetch(loaders.article_links, ids).values() for link in group
         ]
         wanted: set[int] = set()
-        if at + "links.article" in paths:
+        if at + "links.article" in paths and not only_id_below(paths, at + "links.article"):
             wanted |= {end for link in links for end in (link.source_id, link.target_id)}
         if at + "links.original" in paths:
             wanted |= {link.target_id for link in links}
@@ -128,7 +153,7 @@ def claims_ahead(
     if at + "links" in paths:
         groups = ahead.fetch(loaders.claim_links, ids)
         links = [link for group in groups.values() for link in group]
-        if at + "links.claim" in paths:
+        if at + "links.claim" in paths and not only_id_below(paths, at + "links.claim"):
             others = {end for link in links for end in (link.source_id, link.target_id)}
             ahead.fetch(loaders.claim, sorted(others - set(ids)))
     if at + "speaker" in paths:

@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 from marsad.api import maintenance
 from marsad.api.context import Info
 from marsad.api.errors import should_mask_error
+from marsad.api.execution import call_resolvers_directly
 from marsad.api.fields import field, mutation
 from marsad.api.filters import ArticleFilter, ClaimFilter, search_terms
 from marsad.api.ids import database_id, parse_global_id
@@ -399,12 +400,14 @@ class MarsadSchema(strawberry.Schema):
 def build_schema(fields: Sequence[tuple[str, ApiField]] = ()) -> strawberry.Schema:
     """The core's schema, with ``fields`` (plugin name, field) added to its types."""
     with plugin_fields(fields):
-        return MarsadSchema(
+        built = MarsadSchema(
             query=Query,
             mutation=Mutation,
             types=[Article, Claim, Story],
             extensions=schema_extensions(),
         )
+    call_resolvers_directly(built)
+    return built
 
 
 schema = build_schema()

@@ -7,6 +7,7 @@ reached through a relationship is loaded by a data loader, never by the ORM.
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any, Self
@@ -19,7 +20,7 @@ from marsad.api import enums  # noqa: F401  (registers the enums first)
 from marsad.api.context import Info
 from marsad.api.errors import UserError
 from marsad.api.fields import field
-from marsad.api.prefetch import loaded, now_or_later, read_ahead
+from marsad.api.prefetch import asks_only_id, loaded, now_or_later, read_ahead
 from marsad.core import models as db
 from marsad.core.plugins import PluginInfo
 from marsad.plugins.link.disputes import LANGUAGES, DisputeRows, Slot, timeline
@@ -232,14 +233,13 @@ class SharedPassage:
 class ArticleLink:
     kind: db.ArticleLinkKind
     score: float
-    evidence: JSON
     outgoing: bool = strawberry.field(
         description="True when this article is the link's source: for REUSES, the one "
         "that reuses text of `article`."
     )
     other_id: strawberry.Private[int]
     target_id: strawberry.Private[int]
-    passages: strawberry.Private[list[dict[str, Any]]]
+    evidence_text: strawberry.Private[str | None]
 
     @classmethod
     def from_row(cls, row: db.ArticleLink, this: int) -> ArticleLink:
@@ -247,20 +247,26 @@ class ArticleLink:
         return cls(
             kind=row.kind,
             score=row.score,
-            evidence=_evidence(row.evidence),
             outgoing=outgoing,
             other_id=other,
             target_id=row.target_id,
-            passages=list((row.evidence or {}).get("passages", [])),
+            evidence_text=_raw(row.evidence),
         )
+
+    @strawberry.field
+    def evidence(self) -> JSON:
+        return JSON(_decoded(self.evidence_text))
 
     @field("The article at the other end of the link.")
     def article(self, info: Info) -> Article | None:
+        if asks_only_id(info):
+            return Article.known_by_id(self.other_id)
         return now_or_later(loaded(info.context.loaders.article, self.other_id), _article)
 
     @field("For DUPLICATE and REUSES, the passages both articles share, in this article's order.")
     def shared_passages(self) -> list[SharedPassage]:
-        found = [SharedPassage.from_evidence(p, self.outgoing) for p in self.passages]
+        passages = _decoded(self.evidence_text).get("passages") or []
+        found = [SharedPassage.from_evidence(p, self.outgoing) for p in passages]
         return sorted(found, key=lambda passage: passage.start)
 
     @field(
@@ -277,9 +283,9 @@ class ArticleLink:
 class ClaimLink:
     kind: db.ClaimLinkKind
     score: float
-    evidence: JSON
     outgoing: bool = strawberry.field(description="True when this claim is the link's source.")
     other_id: strawberry.Private[int]
+    evidence_text: strawberry.Private[str | None]
 
     @classmethod
     def from_row(cls, row: db.ClaimLink, this: int) -> ClaimLink:
@@ -287,19 +293,31 @@ class ClaimLink:
         return cls(
             kind=row.kind,
             score=row.score,
-            evidence=_evidence(row.evidence),
             outgoing=outgoing,
             other_id=other,
+            evidence_text=_raw(row.evidence),
         )
+
+    @strawberry.field
+    def evidence(self) -> JSON:
+        return JSON(_decoded(self.evidence_text))
 
     @field("The claim at the other end of the link.")
     def claim(self, info: Info) -> Claim | None:
+        if asks_only_id(info):
+            return Claim.known_by_id(self.other_id)
         row = loaded(info.context.loaders.claim, self.other_id)
         return now_or_later(row, lambda r: Claim.from_row(r) if r is not None else None)
 
 
-def _evidence(value: dict[str, Any] | None) -> JSON:
-    return JSON(value or {})
+def _raw(evidence: str | dict[str, Any] | None) -> str | None:
+    """A link row's evidence as the loaders read it: JSON text (see ``loaders.AS_TEXT``);
+    a row read otherwise (an ORM object) holds it decoded."""
+    return evidence if evidence is None or isinstance(evidence, str) else json.dumps(evidence)
+
+
+def _decoded(evidence_text: str | None) -> dict[str, Any]:
+    return json.loads(evidence_text) if evidence_text else {}
 
 
 @strawberry.type(name="Article", description="One news article as a person reads it.")
@@ -316,6 +334,16 @@ class Article(relay.Node):
     story_id: strawberry.Private[int | None]
     raw_input_id: strawberry.Private[int]
     removed_rows: strawberry.Private[list[dict[str, str]]]
+
+    @classmethod
+    def known_by_id(cls, article_id: int) -> Self:
+        """An article that holds its id only, for a query that asks nothing else of it
+        through a link (:func:`marsad.api.prefetch.asks_only_id`): the link knows the
+        id, and its foreign key that the row exists. Any other field read off it fails
+        loudly rather than answering wrong."""
+        article = cls.__new__(cls)
+        article.id = article_id
+        return article
 
     @classmethod
     def from_row(cls, row: db.Article) -> Self:
@@ -449,6 +477,13 @@ class Claim(relay.Node):
     quantity: Quantity | None = strawberry.field(
         description="Set only for claims that count something."
     )
+
+    @classmethod
+    def known_by_id(cls, claim_id: int) -> Self:
+        """A claim that holds its id only (see :meth:`Article.known_by_id`)."""
+        claim = cls.__new__(cls)
+        claim.id = claim_id
+        return claim
 
     @classmethod
     def from_row(cls, row: db.Claim) -> Self:
