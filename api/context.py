@@ -69,10 +69,14 @@ class Context:
         if not self.marsad.settings.api_token:
             raise UserError(
                 "mutations are disabled: this server has no API token "
-                "(set MARSAD_API_TOKEN to enable them)"
+                "(set MARSAD_API_TOKEN to enable them)",
+                code="MUTATIONS_DISABLED",
             )
         if not self.has_token:
-            raise UserError("mutations need the header `Authorization: Bearer <MARSAD_API_TOKEN>`")
+            raise UserError(
+                "mutations need the header `Authorization: Bearer <MARSAD_API_TOKEN>`",
+                code="UNAUTHENTICATED",
+            )
 
 
 Info = StrawberryInfo[Context, None]

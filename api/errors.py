@@ -7,7 +7,13 @@ from graphql import GraphQLError
 
 class UserError(Exception):
     """A request that cannot be answered as asked: a bad cursor, a page too large, a
-    missing token. Its message is meant for the client and is never masked."""
+    missing token. Its message is meant for the client and is never masked; a
+    ``code`` goes into the error's ``extensions`` for clients to act on."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        # graphql-core copies an original error's ``extensions`` into the GraphQL error.
+        self.extensions = {"code": code} if code else None
 
 
 class QueryTimeout(UserError):

@@ -52,6 +52,7 @@ def test_mutations_are_refused_without_a_configured_token(make_app: MakeApp) -> 
     api = ApiClient(make_app())
     result = api.execute(INGEST, {"input": ARTICLE}, token=TOKEN)
     assert "MARSAD_API_TOKEN" in result["errors"][0]["message"]
+    assert result["errors"][0]["extensions"] == {"code": "MUTATIONS_DISABLED"}
     assert result["data"] is None
 
 
@@ -60,6 +61,7 @@ def test_mutations_need_the_right_token(make_app: MakeApp) -> None:
     for token in (None, "wrong"):
         result = api.execute(INGEST, {"input": ARTICLE}, token=token)
         assert "Authorization: Bearer" in result["errors"][0]["message"]
+        assert result["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
     assert api.data("{ articles { totalCount } }")["articles"]["totalCount"] == 0
 
 
