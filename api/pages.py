@@ -27,6 +27,8 @@ from strawberry.relay import GlobalID
 from strawberry.schema import BaseSchema
 
 from marsad.api.context import Context
+from marsad.api.errors import UserError
+from marsad.api.ids import database_id
 from marsad.api.marking import Span, highlighted, marked
 from marsad.core.application import Marsad
 
@@ -135,8 +137,9 @@ class Pages:
     def routes(self) -> list[Route]:
         return [
             Route("/", self.front, methods=["GET"]),
-            Route("/stories/{story_id:int}", self.story, methods=["GET"]),
-            Route("/articles/{article_id:int}", self.article, methods=["GET"]),
+            # A number, or the global id the API gives (``Story:1`` in base64).
+            Route("/stories/{story_id}", self.story, methods=["GET"]),
+            Route("/articles/{article_id}", self.article, methods=["GET"]),
         ]
 
     async def _data(
@@ -188,7 +191,9 @@ class Pages:
         return self._render(request, "front.html", search=search, page=page, link=link, error="")
 
     async def story(self, request: Request) -> Response:
-        story_id = request.path_params["story_id"]
+        story_id = _row_id(request.path_params["story_id"], "Story")
+        if story_id is None:
+            return await self.not_found(request, LookupError(request.url.path))
         data, link, error = await self._data(request, "story", {"id": str(story_id)})
         if data is None:
             return self._failed(request, link, error)
@@ -198,7 +203,9 @@ class Pages:
         return self._render(request, "story.html", story=story_view(story), link=link)
 
     async def article(self, request: Request) -> Response:
-        article_id = request.path_params["article_id"]
+        article_id = _row_id(request.path_params["article_id"], "Article")
+        if article_id is None:
+            return await self.not_found(request, LookupError(request.url.path))
         data, link, error = await self._data(request, "article", {"id": str(article_id)})
         if data is None:
             return self._failed(request, link, error)
@@ -206,6 +213,14 @@ class Pages:
         if article is None:
             return self._missing(request, f"لا يوجد خبر رقمه {article_id}")
         return self._render(request, "article.html", article=article_view(article), link=link)
+
+
+def _row_id(value: str, type_name: str) -> int | None:
+    """The row id of a page's address, or None when it names no such row."""
+    try:
+        return database_id(value, type_name)
+    except UserError:
+        return None
 
 
 def story_view(story: dict[str, Any]) -> dict[str, Any]:

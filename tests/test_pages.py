@@ -24,6 +24,7 @@ import pytest
 import uvicorn
 from api_client import ApiClient
 from conftest import ROOT, SEEDS, need
+from strawberry.relay import to_base64
 
 from marsad.api import create_app
 from marsad.core.application import Marsad
@@ -137,8 +138,18 @@ def test_a_missing_story_or_article_is_a_404_page(seeded_app: Marsad) -> None:
         response = api.request("GET", path)
         assert response.status_code == 404 and words in response.text
     for headers, shown in (({"Accept": "text/html"}, "لا صفحة في العنوان"), ({}, "Not Found")):
-        response = api.request("GET", "/stories/x", headers=headers)
-        assert response.status_code == 404 and shown in response.text
+        for path in ("/stories/x", f"/stories/{to_base64('Article', 1)}", "/articles/-1"):
+            response = api.request("GET", path, headers=headers)
+            assert response.status_code == 404 and shown in response.text, path
+
+
+def test_pages_take_the_global_ids_the_api_gives(seeded_app: Marsad) -> None:
+    api = ApiClient(seeded_app)
+    for kind, plural in (("Story", "stories"), ("Article", "articles")):
+        by_number = api.request("GET", f"/{plural}/1")
+        by_global_id = api.request("GET", f"/{plural}/{to_base64(kind, 1)}")
+        assert by_number.status_code == by_global_id.status_code == 200
+        assert by_number.text == by_global_id.text
 
 
 # In the browser ---------------------------------------------------------------------
