@@ -317,7 +317,12 @@ class Pipeline:
                 note = outcome
             run = self._record(runs, ctx.session, article.id, registered, status, error_text)
             run.duration_ms = durations.get(article.id, 0.0)
-            if isinstance(outcome, ArticleRefused):  # trying again cannot help
+            # Trying again cannot help a refusal, nor a skip behind a stage that will
+            # not be tried again (until `reprocess --failed`, or a new run of that
+            # stage, which makes this one due again).
+            if isinstance(outcome, ArticleRefused) or (
+                status is RunStatus.SKIPPED and self._waits_for_settled(stage, article.id, runs)
+            ):
                 run.attempts = max(run.attempts, self.settings.max_attempts)
             run.note = note
             batch_runs.append(run)
@@ -342,6 +347,20 @@ class Pipeline:
                 if article.id in blocked:
                     break
         return blocked
+
+    def _waits_for_settled(
+        self, stage: Stage, article_id: int, runs: dict[tuple[int, str], StageRun]
+    ) -> bool:
+        """Whether a stage this one runs after failed on the article for good."""
+        for dependency in stage.after:
+            previous = runs.get((article_id, dependency))
+            if (
+                previous is not None
+                and previous.status is not RunStatus.OK
+                and previous.attempts >= self.settings.max_attempts
+            ):
+                return True
+        return False
 
     def _outcomes_of_batch(
         self, stage: Stage, ctx: StageContext, articles: Sequence[Article]

@@ -237,16 +237,30 @@ def test_a_refused_article_is_not_retried_until_reprocess_failed(make_app: MakeA
             self.calls.append(article.id)
             raise ArticleRefused(f"article {article.id} is over a limit")
 
+    class Downstream(Stage):
+        name = "downstream"
+        after = ("refusing",)
+
+        def process(self, ctx: StageContext, article: Article) -> None:
+            raise AssertionError("a stage after a refused one must not run")
+
     refusing = Refusing()
-    app = make_app(extra=(Plugin(refusing),))
+    app = make_app(extra=(Plugin(refusing, Downstream()),))
     ids = stored_seeds(app)
     first = app.pipeline().run_pending()
     assert {f.error for f in first.failures} == {
         f"refused: article {i} is over a limit" for i in ids
     }
-    assert app.pipeline().run_pending().runs == {}  # retrying cannot help: not retried
+    assert first.count(RunStatus.SKIPPED) == 5  # downstream, once
+    # Retrying cannot help: neither the refused stage nor those after it are due.
+    assert app.pipeline().run_pending().runs == {}
     assert len(refusing.calls) == 5
-    (row,) = [r for r in stage_status(app.pipeline()) if r.stage == "refusing"]
-    assert (row.failed, row.gave_up, row.pending) == (5, 5, 0)
+    rows = {r.stage: r for r in stage_status(app.pipeline())}
+    assert (rows["refusing"].failed, rows["refusing"].gave_up, rows["refusing"].pending) == (
+        5,
+        5,
+        0,
+    )
+    assert rows["downstream"].pending == 0
     app.pipeline().run(ids, retry_failed=True)  # marsad reprocess --failed
     assert len(refusing.calls) == 10
