@@ -7,6 +7,7 @@ import binascii
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -15,7 +16,15 @@ import typer
 from alembic.util import CommandError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -94,8 +103,34 @@ def _app(check: bool = True) -> Marsad:
     return marsad
 
 
+PROGRESS_LINE_SECONDS = 10.0
+
+
+class _Progress(Progress):
+    """A bar in a terminal; where the output goes to a log or a pipe, which shows no
+    bar, a line every ``PROGRESS_LINE_SECONDS`` instead, so a long run is not silent."""
+
+    def __init__(self, *columns: ProgressColumn | str, **options: Any) -> None:
+        super().__init__(*columns, **options)
+        self._last_line = time.monotonic()  # the first line after a full interval
+
+    def advance(self, task_id: TaskID, advance: float = 1) -> None:
+        super().advance(task_id, advance)
+        if self.console.is_terminal:
+            return
+        now = time.monotonic()
+        if now - self._last_line < PROGRESS_LINE_SECONDS:
+            return
+        self._last_line = now
+        task = self._tasks[task_id]
+        total = f"/{task.total:,.0f}" if task.total is not None else ""
+        self.console.print(
+            f"{task.description} {task.completed:,.0f}{total} after {task.elapsed or 0:,.0f} s"
+        )
+
+
 def _progress() -> Progress:
-    return Progress(
+    return _Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
