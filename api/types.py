@@ -147,7 +147,11 @@ class StageRun:
     note: str | None = strawberry.field(
         description="What the stage told about this run, e.g. the encoding parse read."
     )
-    duration_ms: float
+    duration_ms: float = strawberry.field(
+        description="How long the run took. A stage that processes its batch of "
+        "articles at once (as every built-in stage does) is timed for the batch: each "
+        "article gets an even share of that time."
+    )
     attempts: int
     finished_at: datetime
 
