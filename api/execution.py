@@ -28,9 +28,11 @@ from strawberry.types.field import StrawberryField
 def call_resolvers_directly(schema: strawberry.Schema) -> int:
     """Give the fields that can take one a direct resolver; how many did.
 
-    Only for a schema without exception handlers: Strawberry applies those in the
+    None when the schema has exception handlers: Strawberry applies those in the
     chain this leaves out.
     """
+    if schema.exception_handlers:
+        return 0
     replaced = 0
     info_class = schema.config.info_class
     for graphql_type in schema._schema.type_map.values():
