@@ -10,7 +10,7 @@ import enum
 import json
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Self, cast
 
 import strawberry
 from strawberry import relay
@@ -254,7 +254,7 @@ class ArticleLink:
             outgoing=outgoing,
             other_id=other,
             target_id=row.target_id,
-            evidence_text=_raw(row.evidence),
+            evidence_text=_evidence_text(row),
         )
 
     @strawberry.field
@@ -299,7 +299,7 @@ class ClaimLink:
             score=row.score,
             outgoing=outgoing,
             other_id=other,
-            evidence_text=_raw(row.evidence),
+            evidence_text=_evidence_text(row),
         )
 
     @strawberry.field
@@ -314,10 +314,9 @@ class ClaimLink:
         return now_or_later(row, lambda r: Claim.from_row(r) if r is not None else None)
 
 
-def _raw(evidence: str | dict[str, Any] | None) -> str | None:
-    """A link row's evidence as the loaders read it: JSON text (see ``loaders.AS_TEXT``);
-    a row read otherwise (an ORM object) holds it decoded."""
-    return evidence if evidence is None or isinstance(evidence, str) else json.dumps(evidence)
+def _evidence_text(row: db.ArticleLink | db.ClaimLink) -> str | None:
+    """A link row's evidence as the loaders read it: JSON text (``loaders.AS_TEXT``)."""
+    return cast(str | None, row.evidence)
 
 
 def _decoded(evidence_text: str | None) -> dict[str, Any]:
