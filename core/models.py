@@ -228,6 +228,10 @@ class Article(Base):
     subtitle: Mapped[str | None] = mapped_column(CleanText())
     dateline: Mapped[str | None] = mapped_column(BoundedString(200))
     published_at: Mapped[datetime | None] = mapped_column(index=True)
+    # False when the source gave only the day: published_at is then that day's midnight
+    # UTC, and no report that day can be said to come before or after it. Null exactly
+    # when published_at is.
+    published_time_known: Mapped[bool | None]
     language: Mapped[str | None] = mapped_column(BoundedString(16), index=True)
     text: Mapped[str | None] = mapped_column(CleanText())
     match_key: Mapped[str | None] = mapped_column(CleanText())

@@ -33,7 +33,7 @@ from marsad.core.budget import StageTimeout
 from marsad.core.db import insert_ignoring_duplicates
 from marsad.core.paragraphs import replace_bodies
 from marsad.core.readers import field_type_problem
-from marsad.text.dates import parse_time
+from marsad.text.dates import parse_time, time_is_given
 from marsad.text.plain import clean_controls, parse_text
 
 MIN_LANGUAGE_CHARS = 20
@@ -167,6 +167,14 @@ def parse_input(media_type: str, content: bytes, hints: dict[str, Any]) -> Parse
         published = parse_time(fields.get("published"))
     except ValueError as error:  # the source's own time: unreadable now and later
         raise ArticleRefused(str(error)) from None
+    # What the source says about the time wins over a date found in the text.
+    if published is not None:
+        time_known: bool | None = time_is_given(fields.get("published"))
+    elif parsed.published is not None:
+        published = parsed.published.value.replace(tzinfo=UTC)
+        time_known = parsed.published.has_time
+    else:
+        time_known = None
     if parsed.outlet:
         extra = {**extra, "attributed_to": parsed.outlet}
     subtitle = fields["subtitle"].strip() if fields.get("subtitle") else None
@@ -175,9 +183,8 @@ def parse_input(media_type: str, content: bytes, hints: dict[str, Any]) -> Parse
         "subtitle": subtitle or parsed.subtitle,
         "dateline": parsed.dateline,
         "url": fields["url"] if fields.get("url") else None,
-        # What the source says about the time wins over a date found in the text.
-        "published_at": published
-        or (parsed.published.replace(tzinfo=UTC) if parsed.published else None),
+        "published_at": published,
+        "published_time_known": time_known,
         "extra": extra,
         "removed": [{"text": r.text, "reason": r.reason} for r in parsed.removed],
         "language": detect_language("\n".join(parsed.paragraphs) or parsed.title or ""),

@@ -29,6 +29,11 @@ needs_script = pytest.mark.skipif(not MARSAD.exists(), reason="the marsad script
 RELEASED = {
     "0001_core_schema.py": "1667569ef1594c51d590413a81516b5b5670bce974336ba6cf8f60d1265b3912",
     "0002_stage_run_notes.py": "342f9f8d9d995a8a374b6882543ee242825bf5b9230b50f276fcba028bdcc2a2",
+    "0003_quantity_kind.py": "8db384f771a57e531d5b7224b670c95ba862e67d469f4fc69880afede0fbed59",
+    "0004_term_counts.py": "62467694710a2adc86bede35500544a888bb37bad72a136e8227fcd73805c1c7",
+    "0005_event_stories.py": "60b1056e6f6dc1cd1c7015988e35288ea7df9e20dd13ea7db93e0a079aeb4775",
+    "0006_translation_cache.py": "64f1ff56edca7a138c1da90cf3b5ecf6adba2cc2349e82357e0eb1a09a2d4d3c",
+    "0007_search.py": "dc50a39906ad0ed50f8a1460d263f445e7c21134960ba8c02f1754d1ecc3365e",
 }
 
 

@@ -33,10 +33,10 @@ from marsad.core.application import Marsad
 from marsad.core.schema import upgrade
 from marsad.core.settings import Settings
 from marsad.eval.parse import evaluate_parse
-from marsad.plugins.parse import Parse
+from marsad.plugins.parse import Parse, parse_input
 from marsad.plugins.saudinewsnet import SaudiNewsNetReader
 from marsad.plugins.translate.offline import OfflineTranslator
-from marsad.text.dates import find_date, is_date_line
+from marsad.text.dates import FoundDate, find_date, is_date_line
 from marsad.text.plain import parse_text
 
 
@@ -80,9 +80,44 @@ def test_wire_dateline_and_markers() -> None:
         title="مشروع جديد",
     )
     assert parsed.dateline == "الرياض"
-    assert parsed.published == datetime(2015, 8, 10)
+    assert parsed.published == FoundDate(datetime(2015, 8, 10), has_time=False)
     assert parsed.paragraphs == ["أعلنت الوزارة اليوم عن مشروع جديد في المنطقة."]
     assert {r.reason for r in parsed.removed} == {"dateline", "wire_marker", "wire_time"}
+
+
+BODY = "قال المدير إن العمل مستمر في المركز وإن الفرق تعمل ليلا ونهارا."
+
+
+@pytest.mark.parametrize(
+    ("media_type", "content", "published_at", "time_known"),
+    [
+        ("application/json", {"published": "2021-02-24"}, datetime(2021, 2, 24), False),
+        ("application/json", {"published": "20210224"}, datetime(2021, 2, 24), False),
+        ("application/json", {"published": "2021-02-24T00:00:00Z"}, datetime(2021, 2, 24), True),
+        (
+            "application/json",
+            {"published": "Wed, 24 Feb 2021 10:05:00 +0000"},
+            datetime(2021, 2, 24, 10, 5),
+            True,
+        ),
+        ("text/plain", "الأربعاء 24 فبراير 2021 03:34 ص", datetime(2021, 2, 24, 3, 34), True),
+        ("text/plain", "الأربعاء 2021/02/24", datetime(2021, 2, 24), False),
+        ("text/plain", None, None, None),
+    ],
+)
+def test_parse_records_whether_the_time_of_day_is_known(
+    media_type: str,
+    content: dict[str, str] | str | None,
+    published_at: datetime | None,
+    time_known: bool | None,
+) -> None:
+    if isinstance(content, dict):
+        raw = json.dumps({"title": "عنوان", "text": BODY, **content}).encode()
+    else:
+        raw = "\n".join(["عنوان الخبر", *([content] if content else []), BODY]).encode()
+    columns = parse_input(media_type, raw, {}).columns
+    expected = published_at.replace(tzinfo=UTC) if published_at else None
+    assert (columns["published_at"], columns["published_time_known"]) == (expected, time_known)
 
 
 def test_a_record_without_title_keeps_its_only_paragraph() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from marsad.text.arabic import WORD, match_key
@@ -117,6 +117,31 @@ def is_date_line(text: str) -> bool:
     leftover = re.sub(_MONTH_ALTERNATION, " ", leftover)
     words = [w for w in leftover.split() if w not in _WEEKDAYS]
     return len(words) <= 1
+
+
+def time_is_given(value: object) -> bool:
+    """Whether source metadata read by :func:`parse_time` gives a time of day, not only
+    a date (``2021-02-24``, ``20210224``); RFC 822 always has a time."""
+    try:
+        date.fromisoformat(str(value).strip())
+    except ValueError:
+        return True
+    return False
+
+
+def latest_moment(published_at: datetime, time_known: bool | None) -> datetime:
+    """The latest moment an article is known to have been out: its publication time, or
+    the last moment of its day when the source gave only the day.
+
+    A date with no time is stored as that day's midnight, so comparing it as given
+    would put a report dated "24 February" ahead of one stamped 03:34 that day. Ordering
+    by this moment never credits a day-only report as first over a timed report of its
+    day, and ``latest_moment(a) < b.published_at`` holds only where ``a`` surely came
+    out before ``b``. ``None`` (not recorded) counts as a given time.
+    """
+    if time_known is False:
+        return published_at + timedelta(days=1) - timedelta(microseconds=1)
+    return published_at
 
 
 def parse_time(value: object) -> datetime | None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from marsad.text.arabic import match_key
-from marsad.text.dates import find_date, is_date_line
+from marsad.text.dates import FoundDate, find_date, is_date_line
 
 # A line ends a sentence when it ends with one of these (after closing quotes).
 _SENTENCE_END = re.compile(r"[.!?؟:…][\"”»’)\]]*$")
@@ -96,7 +95,7 @@ class ParsedText:
     title: str | None = None
     subtitle: str | None = None
     dateline: str | None = None
-    published: datetime | None = None
+    published: FoundDate | None = None  # the date the text carries, with or without a time
     outlet: str | None = None
     paragraphs: list[str] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
@@ -177,7 +176,7 @@ def _read_header(lines: list[str], result: ParsedText) -> list[str]:
         if is_date_line(line):
             found = find_date(line)
             if result.published is None and found is not None:
-                result.published = found.value
+                result.published = found
             result.drop(line, "date")
         elif (
             index == 0
@@ -237,7 +236,7 @@ def _read_dateline(lines: list[str], result: ParsedText) -> None:
         if len(place) <= MAX_DATELINE_CHARS:
             result.dateline = place or None
             if result.published is None:
-                result.published = found.value
+                result.published = found
             result.drop(first, "dateline")
             del lines[0]
             return
