@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Result, Select, Text, func, or_, select
+from sqlalchemy import Result, Select, Text, case, func, or_, select
 from sqlalchemy import cast as cast_column
 from sqlalchemy.orm import QueryableAttribute, Session
 from strawberry.dataloader import DataLoader
@@ -80,15 +80,33 @@ class Speaker:
 @dataclass(frozen=True)
 class StoryMembers:
     """What a story's articles add up to: how many, how many of unknown outlet, and
-    the span of their known publication times (None when none is known)."""
+    the span of their known publication times (None when none is known), each end
+    with whether its time of day is known (False where the article gives the day only)."""
 
     articles: int
     without_outlet: int
     first_published: datetime | None
     last_published: datetime | None
+    first_time_known: bool | None = None
+    last_time_known: bool | None = None
 
 
 NO_MEMBERS = StoryMembers(0, 0, None, None)
+
+
+def span_end(
+    day_only: datetime | None, timed: datetime | None, latest: bool
+) -> tuple[datetime | None, bool | None]:
+    """One end of a story's span, from the earliest (or latest) day-only date and time
+    of day among its articles, and whether the end's time of day is known. A day-only
+    date is its day's midnight, as stored; on a tie the time of day wins."""
+    if day_only is None:
+        return timed, None if timed is None else True
+    if timed is None:
+        return day_only, False
+    if timed == day_only or (timed > day_only) == latest:
+        return timed, True
+    return day_only, False
 
 
 @dataclass(frozen=True)
@@ -265,20 +283,28 @@ class Loaders:
     @staticmethod
     def _story_members(session: Session, keys: list[int]) -> list[StoryMembers]:
         """One GROUP BY for every story asked for; COUNT(outlet_id) skips the NULLs."""
-        found = {
-            story_id: StoryMembers(articles, articles - with_outlet, first, last)
-            for story_id, articles, with_outlet, first, last in session.execute(
-                select(
-                    db.Article.story_id,
-                    func.count(db.Article.id),
-                    func.count(db.Article.outlet_id),
-                    func.min(db.Article.published_at),
-                    func.max(db.Article.published_at),
-                )
-                .where(db.Article.story_id.in_(keys))
-                .group_by(db.Article.story_id)
+        article = db.Article
+        day_only = case((article.published_time_known.is_(False), article.published_at))
+        timed = case((article.published_time_known.is_(False), None), else_=article.published_at)
+        found = {}
+        for story_id, articles, with_outlet, *ends in session.execute(
+            select(
+                article.story_id,
+                func.count(article.id),
+                func.count(article.outlet_id),
+                func.min(day_only),
+                func.min(timed),
+                func.max(day_only),
+                func.max(timed),
             )
-        }
+            .where(article.story_id.in_(keys))
+            .group_by(article.story_id)
+        ):
+            first, first_known = span_end(ends[0], ends[1], latest=False)
+            last, last_known = span_end(ends[2], ends[3], latest=True)
+            found[story_id] = StoryMembers(
+                articles, articles - with_outlet, first, last, first_known, last_known
+            )
         return [found.get(key, NO_MEMBERS) for key in keys]
 
     @staticmethod

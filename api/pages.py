@@ -31,6 +31,7 @@ from marsad.api.errors import UserError
 from marsad.api.ids import database_id
 from marsad.api.marking import Span, highlighted, marked
 from marsad.core.application import Marsad
+from marsad.text.dates import latest_moment
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -49,13 +50,14 @@ def graphiql_link(request: Request, query: str, variables: dict[str, Any]) -> st
     return f"{request.scope.get('root_path', '')}/graphql?{urlencode(params)}"
 
 
-def when(value: str | None) -> Markup:
-    """A time as a reader wants it, ``2021-03-03 10:00 UTC``, kept left to right
-    inside Arabic text; empty when unknown."""
+def when(value: str | None, time_known: bool | None = True) -> Markup:
+    """A time as a reader wants it, ``2021-03-03 10:00 UTC``, or the day alone where
+    the source gave only the day (``time_known`` false), kept left to right inside
+    Arabic text; empty when unknown."""
     if not value:
         return Markup("")
     moment = datetime.fromisoformat(value).astimezone(UTC)
-    shown = moment.strftime("%Y-%m-%d %H:%M UTC")
+    shown = moment.strftime("%Y-%m-%d" if time_known is False else "%Y-%m-%d %H:%M UTC")
     return Markup('<time dir="ltr" datetime="{}">{}</time>').format(value, shown)
 
 
@@ -223,6 +225,14 @@ def _row_id(value: str, type_name: str) -> int | None:
         return None
 
 
+def _publication_order(article: dict[str, Any]) -> tuple[bool, datetime]:
+    """Earliest first, a day-only date at its day's end, unknown times last."""
+    if not article["publishedAt"]:
+        return (True, datetime.min.replace(tzinfo=UTC))
+    moment = datetime.fromisoformat(article["publishedAt"])
+    return (False, latest_moment(moment, article["publishedTimeKnown"]))
+
+
 def story_view(story: dict[str, Any]) -> dict[str, Any]:
     """The story's data arranged for its page: slots by claim, reports in time order,
     each pair of articles sharing passages once."""
@@ -231,9 +241,7 @@ def story_view(story: dict[str, Any]) -> dict[str, Any]:
         for value in slot["values"]:
             for claim in value["claims"]:
                 slot_of[claim["id"]] = (slot, value)
-    articles = sorted(
-        story["articles"], key=lambda a: (a["publishedAt"] is None, a["publishedAt"] or "")
-    )
+    articles = sorted(story["articles"], key=_publication_order)
     columns = []
     for article in articles:
         grouped: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = defaultdict(list)

@@ -23,7 +23,7 @@ from marsad.api.fields import field
 from marsad.api.prefetch import asks_only_id, loaded, now_or_later, read_ahead
 from marsad.core import models as db
 from marsad.core.plugins import PluginInfo
-from marsad.plugins.link.disputes import LANGUAGES, DisputeRows, Slot, timeline
+from marsad.plugins.link.disputes import LANGUAGES, DisputeRows, Slot, chronological, timeline
 from marsad.plugins.link.disputes import (
     DisputeValue as DisputeValueRows,  # a GraphQL type has its name
 )
@@ -330,6 +330,11 @@ class Article(relay.Node):
     subtitle: str | None
     dateline: str | None
     published_at: datetime | None
+    published_time_known: bool | None = strawberry.field(
+        description="False when the source gave only the day of publication: `publishedAt` "
+        "is then that day's midnight UTC and its time of day is unknown; null when "
+        "`publishedAt` is."
+    )
     url: str | None
     language: str | None
     text: str | None
@@ -357,6 +362,7 @@ class Article(relay.Node):
             subtitle=row.subtitle,
             dateline=row.dateline,
             published_at=row.published_at,
+            published_time_known=row.published_time_known,
             url=row.url,
             language=row.language,
             text=row.text,
@@ -646,6 +652,20 @@ class Story(relay.Node):
     async def last_published_at(self, info: Info) -> datetime | None:
         return (await info.context.loaders.story_members.load(self.id)).last_published
 
+    @field(
+        "False when `firstPublishedAt` comes from an article that gives only the day "
+        "(it is then that day's midnight UTC); null when `firstPublishedAt` is."
+    )
+    async def first_published_time_known(self, info: Info) -> bool | None:
+        return (await info.context.loaders.story_members.load(self.id)).first_time_known
+
+    @field(
+        "False when `lastPublishedAt` comes from an article that gives only the day; "
+        "null when `lastPublishedAt` is."
+    )
+    async def last_published_time_known(self, info: Info) -> bool | None:
+        return (await info.context.loaders.story_members.load(self.id)).last_time_known
+
     @field("Every claim of the story's articles.")
     async def claims(self, info: Info) -> list[Claim]:
         rows = await info.context.loaders.claims_by_story.load(self.id)
@@ -757,6 +777,10 @@ class ValueReport:
     published_at: datetime | None = strawberry.field(
         description="The article's publication time; null when unknown."
     )
+    published_time_known: bool | None = strawberry.field(
+        description="False when the article gives only the day (`publishedAt` is its "
+        "midnight UTC); null when `publishedAt` is."
+    )
     repeats: bool = strawberry.field(
         description="False for the first report of this value, true for every later one "
         "(another claim of the same value in the same article included)."
@@ -769,9 +793,11 @@ class ValueReport:
 
 
 ORDER_RULE = (
-    "Publication order: earliest `publishedAt` first; articles without a known time come "
-    "after all the dated ones, and ties and unknown times go by article id, which is "
-    "ingest order (then by the claim's place in its article)."
+    "Publication order: earliest `publishedAt` first; an article dated to the day only "
+    "counts as out by the end of that day, so it never comes before an article stamped "
+    "with a time that day; articles without a known time come after all the dated ones, "
+    "and ties and unknown times go by article id, which is ingest order (then by the "
+    "claim's place in its article)."
 )
 
 
@@ -839,6 +865,7 @@ class DisputeValue:
                     claim=Claim.from_row(r.claim),
                     outlet=r.outlet,
                     published_at=r.published_at,
+                    published_time_known=None if r.published_at is None else r.time_known,
                     repeats=position > 0,
                     article_id=r.claim.article_id,
                 )
@@ -880,8 +907,9 @@ class Dispute:
 class TimelineSlot:
     slot: DisputeSlot = strawberry.field(description="The slot, as `Story.disputes` has it.")
     ordered: bool = strawberry.field(
-        description="True when every report on the slot has a known publication time, so the "
-        "order is chronological throughout; false when some of it is ingest order."
+        description="True when the order is chronological throughout: every report on the "
+        "slot has a publication time, and none dated to the day only shares its day with "
+        "another report; false when some of it is ingest order."
     )
     values: list[DisputeValue] = strawberry.field(
         description="The competing values, by their first report in publication order."
@@ -891,6 +919,6 @@ class TimelineSlot:
     def from_rows(cls, row: DisputeRows) -> TimelineSlot:
         return cls(
             slot=DisputeSlot.from_rows(row.slot),
-            ordered=all(r.published_at is not None for v in row.values for r in v.reports),
+            ordered=chronological(r for v in row.values for r in v.reports),
             values=[DisputeValue.from_rows(v) for v in row.values],
         )

@@ -89,6 +89,7 @@ from marsad.core import (
 from marsad.core.links import mark_story_changes, save_article_links
 from marsad.text import reuse as tr
 from marsad.text.arabic import sentences
+from marsad.text.dates import latest_moment
 
 KEY_CAP = 20
 BOILERPLATE_COUNT = 2
@@ -300,6 +301,7 @@ def load_candidates(session: Session, ids: Sequence[int]) -> dict[int, tuple[Art
                 Article.id,
                 Article.outlet_id,
                 Article.published_at,
+                Article.published_time_known,
                 Article.content_hash,
                 Article.text,
             )
@@ -327,8 +329,13 @@ def original_and_copy(a: Article, b: Article, wire: frozenset[str]) -> tuple[Art
     b_wire = b.outlet is not None and b.outlet.name in wire
     if a_wire != b_wire:
         return (a, b, "wire") if a_wire else (b, a, "wire")
-    if a.published_at and b.published_at and a.published_at != b.published_at:
-        return (a, b, "earlier") if a.published_at < b.published_at else (b, a, "earlier")
+    if a.published_at and b.published_at:
+        # Only a surely earlier time counts: a report dated to the day only is not
+        # earlier than one stamped 03:34 that day, nor later.
+        if latest_moment(a.published_at, a.published_time_known) < b.published_at:
+            return (a, b, "earlier")
+        if latest_moment(b.published_at, b.published_time_known) < a.published_at:
+            return (b, a, "earlier")
     return (a, b, "ingested first") if a.id < b.id else (b, a, "ingested first")
 
 
@@ -885,7 +892,7 @@ class Linker:
 class Dedupe(Stage):
     name = "dedupe"
     after = ("normalize",)
-    version = "0.5.0"
+    version = "0.5.1"  # 0.5.1: a day-only publication date is not "earlier" within its day
 
     def process(self, ctx: StageContext, article: Article) -> str | None:
         """One article as a batch of one (the pipeline calls :meth:`process_batch`;

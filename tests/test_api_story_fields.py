@@ -20,7 +20,7 @@ from marsad.core.application import Marsad
 
 FIELDS = """{ stories(first: 10) { edges { node {
     id title summary outlets articleCount articlesWithoutOutlet
-    firstPublishedAt lastPublishedAt
+    firstPublishedAt lastPublishedAt firstPublishedTimeKnown lastPublishedTimeKnown
     articles { text publishedAt outlet { name } }
 } } } }"""
 
@@ -102,6 +102,8 @@ def test_the_seeds_time_span_is_that_of_their_known_publication_times(
     assert len(known) == 2 < len(found["articles"])  # the undated ones are left out
     assert found["firstPublishedAt"] == min(known) == "2021-02-24T00:00:00+00:00"
     assert found["lastPublishedAt"] == max(known) == "2021-02-24T03:34:00+00:00"
+    # That midnight is a date line's day with no time; 03:34 is a stamped time.
+    assert (found["firstPublishedTimeKnown"], found["lastPublishedTimeKnown"]) == (False, True)
 
     with seeded_app.session_factory() as session, session.begin():
         session.execute(update(db.Article).values(published_at=None))

@@ -8,7 +8,7 @@ rockets fell and of which only two carry a publication time.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,9 +16,16 @@ from api_client import ApiClient, StatementCounter, counting_statements
 from sqlalchemy import update
 from strawberry.relay import from_base64
 
+from marsad.api.loaders import span_end
 from marsad.core import models as db
 from marsad.core.application import Marsad
-from marsad.plugins.link.disputes import Report, disputes, in_publication_order, timeline
+from marsad.plugins.link.disputes import (
+    Report,
+    chronological,
+    disputes,
+    in_publication_order,
+    timeline,
+)
 
 ROCKETS = "unit:صاروخ"
 THREE, FOUR = "3 صاروخ (exact)", "4 صاروخ (exact)"
@@ -66,6 +73,37 @@ def test_publication_order_puts_known_times_first_then_unknown_ones_by_article_i
     assert [r.claim.quantity_value for r in ordered] == [3, 4, 4, 3, 4]
 
 
+def test_a_day_only_date_comes_after_every_time_of_its_day_and_before_the_next_day() -> None:
+    midnight = at(0)  # how a date without a time is stored
+    rows = [
+        Report(rockets(1, 1, 3), "dated", midnight, time_known=False),
+        Report(rockets(2, 2, 3), "late that day", at(23)),
+        Report(rockets(3, 3, 3), "early that day", at(3)),
+        Report(rockets(4, 4, 3), "next day", midnight + timedelta(days=1)),
+        Report(rockets(5, 5, 3), "the day before", at(0) - timedelta(minutes=1)),
+    ]
+    assert [r.claim.article_id for r in in_publication_order(rows)] == [5, 3, 2, 1, 4]
+
+
+def test_order_is_chronological_unless_a_day_only_date_shares_its_day() -> None:
+    timed = Report(rockets(1, 1, 3), None, at(3))
+    day_only = Report(rockets(2, 2, 3), None, at(0), time_known=False)
+    next_day = Report(rockets(3, 3, 3), None, at(0) + timedelta(days=1), time_known=False)
+    same_article = Report(rockets(4, 2, 3), None, at(0), time_known=False)
+    assert chronological([timed, next_day, day_only, same_article]) is False
+    assert chronological([timed, next_day]) is True
+    assert chronological([day_only, same_article, next_day]) is True
+    assert chronological([timed, Report(rockets(5, 5, 3), None, None)]) is False
+
+
+def test_a_dispute_knows_which_articles_are_dated_to_the_day_only() -> None:
+    claims = [rockets(1, 1, 4), rockets(2, 2, 3)]
+    published = {1: at(0), 2: at(3)}
+    (slot,) = timeline(disputes(claims, [contradicts(1, 2)], {}, {}, published, day_only={1}))
+    assert [v.value for v in slot.values] == [THREE, FOUR]
+    assert slot.values[1].first.time_known is False
+
+
 def test_publication_order_within_one_article_follows_the_text() -> None:
     rows = [Report(rockets(8, 2, 3, start=40), None, None), Report(rockets(9, 2, 3), None, None)]
     assert [r.claim.id for r in in_publication_order(rows)] == [9, 8]
@@ -106,16 +144,18 @@ def test_values_known_only_from_undated_articles_come_last_by_ingest_order() -> 
 
 # -- the API on the seeds -------------------------------------------------------------
 
+PARTS = ("At", "TimeKnown")
 GREEN_ZONE_ROCKETS = "unit:صاروخ@منطقه خضراء"
 API_THREE, API_FOUR = "3", "4"  # labels in English
 
 TIMELINE = """{ stories(first: 5) { edges { node {
-    articles { id publishedAt outlet { name } }
+    firstPublishedAt firstPublishedTimeKnown lastPublishedAt lastPublishedTimeKnown
+    articles { id publishedAt publishedTimeKnown outlet { name } }
     disputes { slot { key } values { value: label(language: "en") firstReportedAt firstOutlet
                                      firstArticle { id } claims { article { id } } } }
     timeline { slot { key } ordered values {
         value: label(language: "en") firstReportedAt firstOutlet reports {
-        article { id } outlet publishedAt repeats claim { id text }
+        article { id } outlet publishedAt publishedTimeKnown repeats claim { id text }
     } } }
 } } } }"""
 
@@ -126,10 +166,17 @@ def article_id(global_id: str) -> int:
     return int(raw)
 
 
-def rule(report: dict[str, Any]) -> tuple[bool, str, int]:
-    """The ordering rule, written again from what the API answers."""
+def rule(report: dict[str, Any]) -> tuple[bool, datetime, int]:
+    """The ordering rule, written again from what the API answers: a day-only date
+    counts as the end of its day."""
     published = report["publishedAt"]
-    return (published is None, published or "", article_id(report["article"]["id"]))
+    if published is None:
+        moment = datetime.min.replace(tzinfo=UTC)
+    else:
+        moment = datetime.fromisoformat(published)
+        if report["publishedTimeKnown"] is False:
+            moment += timedelta(days=1, microseconds=-1)
+    return (published is None, moment, article_id(report["article"]["id"]))
 
 
 def story(api: ApiClient) -> dict[str, Any]:
@@ -169,9 +216,9 @@ def test_the_seeds_timeline_lists_each_rocket_figure_with_its_reports(
         for report in reports:
             article = articles[article_id(report["article"]["id"])]
             assert report["publishedAt"] == article["publishedAt"]
+            assert report["publishedTimeKnown"] == article["publishedTimeKnown"]
             assert report["outlet"] == (article["outlet"] or {}).get("name")
-        known = [r["publishedAt"] for r in reports if r["publishedAt"] is not None]
-        assert value["firstReportedAt"] == (min(known) if known else None)
+        assert value["firstReportedAt"] == reports[0]["publishedAt"]
         assert value["firstOutlet"] == reports[0]["outlet"]
 
     (slot,) = [s for s in found["timeline"] if s["slot"]["key"] == GREEN_ZONE_ROCKETS]
@@ -185,6 +232,15 @@ def test_the_seeds_timeline_lists_each_rocket_figure_with_its_reports(
     assert three["firstReportedAt"] == "2021-02-24T03:34:00+00:00"
     assert [r["publishedAt"] is None for r in three["reports"]] == [False, True]
     assert timeline_rockets[API_FOUR]["firstReportedAt"] is None
+
+    # One seed's date line ("الأربعاء 2021/02/24") gives the day only: stored as that
+    # day's midnight, it still comes after the 3 stamped 03:34 that day.
+    day_only = [a["publishedAt"] for a in found["articles"] if a["publishedTimeKnown"] is False]
+    assert day_only == ["2021-02-24T00:00:00+00:00"]
+    assert slot["values"][0]["value"] == API_THREE
+    # The story's span starts on that day, not at 00:00 UTC.
+    span = [found[f"{end}Published{part}"] for end in ("first", "last") for part in PARTS]
+    assert span == ["2021-02-24T00:00:00+00:00", False, "2021-02-24T03:34:00+00:00", True]
 
 
 def test_dispute_values_name_their_first_report(seeded_app: Marsad) -> None:
@@ -241,3 +297,14 @@ def test_the_timeline_costs_no_statement_per_article_or_claim(
     api.data(with_timeline)
     # the timeline shares the disputes' loader; the reports' articles are one batch
     assert len(statements.statements) == base + 1, statements.statements
+
+
+def test_a_story_span_ends_show_whether_their_time_of_day_is_known() -> None:
+    day, early = at(0), at(0) - timedelta(hours=2)
+    assert span_end(day, at(3), latest=False) == (day, False)
+    assert span_end(day, early, latest=False) == (early, True)
+    assert span_end(day, at(3), latest=True) == (at(3), True)
+    assert span_end(day, early, latest=True) == (day, False)
+    assert span_end(day, day, latest=True) == (day, True)
+    assert span_end(None, at(3), latest=True) == (at(3), True)
+    assert span_end(None, None, latest=False) == (None, None)

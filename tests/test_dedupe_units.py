@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from marsad.core.models import Article
+from marsad.plugins.dedupe import original_and_copy
 from marsad.text import reuse as tr
 from marsad.text.arabic import sentences
 
@@ -79,3 +83,24 @@ def test_packed_sentences_unpack_to_the_same_keyed_sentences() -> None:
     assert [bool(s.quoted) for s in found] == [True, False]
     assert tr.unpack_sentences(tr.pack_sentences(found), quoted) == found
     assert tr.unpack_sentences(tr.pack_sentences([]), "") == []
+
+
+def test_the_original_is_the_surely_earlier_report() -> None:
+    def article(article_id: int, published: datetime | None, time_known: bool | None) -> Article:
+        return Article(id=article_id, published_at=published, published_time_known=time_known)
+
+    midnight = datetime(2021, 2, 24, tzinfo=UTC)
+    day_only = article(1, midnight, False)
+    stamped = article(2, midnight + timedelta(hours=3, minutes=34), True)
+    day_before = article(3, midnight - timedelta(minutes=5), True)
+    next_day = article(4, midnight + timedelta(days=1), True)
+
+    def order(a: Article, b: Article) -> tuple[int, int, str]:
+        original, copy, why = original_and_copy(a, b, frozenset())
+        return original.id, copy.id, why
+
+    # The same day, one of them to the day only: neither is surely earlier.
+    assert order(stamped, day_only) == (1, 2, "ingested first")
+    assert order(day_only, day_before) == (3, 1, "earlier")
+    assert order(next_day, day_only) == (1, 4, "earlier")
+    assert order(next_day, stamped) == (2, 4, "earlier")

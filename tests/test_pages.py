@@ -86,6 +86,19 @@ def test_the_story_page_shows_the_wire_passages_two_articles_share(seeded_app: M
         assert title in reports
 
 
+def test_a_date_given_without_a_time_is_shown_as_the_day_alone(seeded_app: Marsad) -> None:
+    html = ApiClient(seeded_app).request("GET", "/stories/1").text
+    assert "00:00 UTC" not in html
+    reports = section(html, "reports")
+    # The report stamped 03:34 comes first; the one dated to the day only after it.
+    stamped = reports.index("الخليج الجديد · 2021-02-24 03:34 UTC")
+    day_only = reports.index("003_17373629d0573b0f.txt · 2021-02-24 توافق")
+    assert stamped < day_only
+    disputes = section(html, "disputes")
+    assert "أول من نشره: الخليج الجديد، 2021-02-24 03:34 UTC" in disputes
+    assert "أول من نشره: منفذ غير معروف، 2021-02-24 " in disputes
+
+
 def test_each_page_links_to_its_graphql_query(seeded_app: Marsad) -> None:
     api = ApiClient(seeded_app)
     for path, operation, variables in (

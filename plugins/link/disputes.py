@@ -23,15 +23,16 @@ story's values the same way.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, raiseload
 
 from marsad.core import models as db
 from marsad.text.claims.compare import site_names
+from marsad.text.dates import latest_moment
 from marsad.text.glossary import english
 from marsad.text.numbers import plural
 
@@ -45,6 +46,7 @@ class Report:
     claim: db.Claim
     outlet: str | None
     published_at: datetime | None
+    time_known: bool | None = None  # False when the source gave only the day
 
 
 # Stands in for a missing time in a sort key, where the flag before it already puts
@@ -55,16 +57,36 @@ _UNKNOWN_TIME = datetime.min.replace(tzinfo=UTC)
 def publication_key(report: Report) -> tuple[bool, datetime, int, int, int]:
     """Earliest publication first; articles without a known time after all the others.
 
-    Ties and unknown times fall back on the article id, which is ingest order, then on
-    the claim's place in its article, so the order is the same on every request.
+    A report dated to the day only counts as out by the end of that day
+    (:func:`~marsad.text.dates.latest_moment`), so it is never first over a report
+    stamped with a time that day. Ties and unknown times fall back on the article id,
+    which is ingest order, then on the claim's place in its article, so the order is
+    the same on every request.
     """
     claim = report.claim
-    unknown = report.published_at is None
-    return (unknown, report.published_at or _UNKNOWN_TIME, claim.article_id, claim.start, claim.id)
+    if report.published_at is None:
+        return (True, _UNKNOWN_TIME, claim.article_id, claim.start, claim.id)
+    moment = latest_moment(report.published_at, report.time_known)
+    return (False, moment, claim.article_id, claim.start, claim.id)
 
 
 def in_publication_order(reports: Iterable[Report]) -> tuple[Report, ...]:
     return tuple(sorted(reports, key=publication_key))
+
+
+def chronological(reports: Iterable[Report]) -> bool:
+    """Whether publication order is known throughout: every report has a time, and no
+    report dated to the day only shares its day with a report of another article."""
+    articles_by_day: dict[date, set[int]] = defaultdict(set)
+    day_only: set[date] = set()
+    for report in reports:
+        if report.published_at is None:
+            return False
+        day = report.published_at.date()
+        articles_by_day[day].add(report.claim.article_id)
+        if report.time_known is False:
+            day_only.add(day)
+    return all(len(articles_by_day[day]) == 1 for day in day_only)
 
 
 @dataclass(frozen=True)
@@ -267,10 +289,12 @@ def disputes(
     published: dict[int, datetime],
     article_sources: dict[int, str] | None = None,
     agreed: bool = False,
+    day_only: Collection[int] = (),
 ) -> list[DisputeRows]:
     """``outlets``: article id -> outlet name; ``sources``: claim id -> cited sources;
     ``published``: article id -> publication time, for the articles whose time is known;
-    ``article_sources``: article id -> where it came from (a file, a URL).
+    ``article_sources``: article id -> where it came from (a file, a URL); ``day_only``:
+    the articles whose source gave only the day of publication.
 
     With ``agreed``, also the slots whose linked claims do not contradict each other
     (``disputed`` is False on those). Keys are made distinct over all slots, so a
@@ -312,7 +336,13 @@ def disputes(
                 ),
                 cited_sources=tuple(sorted({s for c in group for s in sources.get(c.id, [])})),
                 reports=in_publication_order(
-                    Report(c, outlets.get(c.article_id), published.get(c.article_id)) for c in group
+                    Report(
+                        c,
+                        outlets.get(c.article_id),
+                        published.get(c.article_id),
+                        time_known=c.article_id not in day_only,
+                    )
+                    for c in group
                 ),
             )
             for value, group in by_value.items()
@@ -363,12 +393,14 @@ def story_disputes(
     )
     outlets: dict[int, str] = {}
     published: dict[int, datetime] = {}
+    day_only: set[int] = set()
     article_sources: dict[int, str] = {}
-    for article_id, name, published_at, url, source in session.execute(
+    for article_id, name, published_at, time_known, url, source in session.execute(
         select(
             db.Article.id,
             db.Outlet.name,
             db.Article.published_at,
+            db.Article.published_time_known,
             db.Article.url,
             db.RawInput.source,
         )
@@ -381,6 +413,8 @@ def story_disputes(
             outlets[article_id] = name
         if published_at is not None:
             published[article_id] = published_at
+        if time_known is False:
+            day_only.add(article_id)
     sources: dict[int, list[str]] = defaultdict(list)
     for claim_id, source in session.execute(
         select(db.Citation.claim_id, db.Citation.source).where(db.Citation.claim_id.in_(ids))
@@ -391,6 +425,8 @@ def story_disputes(
     for story_id, claim in pairs:
         by_story[story_id].append(claim)
     return [
-        disputes(by_story[key], links, outlets, sources, published, article_sources, agreed)
+        disputes(
+            by_story[key], links, outlets, sources, published, article_sources, agreed, day_only
+        )
         for key in story_ids
     ]
