@@ -19,14 +19,17 @@ from marsad.plugins.cluster.event_similarity import (
     SAME_OUTLET_FACTOR,
     UNCOVERED_FACTOR,
     Background,
+    EventProfile,
     background,
     cosine,
     coverage,
+    event_evidence,
     event_weight,
     event_words,
     profile,
 )
-from marsad.plugins.cluster.stories import link_weight, names_other_days
+from marsad.plugins.cluster.stories import copies_another_event, link_weight
+from marsad.text.ages import ages_named
 from marsad.text.dates import weekdays_named
 
 # Two cables of one template to two countries: one topic, two events.
@@ -179,13 +182,64 @@ def test_a_copy_that_names_another_day_keeps_its_articles_apart() -> None:
 
     thursday = "وأعلنت الوزارة يوم الخميس القبض على 19 من عناصر التنظيم"
     saturday = "وأعلنت الوزارة أمس السبت القبض على 24 من عناصر التنظيم"
-    assert names_other_days(copy(saturday, thursday))
-    assert not names_other_days(copy(thursday.replace("19", "21"), thursday))
-    assert not names_other_days(copy("وأعلنت الوزارة القبض على 24 من العناصر", thursday))
-    assert not names_other_days({"cosine": 0.8})
+    assert copies_another_event(copy(saturday, thursday))
+    assert not copies_another_event(copy(thursday.replace("19", "21"), thursday))
+    assert not copies_another_event(copy("وأعلنت الوزارة القبض على 24 من العناصر", thursday))
+    assert not copies_another_event({"cosine": 0.8})
     assert weekdays_named("والجمعة") == weekdays_named("يوم الجمعه") == {5}
     assert weekdays_named("الإثنين والأحد") == {0, 1}
     assert weekdays_named("أحد الأشخاص") == frozenset()
+
+
+def test_a_copy_that_gives_another_age_keeps_its_articles_apart() -> None:
+    """The same sentence about a person of another age is about another person."""
+    case = "وأعلنت الوزارة تسجيل حالة إصابة لوافد يبلغ من العمر {age} عاما في الرياض"
+    copy = {"passages": [{"text": case.format(age=28), "original_text": case.format(age=32)}]}
+    assert copies_another_event(copy)
+    same = {"passages": [{"text": case.format(age=28), "original_text": case.format(age=28)}]}
+    assert not copies_another_event(same)
+
+
+# Two daily reports of one ministry's template on two patients.
+MERS_CASE = (
+    "الصحة: إصابة وافد بكورونا في الرياض",
+    "أعلنت وزارة الصحة تسجيل حالة إصابة جديدة بفيروس كورونا في الرياض لوافد {who}، "
+    "مؤكدة عدم تسجيل وفيات أو حالات شفاء خلال الساعات الماضية.",
+)
+
+
+def test_leads_that_give_other_ages_weigh_nothing() -> None:
+    def case(who: str) -> EventProfile:
+        return profile(MERS_CASE[0], MERS_CASE[1].format(who=who))
+
+    aged_28, aged_32 = case("يبلغ من العمر (28 عاماً)"), case("يبلغ من العمر 32 عاما")
+    assert (aged_28.ages, aged_32.ages) == ({28}, {32})
+    assert cosine(aged_28, aged_32) > 0.8
+    assert event_weight(aged_28, aged_32) == 0.0
+    assert event_evidence(aged_28, aged_32)["factors"] == {"other_ages": 0.0}
+    # The same age, or an age on one side only, says nothing against the pair.
+    again = case("عمره 28 عاما")
+    assert event_weight(aged_28, again) == cosine(aged_28, again)
+    unnamed = case("من الجنسية الآسيوية")
+    assert event_weight(aged_32, unnamed) == cosine(aged_32, unnamed)
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("المصاب وافد يبلغ من العمر 32 عاما وحالته حرجة", {32}),
+        ("لوافد يبلغ من العمر(28 عاماً)", {28}),
+        ("المواطنة البالغة ٣٢ سنة", {32}),
+        ("طفلين (5 أعوام) و(7 سنوات)", {5, 7}),
+        ("وعمره 45 عاما", {45}),
+        ("منذ 30 عاماً", set()),  # years, not an age
+        ("المبلغ البالغ 30 مليون ريال", set()),  # a sum, not years
+        ("رجل في الخمسين من عمره", set()),  # in words: not read
+        ("يبلغ من العمر 300 عام", set()),
+    ],
+)
+def test_ages_named(text: str, ages: set[int]) -> None:
+    assert ages_named(text) == ages
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -18,8 +18,9 @@ copy links (:func:`link_weight`), grouped by
 :func:`marsad.plugins.cluster.event_clusters.average_linkage` at ``JOIN_AVERAGE``: a story
 and another join only while their articles are on average that strongly linked, so
 one stray link (a round-up, a shared template) does not chain two well-knit events,
-and never across a copy link whose shared passages name different weekdays
-(:func:`names_other_days`): that is a template reused for another day's event.
+and never across a copy link whose shared passages name different weekdays or give
+different ages (:func:`copies_another_event`): that is a template reused for another
+day's event or another person.
 When an article's links change, the stories of its connected group (read through
 links of ``JOIN_AVERAGE`` and up, the only ones that can join stories, each story
 read whole, and followed only around the days of the articles placed) are computed
@@ -59,6 +60,7 @@ from marsad.plugins.cluster.event_similarity import (
     profile,
 )
 from marsad.text import reuse as tr
+from marsad.text.ages import ages_named
 from marsad.text.arabic import sentences
 from marsad.text.dates import weekdays_named
 
@@ -248,25 +250,30 @@ def link_weight(kind: ArticleLinkKind, score: float, evidence: dict[str, Any]) -
     return float(min(known)) if in_leads else 0.0
 
 
-def names_other_days(evidence: dict[str, Any]) -> bool:
+def copies_another_event(evidence: dict[str, Any]) -> bool:
     """Whether a copy link's shared passages name different weekdays on each side
-    ("arrested 19 on Thursday" beside "arrested 24 yesterday, Saturday"): the same
-    sentence reused for another day's event, as a daily report, a ministry's
+    ("arrested 19 on Thursday" beside "arrested 24 yesterday, Saturday") or give
+    different ages ("a resident aged 28" beside "aged 30"): the same sentence reused
+    for another day's event or another person, as a daily report, a ministry's
     announcement of its latest arrests or a second attack are written. Reports of one
-    event copy its day with its words: on the development gold, 6 copy links name
-    other days, all six between different events."""
+    event copy its day and its people with its words. On the development gold, 6 copy
+    links name other days, all six between different events; of the copy links whose
+    passages both give ages, 18 join one event, all with the same ages, and the one
+    with other ages joins two MERS cases (aged 28 and 30; its passages name other days
+    too)."""
     for passage in evidence.get("passages") or []:
-        ours = weekdays_named(str(passage.get("text") or ""))
-        theirs = weekdays_named(str(passage.get("original_text") or ""))
-        if ours and theirs and not ours & theirs:
-            return True
+        ours, theirs = str(passage.get("text") or ""), str(passage.get("original_text") or "")
+        for named in (weekdays_named, ages_named):
+            our_values, their_values = named(ours), named(theirs)
+            if our_values and their_values and not our_values & their_values:
+                return True
     return False
 
 
 @dataclass
 class _Group:
     """The articles around some articles to be placed, the weights between them and
-    the pairs that must stay apart (:func:`names_other_days`)."""
+    the pairs that must stay apart (:func:`copies_another_event`)."""
 
     stories: dict[int, int | None] = field(default_factory=dict)  # article -> its story
     weights: dict[Pair, float] = field(default_factory=dict)
@@ -327,7 +334,7 @@ def _connected_group(session: Session, new: Collection[int], again: Collection[i
                 ).where(or_(ArticleLink.source_id.in_(chunk), ArticleLink.target_id.in_(chunk)))
             ):
                 pair = (min(source_id, target_id), max(source_id, target_id))
-                if names_other_days(evidence or {}):
+                if copies_another_event(evidence or {}):
                     group.apart.add(pair)
                     continue
                 weight = link_weight(kind, score, evidence or {})
