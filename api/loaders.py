@@ -284,18 +284,21 @@ class Loaders:
     def _story_members(session: Session, keys: list[int]) -> list[StoryMembers]:
         """One GROUP BY for every story asked for; COUNT(outlet_id) skips the NULLs."""
         article = db.Article
-        day_only = case((article.published_time_known.is_(False), article.published_at))
-        timed = case((article.published_time_known.is_(False), None), else_=article.published_at)
+        # The publication times of day-only dates, and the other (stamped) ones.
+        day_only_at = case((article.published_time_known.is_(False), article.published_at))
+        stamped_at = case(
+            (article.published_time_known.is_(False), None), else_=article.published_at
+        )
         found = {}
         for story_id, articles, with_outlet, *ends in session.execute(
             select(
                 article.story_id,
                 func.count(article.id),
                 func.count(article.outlet_id),
-                func.min(day_only),
-                func.min(timed),
-                func.max(day_only),
-                func.max(timed),
+                func.min(day_only_at),
+                func.min(stamped_at),
+                func.max(day_only_at),
+                func.max(stamped_at),
             )
             .where(article.story_id.in_(keys))
             .group_by(article.story_id)

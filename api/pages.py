@@ -58,7 +58,9 @@ def when(value: str | None, time_known: bool | None = True) -> Markup:
         return Markup("")
     moment = datetime.fromisoformat(value).astimezone(UTC)
     shown = moment.strftime("%Y-%m-%d" if time_known is False else "%Y-%m-%d %H:%M UTC")
-    return Markup('<time dir="ltr" datetime="{}">{}</time>').format(value, shown)
+    # A day alone is a valid HTML datetime too, and claims no midnight.
+    machine = shown if time_known is False else value
+    return Markup('<time dir="ltr" datetime="{}">{}</time>').format(machine, shown)
 
 
 def where_from(article: dict[str, Any]) -> str:

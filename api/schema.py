@@ -37,6 +37,7 @@ from marsad.core import models as db
 from marsad.core.extending import ApiField
 from marsad.core.pipeline import Failure
 from marsad.core.search import article_search, claim_search
+from marsad.text.dates import published_text
 
 RowT = TypeVar("RowT", db.Article, db.Claim, db.Story)
 NodeT = TypeVar("NodeT")
@@ -264,7 +265,11 @@ class IngestArticleInput:
     subtitle: str | None = None
     url: str | None = None
     outlet: str | None = None
-    published: datetime | None = None
+    published: datetime | None = strawberry.field(
+        default=None,
+        description="When it was published. A date alone (`2021-02-24`) records the day "
+        "only (`publishedTimeKnown: false`); a time without an offset is taken as UTC.",
+    )
 
 
 @strawberry.enum(description="Why `ingestArticle` could not store or process an article.")
@@ -341,7 +346,7 @@ class Mutation:
                     "text": input.text,
                     "url": input.url,
                     "outlet": input.outlet,
-                    "published": input.published.isoformat() if input.published else None,
+                    "published": published_text(input.published) if input.published else None,
                 }
             )
         except InputError as error:

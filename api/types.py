@@ -822,8 +822,12 @@ class DisputeValue:
     )
     claims: list[Claim]
     first_reported_at: datetime | None = strawberry.field(
-        description="The earliest publication time among the articles carrying this value; "
-        "null when none of them has a known time."
+        description="The publication time of the first report of this value (see `reports` "
+        "for the order); null when none of its articles has a known time."
+    )
+    first_reported_time_known: bool | None = strawberry.field(
+        description="False when the first report gives only the day: `firstReportedAt` is "
+        "then that day's midnight UTC; null when `firstReportedAt` is."
     )
     first_outlet: str | None = strawberry.field(
         description="The outlet of `firstArticle`; null when that article has no known outlet."
@@ -859,13 +863,14 @@ class DisputeValue:
             cited_sources=list(row.cited_sources),
             claims=[Claim.from_row(c) for c in row.claims],
             first_reported_at=first.published_at,
+            first_reported_time_known=first.time_known_if_dated,
             first_outlet=first.outlet,
             reports=[
                 ValueReport(
                     claim=Claim.from_row(r.claim),
                     outlet=r.outlet,
                     published_at=r.published_at,
-                    published_time_known=None if r.published_at is None else r.time_known,
+                    published_time_known=r.time_known_if_dated,
                     repeats=position > 0,
                     article_id=r.claim.article_id,
                 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import py3langid
@@ -33,7 +33,7 @@ from marsad.core.budget import StageTimeout
 from marsad.core.db import insert_ignoring_duplicates
 from marsad.core.paragraphs import replace_bodies
 from marsad.core.readers import field_type_problem
-from marsad.text.dates import parse_time, time_is_given
+from marsad.text.dates import parse_time, published_text, time_is_given
 from marsad.text.plain import clean_controls, parse_text
 
 MIN_LANGUAGE_CHARS = 20
@@ -101,7 +101,7 @@ def read_html(html: str) -> tuple[dict[str, Any], str]:
         "title": meta.get("title"),
         "url": meta.get("url"),
         "outlet": meta.get("sitename"),
-        "published": meta.get("date"),
+        "published": _page_date(meta.get("date")),
     }
     body = str(meta.get("text") or "")
     title = fields["title"]
@@ -109,6 +109,18 @@ def read_html(html: str) -> tuple[dict[str, Any], str]:
     if title and lines and lines[0].strip() == str(title).strip():
         body = "\n".join(lines[1:])  # trafilatura repeats the headline as the first line
     return fields, body
+
+
+def _page_date(found: object) -> object:
+    """trafilatura's date in the form ``published`` takes: it formats a date the page
+    gives without a time as that day's midnight with no offset, which is read back as
+    the day only (:func:`~marsad.text.dates.published_text`)."""
+    if not isinstance(found, str):
+        return found
+    try:
+        return published_text(datetime.fromisoformat(found))
+    except ValueError:
+        return found  # parse_time says what is wrong with it
 
 
 @dataclass(frozen=True)
@@ -167,14 +179,16 @@ def parse_input(media_type: str, content: bytes, hints: dict[str, Any]) -> Parse
         published = parse_time(fields.get("published"))
     except ValueError as error:  # the source's own time: unreadable now and later
         raise ArticleRefused(str(error)) from None
-    # What the source says about the time wins over a date found in the text.
+    # What the source says about the time wins over a date found in the text, but for
+    # the time of day the text gives on the day the source names.
+    found = parsed.published
+    time_known: bool | None = None
     if published is not None:
-        time_known: bool | None = time_is_given(fields.get("published"))
-    elif parsed.published is not None:
-        published = parsed.published.value.replace(tzinfo=UTC)
-        time_known = parsed.published.has_time
-    else:
-        time_known = None
+        time_known = time_is_given(fields.get("published"))
+        if not time_known and found and found.has_time and found.value.date() == published.date():
+            published, time_known = found.value.replace(tzinfo=UTC), True
+    elif found is not None:
+        published, time_known = found.value.replace(tzinfo=UTC), found.has_time
     if parsed.outlet:
         extra = {**extra, "attributed_to": parsed.outlet}
     subtitle = fields["subtitle"].strip() if fields.get("subtitle") else None

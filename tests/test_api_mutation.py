@@ -22,7 +22,8 @@ TOKEN = "s3cret-token"
 INGEST = """mutation($input: IngestArticleInput!) { ingestArticle(input: $input) {
     created
     error { code retryable message }
-    article { id title url publishedAt outlet { name } paragraphs { text } runs { stage status } }
+    article { id title url publishedAt publishedTimeKnown outlet { name } paragraphs { text }
+              runs { stage status } }
 } }"""
 
 ARTICLE: dict[str, Any] = {
@@ -80,6 +81,22 @@ def test_ingest_article_stores_and_processes_it_once(make_app: MakeApp) -> None:
     again = ingest(api)
     assert again == {**payload, "created": False}
     assert api.data("{ articles { totalCount } }")["articles"]["totalCount"] == 1
+
+
+@pytest.mark.parametrize(
+    ("published", "stored", "time_known"),
+    [
+        ("2021-03-03", "2021-03-03T00:00:00+00:00", False),
+        ("2021-03-03T00:00:00Z", "2021-03-03T00:00:00+00:00", True),
+        ("2021-03-03T13:00:00+03:00", "2021-03-03T10:00:00+00:00", True),
+    ],
+)
+def test_a_date_sent_alone_is_stored_as_known_to_the_day(
+    make_app: MakeApp, published: str, stored: str, time_known: bool
+) -> None:
+    api = ApiClient(make_app(api_token=TOKEN))
+    article = ingest(api, {**ARTICLE, "published": published})["article"]
+    assert (article["publishedAt"], article["publishedTimeKnown"]) == (stored, time_known)
 
 
 def test_a_stored_but_unprocessed_article_is_processed_on_resubmission(

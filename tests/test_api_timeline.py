@@ -154,7 +154,7 @@ TIMELINE = """{ stories(first: 5) { edges { node {
     disputes { slot { key } values { value: label(language: "en") firstReportedAt firstOutlet
                                      firstArticle { id } claims { article { id } } } }
     timeline { slot { key } ordered values {
-        value: label(language: "en") firstReportedAt firstOutlet reports {
+        value: label(language: "en") firstReportedAt firstReportedTimeKnown firstOutlet reports {
         article { id } outlet publishedAt publishedTimeKnown repeats claim { id text }
     } } }
 } } } }"""
@@ -219,6 +219,7 @@ def test_the_seeds_timeline_lists_each_rocket_figure_with_its_reports(
             assert report["publishedTimeKnown"] == article["publishedTimeKnown"]
             assert report["outlet"] == (article["outlet"] or {}).get("name")
         assert value["firstReportedAt"] == reports[0]["publishedAt"]
+        assert value["firstReportedTimeKnown"] == reports[0]["publishedTimeKnown"]
         assert value["firstOutlet"] == reports[0]["outlet"]
 
     (slot,) = [s for s in found["timeline"] if s["slot"]["key"] == GREEN_ZONE_ROCKETS]
@@ -238,6 +239,7 @@ def test_the_seeds_timeline_lists_each_rocket_figure_with_its_reports(
     day_only = [a["publishedAt"] for a in found["articles"] if a["publishedTimeKnown"] is False]
     assert day_only == ["2021-02-24T00:00:00+00:00"]
     assert slot["values"][0]["value"] == API_THREE
+    assert timeline_rockets["at least 3"]["firstReportedTimeKnown"] is False
     # The story's span starts on that day, not at 00:00 UTC.
     span = [found[f"{end}Published{part}"] for end in ("first", "last") for part in PARTS]
     assert span == ["2021-02-24T00:00:00+00:00", False, "2021-02-24T03:34:00+00:00", True]

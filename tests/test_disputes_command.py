@@ -33,6 +33,11 @@ def test_the_seeds_disputes(make_app: MakeApp, db_url: str) -> None:
     rockets = by_label["Number of rockets at the Green Zone"]
     assert {"2", "3", "4", "at least 3"} <= set(rockets)
     assert "RT" in rockets["4"]["cited_sources"]
+    # A date line with no time: the day is known, the time of day is not.
+    first = rockets["at least 3"]
+    assert first["first_reported_at"] == "2021-02-24T00:00:00+00:00"
+    assert first["first_reported_time_known"] is False
+    assert rockets["3"]["first_reported_time_known"] is True
     assert set(by_label["Number of injured at the Green Zone"]) == {"some", "none"}
     assert {"1", "2"} == set(by_label["Number of injured at Balad Air Base"])
 

@@ -88,7 +88,8 @@ def test_the_story_page_shows_the_wire_passages_two_articles_share(seeded_app: M
 
 def test_a_date_given_without_a_time_is_shown_as_the_day_alone(seeded_app: Marsad) -> None:
     html = ApiClient(seeded_app).request("GET", "/stories/1").text
-    assert "00:00 UTC" not in html
+    assert "00:00 UTC" not in html and "T00:00:00" not in html
+    assert '<time dir="ltr" datetime="2021-02-24">2021-02-24</time>' in html
     reports = section(html, "reports")
     # The report stamped 03:34 comes first; the one dated to the day only after it.
     stamped = reports.index("الخليج الجديد · 2021-02-24 03:34 UTC")

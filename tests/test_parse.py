@@ -58,6 +58,9 @@ def test_gold_report_is_perfect() -> None:
         ("23 تشرين الأول 2020", datetime(2020, 10, 23)),
         ("الرياض 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس", datetime(2015, 8, 10)),
         ("24-02-2021", datetime(2021, 2, 24)),
+        ("الأربعاء 24 فبراير 2021 - 10:05", datetime(2021, 2, 24, 10, 5)),
+        ("الأربعاء 2021/02/24 الساعة 10:05", datetime(2021, 2, 24, 10, 5)),
+        ("24 فبراير 2021، 10:05 مساءً", datetime(2021, 2, 24, 22, 5)),
         ("31 فبراير 2020", None),
         ("سقطت 3 صواريخ", None),
     ],
@@ -65,6 +68,8 @@ def test_gold_report_is_perfect() -> None:
 def test_find_date(text: str, expected: datetime | None) -> None:
     found = find_date(text)
     assert (found.value if found else None) == expected
+    if found is not None:  # every time written here is something other than 00:00
+        assert found.has_time == (expected is not None and expected.hour > 0)
 
 
 def test_date_lines_are_whole_lines() -> None:
@@ -103,6 +108,32 @@ BODY = "قال المدير إن العمل مستمر في المركز وإن 
         ("text/plain", "الأربعاء 24 فبراير 2021 03:34 ص", datetime(2021, 2, 24, 3, 34), True),
         ("text/plain", "الأربعاء 2021/02/24", datetime(2021, 2, 24), False),
         ("text/plain", None, None, None),
+        # A page whose metadata gives the day alone; trafilatura gives its midnight.
+        (
+            "text/html",
+            '<meta property="article:published_time" content="2021-02-24">',
+            datetime(2021, 2, 24),
+            False,
+        ),
+        (
+            "text/html",
+            '<meta property="article:published_time" content="2021-02-24T10:05:00Z">',
+            datetime(2021, 2, 24, 10, 5),
+            True,
+        ),
+        # The source's day with the time of day the text's date line gives.
+        (
+            "application/json",
+            {"published": "2021-02-24", "text": f"24 فبراير 2021 03:34 ص\n{BODY}"},
+            datetime(2021, 2, 24, 3, 34),
+            True,
+        ),
+        (
+            "application/json",
+            {"published": "2021-02-25", "text": f"24 فبراير 2021 03:34 ص\n{BODY}"},
+            datetime(2021, 2, 25),
+            False,
+        ),
     ],
 )
 def test_parse_records_whether_the_time_of_day_is_known(
@@ -113,6 +144,9 @@ def test_parse_records_whether_the_time_of_day_is_known(
 ) -> None:
     if isinstance(content, dict):
         raw = json.dumps({"title": "عنوان", "text": BODY, **content}).encode()
+    elif media_type == "text/html":
+        raw = f"<html><head>{content}</head><body><article><h1>عنوان الخبر</h1><p>{BODY}</p>"
+        raw = (raw + f"<p>{BODY}</p></article></body></html>").encode()
     else:
         raw = "\n".join(["عنوان الخبر", *([content] if content else []), BODY]).encode()
     columns = parse_input(media_type, raw, {}).columns

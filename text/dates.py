@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 
 from marsad.text.arabic import WORD, match_key
@@ -47,8 +47,11 @@ _WEEKDAY_WORDS = {
 }
 # Longest names first so "كانون الثاني" is not read as a bare "كانون".
 _MONTH_ALTERNATION = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+# After the date: a space, a dash or a comma, and "الساعة" at times ("2021/02/24 الساعة
+# 10:05", "24 فبراير 2021 - 10:05", "24 فبراير 2021، 10:05 مساء").
 _TIME = (
-    r"(?:\s+(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:\s*(?P<ampm>ص|م|صباحا|مساء|مساءا|am|pm))?)?"
+    r"(?:(?:\s*[-–,]\s*|\s+)(?:الساعه\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})"
+    r"(?:\s*(?P<ampm>ص|م|صباحا|مساء|مساءا|am|pm))?)?"
 )
 
 _WORDY = re.compile(
@@ -127,6 +130,17 @@ def time_is_given(value: object) -> bool:
     except ValueError:
         return True
     return False
+
+
+def published_text(moment: datetime) -> str:
+    """A time as ``published`` text that :func:`parse_time` and :func:`time_is_given`
+    read back: ISO 8601, and the date alone for a naive midnight. That is how a date
+    given without a time comes out of libraries that know only datetimes (the date
+    search of trafilatura, GraphQL's ``DateTime``), and it is recorded as known to
+    the day only; a midnight with an offset (``2021-02-24T00:00:00Z``) stays a time."""
+    if moment.tzinfo is None and moment.time() == time():
+        return moment.date().isoformat()
+    return moment.isoformat()
 
 
 def latest_moment(published_at: datetime, time_known: bool | None) -> datetime:

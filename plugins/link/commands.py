@@ -60,6 +60,7 @@ def as_data(story_id: int, title: str | None, found: list[DisputeRows]) -> dict[
                         "first_reported_at": value.first.published_at.isoformat()
                         if value.first.published_at
                         else None,
+                        "first_reported_time_known": value.first.time_known_if_dated,
                         "first_outlet": value.first.outlet,
                         "first_article": value.first.claim.article_id,
                         "claims": [claim.id for claim in value.claims],

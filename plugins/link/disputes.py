@@ -48,6 +48,11 @@ class Report:
     published_at: datetime | None
     time_known: bool | None = None  # False when the source gave only the day
 
+    @property
+    def time_known_if_dated(self) -> bool | None:
+        """Whether the time of day is known, null when the time is unknown altogether."""
+        return None if self.published_at is None else self.time_known
+
 
 # Stands in for a missing time in a sort key, where the flag before it already puts
 # every missing time after the known ones; it is never shown.
@@ -78,15 +83,15 @@ def chronological(reports: Iterable[Report]) -> bool:
     """Whether publication order is known throughout: every report has a time, and no
     report dated to the day only shares its day with a report of another article."""
     articles_by_day: dict[date, set[int]] = defaultdict(set)
-    day_only: set[date] = set()
+    days_of_day_only_reports: set[date] = set()
     for report in reports:
         if report.published_at is None:
             return False
         day = report.published_at.date()
         articles_by_day[day].add(report.claim.article_id)
         if report.time_known is False:
-            day_only.add(day)
-    return all(len(articles_by_day[day]) == 1 for day in day_only)
+            days_of_day_only_reports.add(day)
+    return all(len(articles_by_day[day]) == 1 for day in days_of_day_only_reports)
 
 
 @dataclass(frozen=True)
