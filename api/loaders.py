@@ -95,17 +95,17 @@ NO_MEMBERS = StoryMembers(0, 0, None, None)
 
 
 def span_end(
-    day_only: datetime | None, timed: datetime | None, latest: bool
+    day_only: datetime | None, stamped: datetime | None, latest: bool
 ) -> tuple[datetime | None, bool | None]:
     """One end of a story's span, from the earliest (or latest) day-only date and time
     of day among its articles, and whether the end's time of day is known. A day-only
     date is its day's midnight, as stored; on a tie the time of day wins."""
     if day_only is None:
-        return timed, None if timed is None else True
-    if timed is None:
+        return stamped, None if stamped is None else True
+    if stamped is None:
         return day_only, False
-    if timed == day_only or (timed > day_only) == latest:
-        return timed, True
+    if stamped == day_only or (stamped > day_only) == latest:
+        return stamped, True
     return day_only, False
 
 
