@@ -91,8 +91,10 @@ def test_builtins_are_registered_as_ordinary_plugins() -> None:
 
 
 def test_builtin_translator_is_registered() -> None:
-    plugins = make_plugins(Settings(), load_entry_points=False)
-    engines = [engine for batch in plugins.hook.marsad_register_translators() for engine in batch]
+    settings = Settings()
+    plugins = make_plugins(settings, load_entry_points=False)
+    batches = plugins.hook.marsad_register_translators(settings=settings)
+    engines = [engine for batch in batches for engine in batch]
     assert "offline-glossary" in {engine.name for engine in engines}
 
 
