@@ -55,9 +55,10 @@ def upgrade() -> None:
             _articles.c.published_at.is_not(None)
         )
     ).all()
-    day_only = [row.id for row in rows if _is_midnight_utc(row.published_at)]
-    timed = [row.id for row in rows if not _is_midnight_utc(row.published_at)]
-    for ids, known in ((day_only, False), (timed, True)):
+    ids_by_known: dict[bool, list[int]] = {False: [], True: []}
+    for row in rows:
+        ids_by_known[not _is_midnight_utc(row.published_at)].append(row.id)
+    for known, ids in ids_by_known.items():
         for start in range(0, len(ids), _BATCH):
             connection.execute(
                 _articles.update()
