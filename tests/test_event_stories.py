@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from marsad.core import ArticleLink, ArticleLinkKind
+from marsad.core import Article, ArticleLink, ArticleLinkKind
 from marsad.core.application import Marsad
 from marsad.plugins.cluster.event_clusters import average_linkage, central, keep_names
 from marsad.plugins.cluster.event_similarity import (
@@ -28,9 +28,14 @@ from marsad.plugins.cluster.event_similarity import (
     event_words,
     profile,
 )
-from marsad.plugins.cluster.stories import copies_another_event, link_weight
+from marsad.plugins.cluster.stories import (
+    copies_another_event,
+    link_weight,
+    swapped_for_opposite,
+)
 from marsad.text.ages import ages_named
 from marsad.text.dates import weekdays_named
+from marsad.text.reuse import replaced_runs, words
 
 # Two cables of one template to two countries: one topic, two events.
 TUNISIA = (
@@ -198,6 +203,99 @@ def test_a_copy_that_gives_another_age_keeps_its_articles_apart() -> None:
     assert copies_another_event(copy)
     same = {"passages": [{"text": case.format(age=28), "original_text": case.format(age=28)}]}
     assert not copies_another_event(same)
+
+
+# One daily forecast's template, filled for two days: the regions and the winds change.
+FORECAST = (
+    "توقعت الرئاسة العامة للأرصاد وحماية البيئة في تقريرها عن حالة الطقس لهذا اليوم "
+    "سماء غائمة جزئيا وطقس معتدل على المصايف، شديد الحرارة على شرق ووسط المملكة، "
+    "{dust}.\nوأورد التقرير أن حركة الرياح السطحية على البحر الأحمر ستكون {wind} "
+    "غربية إلى غربية بسرعة 15-35 كم/ساعة، وارتفاع الموج من متر إلى متر ونصف، بينما "
+    "تكون حركة الرياح السطحية على الخليج العربي شرقية إلى شمالية شرقية بسرعة 10-30 "
+    "كم/ساعة، وحالة البحر خفيف إلى متوسط الموج."
+)
+SATURDAY_FORECAST = FORECAST.format(
+    dust="مع استمرار تدني الرؤية الأفقية بسبب الأتربة المثارة على مناطق مكة المكرمة "
+    "وجازان وعسير والباحة تمتد حتى نجران",
+    wind="جنوبية",
+)
+SUNDAY_FORECAST = FORECAST.format(
+    dust="في حين تتأثر الرؤية الأفقية بالعوالق الترابية على مناطق جازان وعسير والباحة",
+    wind="شمالية",
+)
+
+
+def test_a_copy_that_turns_a_direction_round_keeps_its_articles_apart() -> None:
+    """One template's text with a direction or a trend turned round is another day's
+    report (winds from the south-west, then the north-west); a reworded copy of one
+    report, or a rewritten clause that happens to hold opposite words, is not."""
+
+    def copy(text: str, original: str) -> dict[str, object]:
+        return {"passages": [{"text": text, "original_text": original}]}
+
+    assert copies_another_event(copy(SUNDAY_FORECAST, SATURDAY_FORECAST))
+    assert swapped_for_opposite("تراجع مؤشر البورصة بنسبة 1%", "ارتفع مؤشر البورصة بنسبة 1%")
+    reworded = SATURDAY_FORECAST.replace("لهذا اليوم", "اليوم السبت").replace("15-35", "15 - 35")
+    assert not copies_another_event(copy(reworded, SATURDAY_FORECAST))
+    # "Denied" and "confirmed it is untrue" say one thing: speech acts are not directions.
+    assert not swapped_for_opposite(
+        "نفى مصدر مسؤول في الصندوق رفع القرض", "أكد مصدر مسؤول في الصندوق عدم صحة رفع القرض"
+    )
+    # A whole clause rewritten, one of whose words is an opposite of one in the other.
+    assert not swapped_for_opposite(
+        "وقال إن الأسعار سترتفع في الربع المقبل بحسب التوقعات الأولية",
+        "وقال إن هبوط الطلب العالمي يضغط على الأسواق منذ مطلع العام الحالي",
+    )
+
+
+def test_replaced_runs_are_the_short_runs_one_copy_changed() -> None:
+    ours = words("ستكون جنوبية غربية إلى غربية تتحول إلى شمالية غربية بسرعة 15-35 كم")
+    theirs = words("ستكون شمالية غربية إلى غربية بسرعة 15-35 كم")
+    assert replaced_runs(ours, theirs) == [("جنوبيه", "شماليه")]
+    assert replaced_runs(ours, ours) == []
+    long_clause = words("وقد كان ذلك في يوم ماطر جدا على المدينة كلها")
+    assert replaced_runs(words("وقال إن الأمر انتهى"), long_clause) == []
+
+
+def test_two_days_of_one_template_are_two_stories(app: Marsad, tmp_path: Path) -> None:
+    """Each day's forecast, copied by two outlets, is one story; the next day's,
+    published with the same words but for the winds and the regions, is another; and
+    an outlet that republishes the first day's text on the second day joins the first
+    day's story, whatever the day it came out."""
+    records = [
+        {
+            "url": f"http://{outlet}/{day}",
+            "outlet": outlet,
+            "published": f"2015-07-{day}T10:00:00",
+            "title": f"{title} {outlet}",
+            "text": text,
+        }
+        for outlet in ("okaz", "sabq")
+        for day, title, text in (
+            (25, "الأرصاد: طقس معتدل على المصايف", SATURDAY_FORECAST),
+            (26, "سماء غائمة جزئيا وطقس معتدل على المصايف", SUNDAY_FORECAST),
+        )
+    ]
+    records.append(
+        {
+            "url": "http://aleqt/26",
+            "outlet": "aleqt",
+            "published": "2015-07-26T17:00:00",
+            "title": "سماء غائمة جزئيا على مناطق المملكة",
+            "text": SATURDAY_FORECAST.replace("جزئيا", "جزئياً"),
+        }
+    )
+    path = tmp_path / "forecasts.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    report = app.ingest([path])
+    assert report.stored == 5, report.errors
+    assert not app.pipeline().run(report.article_ids).failures
+    with app.session_factory() as session:
+        story_of = {article.url: article.story_id for article in session.scalars(select(Article))}
+    saturday = {story_of[url] for url in ("http://okaz/25", "http://sabq/25", "http://aleqt/26")}
+    sunday = {story_of[url] for url in ("http://okaz/26", "http://sabq/26")}
+    assert len(saturday) == 1 and len(sunday) == 1 and saturday != sunday, story_of
+    assert None not in saturday | sunday
 
 
 # Two daily reports of one ministry's template on two patients.

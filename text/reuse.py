@@ -30,6 +30,7 @@ import zlib
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import cache
 
 import numpy as np
@@ -85,6 +86,21 @@ def key63(kind: int, data: bytes) -> int:
 def words(text: str) -> list[str]:
     """The words of a text's match key."""
     return WORD.findall(match_key(text))
+
+
+def replaced_runs(
+    ours: Sequence[str], theirs: Sequence[str], longest: int = 3
+) -> list[tuple[str, str]]:
+    """The runs of up to ``longest`` words that one text has where the other has other
+    words, when the two (lists of words, as :func:`words` gives them) are aligned word
+    by word: the values one copy of a text changed ("جنوبية" where the other has
+    "شمالية"), not the clauses it rewrote or added."""
+    matcher = SequenceMatcher(a=ours, b=theirs, autojunk=False)
+    return [
+        (" ".join(ours[i1:i2]), " ".join(theirs[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag == "replace" and i2 - i1 <= longest and j2 - j1 <= longest
+    ]
 
 
 def shingles(tokens: Sequence[str], size: int = SHINGLE_WORDS) -> list[str]:

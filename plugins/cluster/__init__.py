@@ -25,7 +25,7 @@ from marsad.plugins.cluster.stories import (
 class Cluster(Stage):
     name = "cluster"
     after = ("dedupe",)  # it reads copy links
-    version = "0.5.3"
+    version = "0.5.4"
 
     def process_batch(self, ctx: StageContext, articles: Sequence[Article]) -> dict[int, Outcome]:
         session = ctx.session

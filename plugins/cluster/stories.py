@@ -18,9 +18,9 @@ copy links (:func:`link_weight`), grouped by
 :func:`marsad.plugins.cluster.event_clusters.average_linkage` at ``JOIN_AVERAGE``: a story
 and another join only while their articles are on average that strongly linked, so
 one stray link (a round-up, a shared template) does not chain two well-knit events,
-and never across a copy link whose shared passages name different weekdays or give
-different ages (:func:`copies_another_event`): that is a template reused for another
-day's event or another person.
+and never across a copy link whose shared passages name different weekdays, give
+different ages or turn a direction round (:func:`copies_another_event`): that is a
+template reused for another day's event or another person.
 When an article's links change, the stories of its connected group (read through
 links of ``JOIN_AVERAGE`` and up, the only ones that can join stories, each story
 read whole, and followed only around the days of the articles placed) are computed
@@ -62,6 +62,7 @@ from marsad.plugins.cluster.event_similarity import (
 from marsad.text import reuse as tr
 from marsad.text.ages import ages_named
 from marsad.text.arabic import sentences
+from marsad.text.claims.polarity import opposed_words, uses_lexicon
 from marsad.text.dates import weekdays_named
 
 INDEXED_WORDS = 20
@@ -252,11 +253,12 @@ def link_weight(kind: ArticleLinkKind, score: float, evidence: dict[str, Any]) -
 
 def copies_another_event(evidence: dict[str, Any]) -> bool:
     """Whether a copy link's shared passages name different weekdays on each side
-    ("arrested 19 on Thursday" beside "arrested 24 yesterday, Saturday") or give
-    different ages ("a resident aged 28" beside "aged 30"): the same sentence reused
-    for another day's event or another person, as a daily report, a ministry's
-    announcement of its latest arrests or a second attack are written. Reports of one
-    event copy its day and its people with its words. On the development gold, 6 copy
+    ("arrested 19 on Thursday" beside "arrested 24 yesterday, Saturday"), give
+    different ages ("a resident aged 28" beside "aged 30") or put a word's opposite in
+    its place (:func:`swapped_for_opposite`): the same text reused for another day's
+    event or another person, as a daily report, a ministry's announcement of its
+    latest arrests or a second attack are written. Reports of one event copy its day,
+    its people and its directions with its words. On the development gold, 6 copy
     links name other days, all six between different events; of the copy links whose
     passages both give ages, 18 join one event, all with the same ages, and the one
     with other ages joins two MERS cases (aged 28 and 30; its passages name other days
@@ -269,7 +271,35 @@ def copies_another_event(evidence: dict[str, Any]) -> bool:
             our_values, their_values = named(ours), named(theirs)
             if our_values and their_values and not our_values & their_values:
                 return True
+        if swapped_for_opposite(ours, theirs):
+            return True
     return False
+
+
+OPPOSITES = ("directions.txt",)  # lexicons of opposite words
+
+
+def swapped_for_opposite(ours: str, theirs: str) -> bool:
+    """Whether one copy of a text has, where the other has a word, its opposite: winds
+    "جنوبية غربية" in one day's forecast and "شمالية غربية" in the next day's, an index
+    that "تراجع" in one day's market report and "ارتفع" in another's. An outlet that
+    copies a report of one event may cut or reword it, but does not turn its
+    directions round. Only short runs of replaced words count, so a rewritten clause
+    that happens to hold opposite words does not.
+
+    On the development gold's days, 25 copy links swap a word for its opposite, all
+    25 between the two days' weather forecasts (no link of one event); on the held-out
+    gold's days, one, between two days' Gulf market reports."""
+    our_words, their_words = tr.words(ours), tr.words(theirs)
+    # Only a word that is in one passage and not the other can have been swapped: those
+    # few are looked up first, and the passages aligned only when one is in a lexicon.
+    changed = set(our_words) ^ set(their_words)
+    lexicons = [lexicon for lexicon in OPPOSITES if uses_lexicon(changed, lexicon)]
+    return bool(lexicons) and any(
+        opposed_words(our_run, their_run, lexicon)
+        for our_run, their_run in tr.replaced_runs(our_words, their_words)
+        for lexicon in lexicons
+    )
 
 
 @dataclass

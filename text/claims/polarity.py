@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
@@ -37,10 +37,14 @@ _NEGATIVE_BARE = frozenset(bare(word) for word in NEGATIVE_VERBS)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
+ANTONYMS = "antonyms.txt"
+
+
 @cache
-def antonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+def antonyms(lexicon: str = ANTONYMS) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The pairs of opposite sides a lexicon of ``antonyms.txt``'s format lists."""
     pairs = []
-    for line in read_lexicon("antonyms.txt"):
+    for line in read_lexicon(lexicon):
         left, _, right = line.partition("|")
         pairs.append((_stems(left), _stems(right)))
     return tuple(pairs)
@@ -58,12 +62,12 @@ PREFIX_STEM = 4  # a stem this long also matches the start of a word ("ارتف�
 
 
 @cache
-def _stem_sides() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
-    """Each stem's antonym sides (side ``2 * pair`` is a pair's left, ``+ 1`` its right),
-    and the lengths of the prefix stems: one dict lookup per word and length replaces
+def _stem_sides(lexicon: str) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Each stem's sides (side ``2 * pair`` is a pair's left, ``+ 1`` its right), and
+    the lengths of the prefix stems: one dict lookup per word and length replaces
     testing every word against every stem of every pair."""
     sides: dict[str, tuple[int, ...]] = {}
-    for pair, (left, right) in enumerate(antonyms()):
+    for pair, (left, right) in enumerate(antonyms(lexicon)):
         for side, stems in ((2 * pair, left), (2 * pair + 1, right)):
             for stem in stems:
                 sides[stem] = (*sides.get(stem, ()), side)
@@ -71,20 +75,49 @@ def _stem_sides() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
     return sides, tuple(lengths)
 
 
-def _sides_used(words: Sequence[str]) -> tuple[str | None, ...]:
-    """For each antonym side, the first word that uses one of its stems (the word
-    itself, or its start for a stem of PREFIX_STEM letters or more), or None."""
-    stem_sides, lengths = _stem_sides()
-    used: list[str | None] = [None] * (2 * len(antonyms()))
+def _sides_used(words: Sequence[str], lexicon: str = ANTONYMS) -> tuple[str | None, ...]:
+    """For each side of the lexicon's pairs, the first word that uses one of its stems
+    (the word itself, or its start for a stem of PREFIX_STEM letters or more), or None."""
+    used: list[str | None] = [None] * (2 * len(antonyms(lexicon)))
     for word in words:
-        stripped = bare(word)
-        # The word itself, then its starts; a start as long as the word is the word.
-        candidates = [stripped] + [stripped[:n] for n in lengths if n < len(stripped)]
-        for key in candidates:
-            for side in stem_sides.get(key, ()):
-                if used[side] is None:
-                    used[side] = word
+        for side in _word_sides(word, lexicon):
+            if used[side] is None:
+                used[side] = word
     return tuple(used)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_sides(word: str, lexicon: str) -> tuple[int, ...]:
+    """The sides one word is on (cached: news repeats its words)."""
+    stem_sides, lengths = _stem_sides(lexicon)
+    stripped = bare(word)
+    # The word itself, then its starts; a start as long as the word is the word.
+    candidates = [stripped] + [stripped[:n] for n in lengths if n < len(stripped)]
+    return tuple(side for key in candidates for side in stem_sides.get(key, ()))
+
+
+def _opposed(ours: Sequence[str | None], theirs: Sequence[str | None]) -> list[str] | None:
+    """A word of each text on opposite sides of one pair, where neither text uses
+    both sides of it; ``ours`` and ``theirs`` as :func:`_sides_used` gives them."""
+    for side in range(0, len(ours), 2):
+        our_left, our_right = ours[side], ours[side + 1]
+        their_left, their_right = theirs[side], theirs[side + 1]
+        if our_left and their_right and not our_right and not their_left:
+            return [our_left, their_right]
+        if our_right and their_left and not our_left and not their_right:
+            return [our_right, their_left]
+    return None
+
+
+def uses_lexicon(words: Iterable[str], lexicon: str = ANTONYMS) -> bool:
+    """Whether any of ``words`` (match keys) is on a side of one of the lexicon's pairs."""
+    return any(_sides_used(list(words), lexicon))
+
+
+def opposed_words(ours: str, theirs: str, lexicon: str = ANTONYMS) -> list[str] | None:
+    """A word of ``ours`` and one of ``theirs`` that are opposites by ``lexicon``
+    (a file of ``antonyms.txt``'s format), or None."""
+    return _opposed(_sides_used(_words(ours), lexicon), _sides_used(_words(theirs), lexicon))
 
 
 def negated(words: Sequence[str]) -> bool:
@@ -195,13 +228,8 @@ def polarity_conflict(
     ``swaps`` turns the substitution test on, for whole short texts (headlines).
     """
     read_a, read_b = _reading(a), _reading(b)
-    for side in range(0, len(read_a.sides), 2):
-        a_left, a_right = read_a.sides[side], read_a.sides[side + 1]
-        b_left, b_right = read_b.sides[side], read_b.sides[side + 1]
-        if a_left and b_right and not a_right and not b_left:
-            return {"conflict": "antonyms", "words": [a_left, b_right]}
-        if a_right and b_left and not a_left and not b_right:
-            return {"conflict": "antonyms", "words": [a_right, b_left]}
+    if opposites := _opposed(read_a.sides, read_b.sides):
+        return {"conflict": "antonyms", "words": opposites}
     if negation and read_a.negated != read_b.negated:
         return {"conflict": "negation", "negated": "a" if read_a.negated else "b"}
     nums_a, nums_b = (read_a.numbers, read_b.numbers) if values else (frozenset(), frozenset())
