@@ -276,7 +276,7 @@ def copies_another_event(evidence: dict[str, Any]) -> bool:
     return False
 
 
-OPPOSITES = ("directions.txt",)  # lexicons of opposite words
+DIRECTIONS = "directions.txt"  # the lexicon of opposite directions
 
 
 def swapped_for_opposite(ours: str, theirs: str) -> bool:
@@ -292,13 +292,12 @@ def swapped_for_opposite(ours: str, theirs: str) -> bool:
     gold's days, one, between two days' Gulf market reports."""
     our_words, their_words = tr.words(ours), tr.words(theirs)
     # Only a word that is in one passage and not the other can have been swapped: those
-    # few are looked up first, and the passages aligned only when one is in a lexicon.
-    changed = set(our_words) ^ set(their_words)
-    lexicons = [lexicon for lexicon in OPPOSITES if uses_lexicon(changed, lexicon)]
-    return bool(lexicons) and any(
-        opposed_words(our_run, their_run, lexicon)
+    # few are looked up first, and the passages aligned only when one is in the lexicon.
+    if not uses_lexicon(set(our_words) ^ set(their_words), DIRECTIONS):
+        return False
+    return any(
+        opposed_words(our_run, their_run, DIRECTIONS)
         for our_run, their_run in tr.replaced_runs(our_words, their_words)
-        for lexicon in lexicons
     )
 
 
